@@ -1,0 +1,228 @@
+// The roster: add, update, remove agents; busy and available. Roster events are kept in the audit trail
+// under the subject `agent:<handle>`.
+import { eq } from 'drizzle-orm';
+import type { AgentCommand, AgentOptions, AgentRef } from '../core/commands.js';
+import { DomainError, invalid, unknownAgent } from '../core/errors.js';
+import { assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
+import type { Agent } from '../core/types.js';
+import { LIMITS } from '../core/types.js';
+import { validateText } from '../core/validate.js';
+import { agentByUser, agentsWithEndedBusy, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
+import { agents as agentsTable, tickets as ticketsTable } from '../storage/schema.js';
+import { countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
+import { findAgent, releaseHeld, routeTicket } from './assignment.js';
+import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { actorName } from './ticketActions.js';
+
+const HANDLE = /^[a-z0-9_-]+$/;
+
+function checkOptions(o: AgentOptions) {
+  if (o.skills) {
+    if (o.skills.length === 0) throw invalid('`skills:` needs at least one ticket type, e.g. `skills:billing,support`.', 'skills');
+    if (o.skills.length > LIMITS.skills) throw invalid(`At most ${LIMITS.skills} skills per agent.`, 'skills');
+    for (const s of o.skills) if (!/^[a-z0-9][a-z0-9_-]*$/.test(s) || s.length > LIMITS.type) throw invalid(`\`${s.slice(0, 40)}\` is not a ticket type: use lowercase letters, digits, - or _.`, 'skills');
+  }
+  if (o.capacity !== undefined && (!Number.isInteger(o.capacity) || o.capacity < 1 || o.capacity > LIMITS.capacity)) {
+    throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}; got \`${o.capacity}\`.`, 'capacity');
+  }
+}
+
+async function resolveEscalatesTo(uow: UnitOfWork, handle: string, ref: AgentRef | null | undefined): Promise<string | null | undefined> {
+  if (ref === undefined || ref === null) return ref;
+  const target = await findAgent(uow.tx, ref);
+  if (target.handle === handle) throw invalid(`${handle} can't escalate to itself.`, 'escalates-to');
+  return target.handle;
+}
+
+async function checkUserFree(uow: UnitOfWork, user: string | null | undefined, handle: string) {
+  if (!user) return;
+  const other = await agentByUser(uow.tx, user);
+  if (other && other.handle !== handle) throw new DomainError('conflict', `<@${user}> is already the user of agent ${other.handle}.`, 'user');
+}
+
+export async function addAgent(
+  deps: Deps,
+  by: Principal,
+  input: { handle: string; channel: string } & AgentOptions,
+  o: { requestKey?: string } = {},
+): Promise<{ agent: Agent; assigned: string[] }> {
+  assertCanManageRoster(by, deps.policy);
+  if (!HANDLE.test(input.handle) || input.handle.length > LIMITS.handle) throw invalid(`\`${input.handle.slice(0, 40)}\` is not a valid handle: lowercase letters, digits, - or _, up to ${LIMITS.handle}.`, 'handle');
+  if (!input.skills) throw invalid('`/agent add` needs `skills:`, e.g. `/agent add iris skills:support,billing`.', 'skills');
+  checkOptions(input);
+  return inTransaction(
+    deps,
+    async (uow) => {
+      if (await getAgent(uow.tx, input.handle)) throw new DomainError('agent_exists', `There is already an agent \`${input.handle}\`; use \`/agent update\` to change it.`, 'handle');
+      await checkUserFree(uow, input.user, input.handle);
+      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo);
+      const agent: Agent = {
+        handle: input.handle,
+        skills: [...new Set(input.skills!)],
+        channel: input.channel,
+        user: input.user ?? null,
+        capacity: input.capacity ?? 5,
+        escalatesTo: escalatesTo ?? null,
+        busy: false,
+        busyUntil: null,
+        busyReason: null,
+        lastAssignedAt: null,
+        createdAt: uow.now,
+      };
+      await insertAgent(uow.tx, agent);
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo } });
+      const assigned = await releaseHeld(uow, agent.handle);
+      return { agent, assigned };
+    },
+    o,
+  );
+}
+
+export async function updateAgent(
+  deps: Deps,
+  by: Principal,
+  input: { handle: string } & AgentOptions,
+  o: { requestKey?: string } = {},
+): Promise<{ agent: Agent; assigned: string[] }> {
+  assertCanManageRoster(by, deps.policy);
+  checkOptions(input);
+  if (input.skills === undefined && input.channel === undefined && input.user === undefined && input.capacity === undefined && input.escalatesTo === undefined) {
+    throw invalid('`/agent update` needs at least one option: `skills:`, `channel:`, `user:`, `capacity:` or `escalates-to:`.', 'options');
+  }
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const [agent] = await lockAgents(uow.tx, [input.handle]);
+      if (!agent) throw unknownAgent(input.handle);
+      await checkUserFree(uow, input.user, input.handle);
+      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo);
+      const before = { ...agent };
+      if (input.skills) agent.skills = [...new Set(input.skills)];
+      if (input.channel) agent.channel = input.channel;
+      if (input.user !== undefined) agent.user = input.user;
+      if (input.capacity !== undefined) agent.capacity = input.capacity;
+      if (escalatesTo !== undefined) agent.escalatesTo = escalatesTo;
+      await saveAgent(uow.tx, agent);
+      const changed = Object.fromEntries(
+        (['skills', 'channel', 'user', 'capacity', 'escalatesTo'] as const)
+          .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
+          .map((k) => [k, { from: before[k], to: agent[k] }]),
+      );
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
+      const assigned = await releaseHeld(uow, agent.handle);
+      return { agent, assigned };
+    },
+    o,
+  );
+}
+
+/** Remove an agent: its open tickets go back to intake and are routed again. */
+export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: { requestKey?: string } = {}) {
+  assertCanManageRoster(by, deps.policy);
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const found = await findAgent(uow.tx, ref);
+      const [agent] = await lockAgents(uow.tx, [found.handle]);
+      if (!agent) throw unknownAgent(found.handle);
+      const open = await openTicketsOf(uow.tx, agent.handle, { lock: true });
+      const pinned = await uow.tx.select({ key: ticketsTable.key }).from(ticketsTable).where(eq(ticketsTable.pinnedAgent, agent.handle));
+      await deleteAgent(uow.tx, agent.handle);
+      await uow.tx.update(agentsTable).set({ escalatesTo: null }).where(eq(agentsTable.escalatesTo, agent.handle));
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_removed', data: { openTickets: open.map((t) => t.key) } });
+      const rerouted: Array<{ key: string; to: string | null }> = [];
+      for (const t of open) {
+        await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'unassigned', fromStatus: 'active', toStatus: 'intake', note: `${agent.handle} left the roster` });
+        t.status = 'intake';
+        t.assignee = null;
+        t.escalateDueAt = null;
+        t.escalatedTo = null;
+        await saveTicket(uow.tx, t);
+        const r = await routeTicket(uow, t, 'baton');
+        rerouted.push({ key: t.key, to: r.agent?.handle ?? null });
+      }
+      const held = pinned.length ? await lockIntake(uow.tx, { limit: 1000 }) : [];
+      for (const t of held.filter((x) => x.pinnedAgent === agent.handle)) {
+        t.pinnedAgent = null;
+        await saveTicket(uow.tx, t);
+        const r = await routeTicket(uow, t, 'baton');
+        rerouted.push({ key: t.key, to: r.agent?.handle ?? null });
+      }
+      return { agent, rerouted };
+    },
+    o,
+  );
+}
+
+export async function setBusy(
+  deps: Deps,
+  by: Principal,
+  ref: AgentRef,
+  input: { until?: Date | null; reason?: string },
+  o: { requestKey?: string } = {},
+) {
+  validateText(input.reason, 'reason', LIMITS.reason);
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const found = await findAgent(uow.tx, ref);
+      assertCanActAsAgent(by, found, deps.policy, 'set its availability');
+      const [agent] = await lockAgents(uow.tx, [found.handle]);
+      agent!.busy = true;
+      agent!.busyUntil = input.until ?? null;
+      agent!.busyReason = input.reason?.trim() || null;
+      await saveAgent(uow.tx, agent!);
+      await uow.audit({ ticketKey: `agent:${agent!.handle}`, actor: actorName(by), action: 'busy', note: agent!.busyReason, data: { until: agent!.busyUntil?.toISOString() ?? null } });
+      return { agent: agent! };
+    },
+    o,
+  );
+}
+
+async function makeAvailable(uow: UnitOfWork, handle: string, actor: string) {
+  const [agent] = await lockAgents(uow.tx, [handle]);
+  if (!agent) throw unknownAgent(handle);
+  const wasBusy = agent.busy;
+  agent.busy = false;
+  agent.busyUntil = null;
+  agent.busyReason = null;
+  await saveAgent(uow.tx, agent);
+  if (wasBusy) await uow.audit({ ticketKey: `agent:${handle}`, actor, action: 'available' });
+  const assigned = await releaseHeld(uow, handle);
+  return { agent, assigned, wasBusy };
+}
+
+export async function setAvailable(deps: Deps, by: Principal, ref: AgentRef, o: { requestKey?: string } = {}) {
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const found = await findAgent(uow.tx, ref);
+      assertCanActAsAgent(by, found, deps.policy, 'set its availability');
+      return makeAvailable(uow, found.handle, actorName(by));
+    },
+    o,
+  );
+}
+
+/** Busy windows that have ended make their agents available, and held work flows to them. */
+export async function endBusyWindows(deps: Deps): Promise<Array<{ handle: string; assigned: string[] }>> {
+  const due = await agentsWithEndedBusy(deps.database.db, deps.clock.now());
+  const out: Array<{ handle: string; assigned: string[] }> = [];
+  for (const handle of due) {
+    const r = await inTransaction(deps, async (uow) => {
+      const [a] = await lockAgents(uow.tx, [handle]);
+      if (!a || !a.busy || !a.busyUntil || a.busyUntil > uow.now) return null;
+      return makeAvailable(uow, handle, 'baton');
+    });
+    if (r) out.push({ handle, assigned: r.assigned });
+  }
+  return out;
+}
+
+export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active: number }>> {
+  const all = await listAgents(deps.database.db);
+  const counts = await countActive(deps.database.db, all.map((a) => a.handle));
+  return all.map((a) => ({ ...a, active: counts.get(a.handle) ?? 0 }));
+}
+
+export type { AgentCommand };

@@ -1,0 +1,161 @@
+// Shared steps of the use cases: finding agents, routing a ticket, assigning it, releasing held work.
+import type { AgentRef } from '../core/commands.js';
+import { DomainError, unknownAgent } from '../core/errors.js';
+import { route, unavailability, type Candidate } from '../core/routing.js';
+import type { Agent, Ticket } from '../core/types.js';
+import { thresholdSec } from '../core/types.js';
+import { agentByUser, getAgent, lockAgents, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
+import type { Queryable } from '../storage/db.js';
+import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
+import type { UnitOfWork } from './context.js';
+import { messageLink } from './links.js';
+
+export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
+  if ('handle' in ref) {
+    const a = await getAgent(q, ref.handle);
+    if (!a) throw unknownAgent(ref.handle);
+    return a;
+  }
+  const a = await agentByUser(q, ref.user);
+  if (!a) throw new DomainError('unknown_agent', `<@${ref.user}> is not an agent. \`/agent list\` shows the roster.`, 'handle');
+  return a;
+}
+
+export function actorOf(user: string | null): string {
+  return user ?? 'baton';
+}
+
+export function dueAt(t: Ticket, from: Date): Date | null {
+  if (t.status !== 'active' || t.waitingOn || t.chainExhausted) return null;
+  return new Date(from.getTime() + thresholdSec(t) * 1000);
+}
+
+async function candidatesFor(uow: UnitOfWork, t: Ticket, extra: string[] = []): Promise<Candidate[]> {
+  const q = uow.tx;
+  let agents: Agent[];
+  if (t.pinnedAgent) agents = await lockAgents(q, [t.pinnedAgent]);
+  else {
+    agents = await lockAgentsWithSkill(q, t.type);
+    const missing = extra.filter((h) => !agents.some((a) => a.handle === h));
+    if (missing.length) agents = [...agents, ...(await lockAgents(q, missing))];
+  }
+  const counts = await countActive(q, agents.map((a) => a.handle));
+  const owners = t.context.customer ? await customerOwners(q, t.context.customer) : new Set<string>();
+  return agents.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: owners.has(agent.handle) }));
+}
+
+export interface RouteResult {
+  agent: Agent | null;
+  reason: string;
+}
+
+/** Route a ticket that is in intake: assign it, or record why it waits. */
+export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { preferred?: string | null } = {}): Promise<RouteResult> {
+  let followsAssignee = o.preferred ?? null;
+  if (!followsAssignee && t.follows) followsAssignee = (await getTicket(uow.tx, t.follows))?.assignee ?? null;
+  const candidates = await candidatesFor(uow, t);
+  const decision = route(
+    { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone },
+    candidates,
+  );
+  if (decision.kind === 'assign') {
+    const agent = candidates.find((c) => c.agent.handle === decision.handle)!.agent;
+    await assignTo(uow, t, agent, actor, decision.reason);
+    return { agent, reason: decision.reason };
+  }
+  if (t.holdReason !== decision.reason) {
+    t.holdReason = decision.reason;
+    await saveTicket(uow.tx, t);
+    await uow.audit({ ticketKey: t.key, actor, action: 'held', fromStatus: t.status, toStatus: 'intake', note: decision.reason });
+  }
+  return { agent: null, reason: decision.reason };
+}
+
+/** Check that an agent can take one more ticket now (explicit assignment, claim, take-over). */
+export async function assertCanTake(uow: UnitOfWork, agent: Agent): Promise<void> {
+  const counts = await countActive(uow.tx, [agent.handle]);
+  const why = unavailability({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: false }, uow.now, uow.deps.timeZone);
+  if (why) throw new DomainError('agent_unavailable', `Can't give it to ${agent.handle}: ${why}.`, 'handle');
+}
+
+/** Make `agent` the assignee and post the assignment card, which becomes the ticket's home message. */
+export async function assignTo(
+  uow: UnitOfWork,
+  t: Ticket,
+  agent: Agent,
+  actor: string,
+  reason: string,
+  o: { takenOverFrom?: string; action?: string } = {},
+): Promise<void> {
+  const from = t.status;
+  const previous = t.assignee;
+  const oldHome = t.home;
+  t.status = 'active';
+  t.assignee = agent.handle;
+  t.assignedAt = uow.now;
+  t.clockStartedAt = uow.now;
+  t.holdReason = null;
+  t.pinnedAgent = null;
+  t.escalatedTo = null;
+  t.chainExhausted = false;
+  t.escalateDueAt = dueAt(t, uow.now);
+  await saveTicket(uow.tx, t);
+  agent.lastAssignedAt = uow.now;
+  await lockAgents(uow.tx, [agent.handle]);
+  await saveAgent(uow.tx, agent);
+  const id = await uow.audit({
+    ticketKey: t.key,
+    actor,
+    action: o.action ?? (previous && previous !== agent.handle ? 'reassigned' : 'assigned'),
+    fromStatus: from,
+    toStatus: 'active',
+    note: reason,
+    data: { agent: agent.handle, previous },
+  });
+  if (previous && previous !== agent.handle && oldHome) {
+    uow.send({
+      ticketKey: t.key,
+      idempotencyKey: `${id}:old-thread`,
+      channel: oldHome.channel,
+      threadTs: oldHome.ts,
+      ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with *${agent.handle}*: ` }, reason]),
+    });
+  }
+  let parentLink: string | undefined;
+  if (t.parentKey) {
+    const parent = await getTicket(uow.tx, t.parentKey);
+    if (parent?.home) parentLink = messageLink(parent.home);
+  }
+  uow.send({
+    ticketKey: t.key,
+    idempotencyKey: `${id}:card`,
+    channel: agent.channel,
+    recordsHomeOf: t.key,
+    ...uow.deps.render.assignment(t, agent, {
+      originLink: t.origin ? messageLink(t.origin) : undefined,
+      parentLink,
+      takenOverFrom: o.takenOverFrom ? { agent: o.takenOverFrom, link: oldHome ? messageLink(oldHome) : undefined } : undefined,
+    }),
+  });
+}
+
+/**
+ * Offer held tickets to an agent that gained room (available again, capacity freed, joined),
+ * most urgent and oldest first, until it is full or nothing it can take is waiting.
+ */
+export async function releaseHeld(uow: UnitOfWork, handle: string): Promise<string[]> {
+  const assigned: string[] = [];
+  const stillHeld: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const [agent] = await lockAgents(uow.tx, [handle]);
+    if (!agent) return assigned;
+    const counts = await countActive(uow.tx, [handle]);
+    if (unavailability({ agent, active: counts.get(handle) ?? 0, ownsCustomer: false }, uow.now) !== null) return assigned;
+    const [next] = await lockIntake(uow.tx, { types: agent.skills, pinnedTo: handle, exclude: stillHeld, limit: 1 });
+    if (!next) return assigned;
+    const result = await routeTicket(uow, next, 'baton');
+    if (result.agent) assigned.push(next.key);
+    else stillHeld.push(next.key); // waits for a reason this agent cannot change
+  }
+  return assigned;
+}

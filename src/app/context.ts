@@ -1,0 +1,100 @@
+// What every use case receives, and the unit of work that keeps state, audit and outbound messages in one transaction.
+import type { Policy } from '../core/permissions.js';
+import type { Database, Tx } from '../storage/db.js';
+import { appendAudit, type NewAuditEvent } from '../storage/tickets.js';
+import { enqueue, type OutboundMessage } from '../storage/outbox.js';
+import { processedRequests } from '../storage/schema.js';
+import type { Renderer } from './renderer.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Deps {
+  database: Database;
+  clock: Clock;
+  policy: Policy;
+  render: Renderer;
+  timeZone: string;
+  defaultTicketType: string;
+  escalationsChannel: string | null;
+}
+
+export class UnitOfWork {
+  readonly messages: OutboundMessage[] = [];
+  /** Agents that gained room during this unit: held tickets are offered to them before it commits. */
+  readonly freed = new Set<string>();
+
+  constructor(
+    readonly tx: Tx,
+    readonly deps: Deps,
+    readonly now: Date,
+  ) {}
+
+  audit(e: Omit<NewAuditEvent, 'at'>): Promise<number> {
+    return appendAudit(this.tx, { ...e, at: this.now });
+  }
+
+  send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
+    this.messages.push(msg);
+  }
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+function pgCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export class DuplicateRequest extends Error {
+  constructor(readonly key: string) {
+    super(`request ${key} was already processed`);
+    this.name = 'DuplicateRequest';
+  }
+}
+
+/**
+ * Runs one use case in one transaction: state, audit events and outbox rows commit together.
+ * With `requestKey`, a request seen before (a Slack retry) throws DuplicateRequest and changes nothing.
+ * Deadlocks and serialisation failures are retried.
+ */
+export async function inTransaction<T>(
+  deps: Deps,
+  fn: (uow: UnitOfWork) => Promise<T>,
+  opts: { requestKey?: string; afterWork?: (uow: UnitOfWork) => Promise<void> } = {},
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.database.db.transaction(async (tx) => {
+        const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now());
+        if (opts.requestKey) {
+          const inserted = await tx
+            .insert(processedRequests)
+            .values({ key: opts.requestKey, at: uow.now })
+            .onConflictDoNothing()
+            .returning({ key: processedRequests.key });
+          if (inserted.length === 0) throw new DuplicateRequest(opts.requestKey);
+        }
+        const result = await fn(uow);
+        if (opts.afterWork) await opts.afterWork(uow);
+        await enqueue(tx as unknown as Tx, uow.messages, uow.now);
+        return result;
+      });
+    } catch (e) {
+      const code = pgCode(e);
+      if (code && RETRYABLE.has(code) && attempt < 5) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw e;
+    }
+  }
+}

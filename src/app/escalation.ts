@@ -1,0 +1,139 @@
+// Escalation: one step up the chain for a stale ticket (the sweep) or on request (command, button),
+// and take-over by the agent that was pinged.
+import { invalidState, unknownTicket } from '../core/errors.js';
+import { assertCanTakeOver, BATON, type Principal } from '../core/permissions.js';
+import { isAvailable } from '../core/routing.js';
+import { assertTransition } from '../core/ticketState.js';
+import type { Agent, Ticket } from '../core/types.js';
+import { LIMITS } from '../core/types.js';
+import { validateText } from '../core/validate.js';
+import { getAgent, listAgents } from '../storage/agents.js';
+import { getTicket, lockDueTickets, saveTicket } from '../storage/tickets.js';
+import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld } from './assignment.js';
+import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { messageLink } from './links.js';
+import { actorName, loadForAction } from './ticketActions.js';
+import type { AgentRef } from '../core/commands.js';
+
+/** The next agent up the chain from `start`, skipping busy agents; null when the chain runs out. */
+export function nextInChain(byHandle: Map<string, Agent>, start: string | null, exclude: string | null, now: Date): Agent | null {
+  const seen = new Set<string>();
+  let cur = start ? byHandle.get(start)?.escalatesTo ?? null : null;
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const a = byHandle.get(cur);
+    if (!a) return null;
+    if (a.handle !== exclude && isAvailable(a, now)) return a;
+    cur = a.escalatesTo;
+  }
+  return null;
+}
+
+async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): Promise<{ target: Agent | null }> {
+  const agents = await listAgents(uow.tx);
+  const byHandle = new Map(agents.map((a) => [a.handle, a]));
+  const target = nextInChain(byHandle, t.escalatedTo ?? t.assignee, t.assignee, uow.now);
+  const from = t.escalatedTo ?? t.assignee;
+  t.escalationLevel += 1;
+  t.clockStartedAt = uow.now;
+  if (target) t.escalatedTo = target.handle;
+  else t.chainExhausted = true;
+  t.escalateDueAt = dueAt(t, uow.now);
+  await saveTicket(uow.tx, t);
+  const id = await uow.audit({
+    ticketKey: t.key,
+    actor,
+    action: target ? 'escalated' : 'escalation_exhausted',
+    fromStatus: t.status,
+    toStatus: t.status,
+    note: note ?? (reason === 'stale' ? 'past its escalation threshold' : null),
+    data: { level: t.escalationLevel, to: target?.handle ?? null, reason },
+  });
+  const homeLink = t.home ? messageLink(t.home) : undefined;
+  const render = uow.deps.render;
+  if (target) {
+    uow.send({
+      ticketKey: t.key,
+      idempotencyKey: `${id}:ping`,
+      channel: target.channel,
+      ...render.escalationPing(t, target, { level: t.escalationLevel, fromAgent: from, homeLink, note }),
+    });
+  }
+  uow.send({
+    ticketKey: t.key,
+    idempotencyKey: `${id}:home`,
+    channel: t.home?.channel ?? '',
+    threadOf: { ticket: t.key, which: 'home' },
+    ...render.escalationHomeReply(t, target, t.escalationLevel, note),
+  });
+  if (uow.deps.escalationsChannel) {
+    uow.send({
+      ticketKey: t.key,
+      idempotencyKey: `${id}:managers`,
+      channel: uow.deps.escalationsChannel,
+      ...render.escalationsNotice(t, { level: t.escalationLevel, fromAgent: from, toAgent: target?.handle ?? null, homeLink, reason, exhausted: !target }),
+    });
+  }
+  return { target };
+}
+
+/** `/ticket escalate` and the Escalate button: the same step as the sweep, at once. */
+export async function escalateTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
+  validateText(note, 'note', LIMITS.note);
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const { t } = await loadForAction(uow, by, key, 'escalate');
+      assertTransition(t, 'escalate');
+      const { target } = await escalateStep(uow, t, actorName(by), 'manual', note?.trim() || undefined);
+      return { ticket: t, target };
+    },
+    o,
+  );
+}
+
+/**
+ * The sweep: escalate every active ticket past its threshold, one level each. Due tickets are claimed with
+ * FOR UPDATE SKIP LOCKED and their level raised in the same transaction as the messages, so two copies
+ * sweeping at once never escalate a ticket twice for one level.
+ */
+export async function escalateDue(deps: Deps, o: { batch?: number; maxBatches?: number } = {}): Promise<string[]> {
+  const escalated: string[] = [];
+  const batch = o.batch ?? 100;
+  for (let i = 0; i < (o.maxBatches ?? 50); i++) {
+    const keys = await inTransaction(deps, async (uow) => {
+      const due = await lockDueTickets(uow.tx, uow.now, batch);
+      for (const t of due) await escalateStep(uow, t, actorName(BATON), 'stale');
+      return due.map((t) => t.key);
+    });
+    escalated.push(...keys);
+    if (keys.length < batch) break;
+  }
+  return escalated;
+}
+
+/** The agent pinged by an escalation takes the ticket over; the chain continues from it. */
+export async function takeOver(deps: Deps, by: Principal, key: string, takerRef: AgentRef | null, o: { requestKey?: string } = {}) {
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const t = await getTicket(uow.tx, key, { lock: true });
+      if (!t) throw unknownTicket(key);
+      assertTransition(t, 'takeover');
+      const taker = takerRef ? await findAgent(uow.tx, takerRef) : t.escalatedTo ? await getAgent(uow.tx, t.escalatedTo) : null;
+      if (!taker) throw invalidState(`${t.key} has no escalation to take over.`);
+      assertCanTakeOver(by, taker, t, deps.policy);
+      if (t.assignee === taker.handle) throw invalidState(`${t.key} is already with ${taker.handle}.`);
+      await assertCanTake(uow, taker);
+      const previous = t.assignee;
+      await assignTo(uow, t, taker, actorName(by), `taken over by ${taker.handle} after escalation`, {
+        takenOverFrom: previous ?? undefined,
+        action: 'taken_over',
+      });
+      if (previous) await releaseHeld(uow, previous);
+      return { ticket: t, agent: taker };
+    },
+    o,
+  );
+}
+

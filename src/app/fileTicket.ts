@@ -1,0 +1,146 @@
+// Filing a ticket: from a slash command, a modal, an intake-channel message, a handoff or a briefing.
+import type { NewTicketInput } from '../core/commands.js';
+import { invalid, unknownTicket } from '../core/errors.js';
+import type { Principal } from '../core/permissions.js';
+import type { Agent, MessageRef, Priority, Ticket } from '../core/types.js';
+import { LIMITS } from '../core/types.js';
+import { validateText } from '../core/validate.js';
+import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
+import { findAgent, routeTicket } from './assignment.js';
+import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+
+export interface FileTicketInput extends NewTicketInput {
+  /** The intake message it came from; Baton answers in its thread. */
+  origin?: MessageRef | null;
+}
+
+export interface FiledTicket {
+  ticket: Ticket;
+  agent: Agent | null;
+  reason: string;
+}
+
+export interface NewTicketSpec {
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  requester: string | null;
+  context: Record<string, string>;
+  escalateAfterSec?: number | null;
+  requiresHandoff?: string[];
+  parentKey?: string | null;
+  follows?: string | null;
+  pinnedAgent?: string | null;
+  origin?: MessageRef | null;
+}
+
+/** Insert a ticket in intake with its first audit event, then route it. */
+export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: string, action = 'filed'): Promise<FiledTicket> {
+  const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: uow.deps.timeZone, year: 'numeric' }).format(uow.now));
+  const key = await nextTicketKey(uow.tx, year);
+  const ticket: Ticket = {
+    key,
+    type: spec.type,
+    title: spec.title,
+    description: spec.description,
+    priority: spec.priority,
+    status: 'intake',
+    assignee: null,
+    requester: spec.requester,
+    context: spec.context,
+    escalateAfterSec: spec.escalateAfterSec ?? null,
+    escalationLevel: 0,
+    escalatedTo: null,
+    chainExhausted: false,
+    requiresHandoff: spec.requiresHandoff ?? [],
+    parentKey: spec.parentKey ?? null,
+    waitingOn: null,
+    follows: spec.follows ?? null,
+    pinnedAgent: spec.pinnedAgent ?? null,
+    holdReason: null,
+    origin: spec.origin ?? null,
+    home: null,
+    createdAt: uow.now,
+    assignedAt: null,
+    clockStartedAt: null,
+    escalateDueAt: null,
+    resolvedAt: null,
+    resolution: null,
+  };
+  await insertTicket(uow.tx, ticket);
+  await uow.audit({
+    ticketKey: key,
+    actor,
+    action,
+    toStatus: 'intake',
+    note: spec.title,
+    data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined },
+  });
+  const routed = await routeTicket(uow, ticket, 'baton');
+  return { ticket, ...routed };
+}
+
+export async function fileTicket(
+  deps: Deps,
+  by: Principal,
+  input: FileTicketInput,
+  opts: { requestKey?: string } = {},
+): Promise<FiledTicket> {
+  validateText(input.title, 'title', LIMITS.title, { required: true });
+  validateText(input.description, 'description', LIMITS.description);
+  const type = input.type ?? deps.defaultTicketType;
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(type) || type.length > LIMITS.type) throw invalid(`\`type:\` must be lowercase letters, digits, - or _; got \`${type.slice(0, 40)}\`.`, 'type');
+  for (const [k, v] of Object.entries(input.context)) {
+    validateText(k, `context name ${k.slice(0, 40)}`, LIMITS.contextKey, { required: true });
+    validateText(v, `${k.slice(0, 40)}:`, LIMITS.contextValue, { required: true });
+  }
+  if (Object.keys(input.context).length > LIMITS.contextEntries) throw invalid(`At most ${LIMITS.contextEntries} context values (\`name:value\`) per ticket.`, 'context');
+  const requester = by.kind === 'user' ? by.user : null;
+
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const pinned = input.assign ? (await findAgent(uow.tx, input.assign)).handle : null;
+      const requiresHandoff: string[] = [];
+      for (const ref of input.handoff) {
+        const h = (await findAgent(uow.tx, ref)).handle;
+        if (!requiresHandoff.includes(h)) requiresHandoff.push(h);
+      }
+      let follows: string | null = null;
+      if (input.follows) {
+        const prev = await getTicket(uow.tx, input.follows);
+        if (!prev) throw unknownTicket(input.follows);
+        follows = prev.key;
+      }
+      const filed = await createTicket(
+        uow,
+        {
+          type,
+          title: input.title.trim(),
+          description: input.description,
+          priority: input.priority ?? 'normal',
+          requester,
+          context: input.context,
+          escalateAfterSec: input.escalateAfterSec ?? null,
+          requiresHandoff,
+          follows,
+          pinnedAgent: pinned,
+          origin: input.origin ?? null,
+        },
+        requester ?? 'baton',
+      );
+      if (filed.ticket.origin) {
+        uow.send({
+          ticketKey: filed.ticket.key,
+          idempotencyKey: `${filed.ticket.key}:intake-reply`,
+          channel: filed.ticket.origin.channel,
+          threadTs: filed.ticket.origin.ts,
+          ...deps.render.intakeReply(filed.ticket, filed.agent),
+        });
+      }
+      return filed;
+    },
+    { requestKey: opts.requestKey },
+  );
+}

@@ -1,0 +1,25 @@
+// How use cases turn domain facts into Slack messages. Implemented by the Slack layer's Block Kit builders;
+// the use cases store what it returns in the outbox.
+import type { Agent, AuditEvent, Ticket } from '../core/types.js';
+
+export interface Rendered {
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface Renderer {
+  assignment(t: Ticket, agent: Agent, o: { originLink?: string; parentLink?: string; takenOverFrom?: { agent: string; link?: string } }): Rendered;
+  intakeReply(t: Ticket, agent: Agent | null): Rendered;
+  /** Plain strings are user text (escaped); `{ raw }` parts are trusted mrkdwn. */
+  threadUpdate(t: Ticket, parts: Array<string | { raw: string }>): Rendered;
+  handoffNotice(parent: Ticket, child: Ticket, to: Agent, note?: string): Rendered;
+  childResolved(parent: Ticket, child: Ticket, note: string | undefined, assigneeUser: string | null): Rendered;
+  resolution(t: Ticket, note: string | undefined, by: string | null): Rendered;
+  escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string }): Rendered;
+  escalationHomeReply(t: Ticket, target: Agent | null, level: number, note?: string): Rendered;
+  escalationsNotice(
+    t: Ticket,
+    o: { level: number; fromAgent: string | null; toAgent: string | null; homeLink?: string; reason: 'stale' | 'manual'; exhausted?: boolean },
+  ): Rendered;
+  ticketDetail(t: Ticket, trail: AuditEvent[]): Rendered;
+}

@@ -1,0 +1,153 @@
+// Parses the environment once into a frozen, typed Config. Each bad value gives one line naming the variable.
+import { z } from 'zod';
+import cron from 'node-cron';
+
+const channelId = /^[CGD][A-Z0-9]{2,}$/;
+const userId = /^[UW][A-Z0-9]{2,}$/;
+
+function idList(name: string, pattern: RegExp, what: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const items = (raw ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        if (!pattern.test(item)) {
+          ctx.addIssue({ code: 'custom', message: `${name}: \`${item}\` is not a Slack ${what} ID (like ${what === 'channel' ? 'C0123ABCD' : 'U0123ABCD'})` });
+        }
+      }
+      return items;
+    });
+}
+
+function cronExpr(name: string, fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const expr = raw?.trim() || fallback;
+      if (!cron.validate(expr)) ctx.addIssue({ code: 'custom', message: `${name}: \`${expr}\` is not a valid cron expression (e.g. \`* * * * *\`)` });
+      return expr;
+    });
+}
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from your Slack app — see README "Create the Slack app", or try `npm run demo`' })
+      .refine((v) => v.startsWith('xoxb-'), { message: 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: z.string().optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v === '' || v.startsWith('xapp-'), { message: 'SLACK_APP_TOKEN must be an app-level token starting with xapp-' }),
+    SLACK_API_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), { message: 'SLACK_API_URL must be an http(s) URL' }),
+    PORT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const n = v === undefined || v === '' ? 3000 : Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) ctx.addIssue({ code: 'custom', message: `PORT: \`${v}\` is not a port number (0-65535)` });
+        return n;
+      }),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), { message: 'DATABASE_URL must start with postgres:// or postgresql://' }),
+    BATON_DATA_DIR: z.string().optional(),
+    INTAKE_CHANNELS: idList('INTAKE_CHANNELS', channelId, 'channel'),
+    DEFAULT_TICKET_TYPE: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^[a-z0-9][a-z0-9_-]{0,39}$/.test(v), { message: 'DEFAULT_TICKET_TYPE must be lowercase letters, digits, - or _ (e.g. general)' }),
+    ESCALATIONS_CHANNEL: z
+      .string()
+      .optional()
+      .refine((v) => !v || channelId.test(v), { message: 'ESCALATIONS_CHANNEL must be a Slack channel ID like C0123ABCD' }),
+    ADMIN_USER_IDS: idList('ADMIN_USER_IDS', userId, 'user'),
+    ESCALATION_CRON: cronExpr('ESCALATION_CRON', '* * * * *'),
+    DIGEST_CRON: cronExpr('DIGEST_CRON', '0 9 * * 1-5'),
+    BATON_TIMEZONE: z
+      .string()
+      .optional()
+      .refine(
+        (v) => {
+          if (!v) return true;
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: v });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin' },
+      ),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode) — see README "Create the Slack app"',
+      });
+    }
+  });
+
+export interface Config {
+  slackBotToken: string;
+  slackSigningSecret: string | null;
+  slackAppToken: string | null;
+  slackApiUrl: string | null;
+  port: number;
+  databaseUrl: string | null;
+  dataDir: string;
+  intakeChannels: readonly string[];
+  defaultTicketType: string;
+  escalationsChannel: string | null;
+  adminUserIds: readonly string[];
+  escalationCron: string;
+  digestCron: string;
+  timeZone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+    });
+    throw new ConfigError([...new Set(lines)]);
+  }
+  const e = result.data;
+  return Object.freeze({
+    slackBotToken: e.SLACK_BOT_TOKEN,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET || null,
+    slackAppToken: e.SLACK_APP_TOKEN || null,
+    slackApiUrl: e.SLACK_API_URL || null,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL || null,
+    dataDir: e.BATON_DATA_DIR || './data',
+    intakeChannels: Object.freeze(e.INTAKE_CHANNELS),
+    defaultTicketType: e.DEFAULT_TICKET_TYPE || 'general',
+    escalationsChannel: e.ESCALATIONS_CHANNEL || null,
+    adminUserIds: Object.freeze(e.ADMIN_USER_IDS),
+    escalationCron: e.ESCALATION_CRON,
+    digestCron: e.DIGEST_CRON,
+    timeZone: e.BATON_TIMEZONE || 'UTC',
+  });
+}

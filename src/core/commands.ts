@@ -1,0 +1,71 @@
+// Typed slash commands, as parsed from the text after `/ticket` and `/agent`.
+import type { Priority, TicketStatus } from './types.js';
+
+/** An agent as written by a user: a handle (`iris`, `@iris`) or a Slack mention of its user (`<@U…>`). */
+export type AgentRef = { handle: string } | { user: string };
+
+export type ListFilter =
+  | { kind: 'mine' }
+  | { kind: 'queue'; status: TicketStatus }
+  | { kind: 'agent'; agent: AgentRef };
+
+export interface NewTicketInput {
+  type?: string;
+  priority?: Priority;
+  escalateAfterSec?: number;
+  assign?: AgentRef;
+  handoff: AgentRef[];
+  follows?: string;
+  context: Record<string, string>;
+  /** First line of the free text. */
+  title: string;
+  /** All of the free text. */
+  description: string;
+}
+
+export type TicketCommand =
+  | ({ kind: 'new' } & NewTicketInput)
+  | { kind: 'new_modal' }
+  | { kind: 'show'; key: string }
+  | { kind: 'list'; filter: ListFilter }
+  | { kind: 'assign'; key: string; agent: AgentRef }
+  | { kind: 'handoff'; key: string; agent: AgentRef; note?: string }
+  | { kind: 'resolve'; key: string; note?: string }
+  | { kind: 'reopen'; key: string; note?: string }
+  | { kind: 'escalate'; key: string; note?: string }
+  | { kind: 'next'; agent: AgentRef }
+  | { kind: 'help' };
+
+export interface AgentOptions {
+  skills?: string[];
+  /** Channel ID. */
+  channel?: string;
+  /** Slack user ID; null clears it (`user:none`). */
+  user?: string | null;
+  capacity?: number;
+  /** null clears it (`escalates-to:none`). */
+  escalatesTo?: AgentRef | null;
+}
+
+export type AgentCommand =
+  | ({ kind: 'add'; handle: string } & AgentOptions)
+  | ({ kind: 'update'; handle: string } & AgentOptions)
+  | { kind: 'remove'; agent: AgentRef }
+  | { kind: 'list' }
+  | {
+      kind: 'busy';
+      agent: AgentRef;
+      forSec?: number;
+      until?: { hour: number; minute: number };
+      reason?: string;
+    }
+  | { kind: 'available'; agent: AgentRef }
+  | { kind: 'help' };
+
+/** Verbs after a mention of Baton in a ticket's thread. */
+export type ThreadVerb =
+  | { kind: 'accept' }
+  | { kind: 'resolve'; note?: string }
+  | { kind: 'handoff'; agent: AgentRef; note?: string }
+  | { kind: 'escalate'; note?: string }
+  | { kind: 'status' };

@@ -1,0 +1,210 @@
+// Durations (`90s`, `1h30m`), times of day (`17:30`) and the next wall-clock occurrence of a
+// time in an IANA zone. Pure: the current time is always passed in.
+import { invalid } from './errors.js';
+
+/** The longest duration accepted anywhere: 365 days, in seconds. */
+export const MAX_DURATION_SEC = 365 * 86400;
+
+const UNITS = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+] as const;
+
+const DURATION_RE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const DURATION_EXAMPLES = '`90s`, `30m`, `4h`, `1d` or `1h30m`';
+
+/**
+ * Shows a user-supplied value inside a Slack mrkdwn message: as inline code, on one line, cut
+ * to `max` characters with `…`, with backticks neutralised and `&`, `<`, `>` escaped so it can
+ * never ping anyone or turn into a link. An empty value reads as `nothing`.
+ */
+export function quoteValue(value: string, max = 40): string {
+  let s = value.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'");
+  const chars = [...s];
+  if (chars.length > max) s = chars.slice(0, max - 1).join('') + '…';
+  if (s.trim() === '') return 'nothing';
+  s = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return '`' + s + '`';
+}
+
+function optionLabel(option: string | undefined): string | undefined {
+  if (option === undefined) return undefined;
+  return '`' + option.replace(/:$/, '') + ':`';
+}
+
+/**
+ * Parses a duration such as `90s`, `30m`, `4h`, `1d`, `1h30m`, `2d4h` or `1h30m15s` into seconds.
+ * Units are `d`, `h`, `m`, `s`, each at most once, largest first. Zero, bare numbers, negative
+ * values, unknown units and anything over 365 days are refused with `invalid()`.
+ * @param option the option name (e.g. `escalate`) used in error messages.
+ */
+export function parseDuration(text: string, option?: string): number {
+  const label = optionLabel(option);
+  const field = option?.replace(/:$/, '') ?? 'duration';
+  const raw = text.trim();
+  const lower = raw.toLowerCase();
+  const m = DURATION_RE.exec(lower);
+  if (!m || lower === '') {
+    const hint = /^\d+$/.test(raw) ? ' A number needs a unit: `s`, `m`, `h` or `d`.' : '';
+    const subject = label ? `${label} takes a duration like` : 'Expected a duration like';
+    throw invalid(`${subject} ${DURATION_EXAMPLES}; got ${quoteValue(raw)}.${hint}`, field);
+  }
+  let total = 0;
+  UNITS.forEach(([, sec], i) => {
+    const n = m[i + 1];
+    if (n !== undefined) total += Number(n) * sec;
+  });
+  const subject = label ?? 'A duration';
+  if (total <= 0) throw invalid(`${subject} must be longer than zero; got ${quoteValue(raw)}.`, field);
+  if (total > MAX_DURATION_SEC) {
+    throw invalid(`${subject} can be at most 365 days (\`365d\`); got ${quoteValue(raw)}.`, field);
+  }
+  return total;
+}
+
+/** Formats seconds as `1h30m`, `45s`, `2d`, `1d2h`; zero (or less) is `0s`. */
+export function formatDuration(sec: number): string {
+  let rest = Number.isFinite(sec) ? Math.max(0, Math.round(sec)) : 0;
+  if (rest === 0) return '0s';
+  let out = '';
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out;
+}
+
+export interface ClockTime {
+  hour: number;
+  minute: number;
+}
+
+/**
+ * Parses a 24-hour time of day `HH:MM` (`17:30`, `9:05`, `00:00`).
+ * @param option the option name (e.g. `until`) used in error messages.
+ */
+export function parseClockTime(text: string, option?: string): ClockTime {
+  const label = optionLabel(option);
+  const field = option?.replace(/:$/, '') ?? 'time';
+  const raw = text.trim();
+  const m = /^(\d{1,2}):(\d{2})$/.exec(raw);
+  const hour = m ? Number(m[1]) : NaN;
+  const minute = m ? Number(m[2]) : NaN;
+  if (!m || hour > 23 || minute > 59) {
+    const subject = label ? `${label} takes a time of day like` : 'Expected a time of day like';
+    throw invalid(`${subject} \`17:30\` or \`9:05\` (24-hour clock, \`00:00\` to \`23:59\`); got ${quoteValue(raw)}.`, field);
+  }
+  return { hour, minute };
+}
+
+// --- Time zones -------------------------------------------------------------------------------
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f) return f;
+  try {
+    if (timeZone.trim() === '') throw new RangeError('empty');
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    throw invalid(
+      `Unknown time zone ${quoteValue(timeZone)}; use an IANA name like \`Europe/Paris\`, \`America/New_York\` or \`UTC\`.`,
+      'timeZone',
+    );
+  }
+  formatters.set(timeZone, f);
+  return f;
+}
+
+/** Throws `invalid()` unless `timeZone` is an IANA time zone this runtime knows. */
+export function assertTimeZone(timeZone: string): void {
+  zoneFormatter(timeZone);
+}
+
+interface WallClock {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** UTC milliseconds of a wall-clock reading taken as if it were UTC (years < 100 handled). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+function wallClock(f: Intl.DateTimeFormat, ms: number): WallClock {
+  const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of f.formatToParts(new Date(ms))) {
+    if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
+  }
+  return w;
+}
+
+/** The zone's offset from UTC at instant `ms`, in milliseconds (local = UTC + offset). */
+function offsetAt(f: Intl.DateTimeFormat, ms: number): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  const w = wallClock(f, whole);
+  return utcMs(w.year, w.month, w.day, w.hour, w.minute, w.second) - whole;
+}
+
+/**
+ * The instants at which the wall clock in the zone shows the given local date and time, earliest
+ * first: one normally, two when the clock falls back (the time repeats), and when it springs
+ * forward over that time (the time never shows) the instant the same distance after the jump
+ * (e.g. 02:30 in a 02:00→03:00 gap gives 03:30).
+ */
+function localInstants(f: Intl.DateTimeFormat, y: number, mo: number, d: number, h: number, mi: number): number[] {
+  const guess = utcMs(y, mo, d, h, mi);
+  const day = 86400_000;
+  const before = offsetAt(f, guess - day);
+  const offsets = new Set([before, offsetAt(f, guess), offsetAt(f, guess + day)]);
+  const found = new Set<number>();
+  for (const o of offsets) {
+    const t = guess - o;
+    if (offsetAt(f, t) === o) found.add(t);
+  }
+  if (found.size === 0) return [guess - before];
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * The next instant strictly after `now` at which the wall clock in `timeZone` shows `hour:minute`
+ * (today if that is still ahead, else tomorrow). DST: when the time repeats (clocks fall back)
+ * the earliest occurrence after `now` is taken; when it does not exist (clocks spring forward)
+ * the time is shifted forward by the gap (02:30 → 03:30).
+ */
+export function nextOccurrence(now: Date, hour: number, minute: number, timeZone: string): Date {
+  const f = zoneFormatter(timeZone);
+  const nowMs = now.getTime();
+  if (!Number.isFinite(nowMs)) throw invalid('The current time is not a valid date.', 'now');
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23 || !Number.isInteger(minute) || minute < 0 || minute > 59) {
+    throw invalid(`Expected a time of day from \`00:00\` to \`23:59\`; got \`${hour}:${minute}\`.`, 'time');
+  }
+  const today = wallClock(f, nowMs);
+  for (let add = 0; add <= 3; add++) {
+    const date = new Date(utcMs(today.year, today.month, today.day + add));
+    const instants = localInstants(f, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour, minute);
+    for (const t of instants) if (t > nowMs) return new Date(t);
+  }
+  // Unreachable for real zones: every local day has the time (or its shifted stand-in).
+  throw invalid(`Could not find the next \`${hour}:${minute}\` in ${quoteValue(timeZone)}.`, 'time');
+}

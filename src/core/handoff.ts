@@ -1,0 +1,46 @@
+// What a handoff carries: the parent's context and a summary of its history.
+import type { AuditEvent, Ticket } from './types.js';
+import { LIMITS } from './types.js';
+
+export function summarizeTrail(trail: AuditEvent[], maxLines = 15): string {
+  const lines = trail.map((e) => {
+    const when = e.at.toISOString().slice(0, 16).replace('T', ' ');
+    const who = e.actor === 'baton' ? 'Baton' : e.actor.startsWith('agent:') ? e.actor.slice(6) : e.actor;
+    const move = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` (${e.fromStatus} → ${e.toStatus})` : '';
+    const note = e.note ? `: ${e.note.replace(/\s+/g, ' ').slice(0, 160)}` : '';
+    return `• ${when} ${who} ${e.action}${move}${note}`;
+  });
+  if (lines.length <= maxLines) return lines.join('\n');
+  return [`• …${lines.length - maxLines} earlier entries`, ...lines.slice(-maxLines)].join('\n');
+}
+
+/** Context and description of the child ticket a handoff creates. */
+export function handoffChild(parent: Ticket, trail: AuditEvent[], fromHandle: string | null, note: string | undefined) {
+  const context: Record<string, string> = { ...parent.context, handoff_from: parent.key };
+  const head = `Handed off from ${parent.key} (${parent.title})${fromHandle ? ` by ${fromHandle}` : ''}${note ? `: ${note}` : ''}`;
+  let description = `${head}\n\nOriginal request:\n${parent.description}\n\nHistory of ${parent.key}:\n${summarizeTrail(trail)}`;
+  if (description.length > LIMITS.description) description = description.slice(0, LIMITS.description - 1) + '…';
+  const title = note ? `${firstLine(note)} (from ${parent.key})` : `${parent.title} (from ${parent.key})`;
+  return { context, description, title: clip(title, LIMITS.title) };
+}
+
+/** A briefing ticket for an agent listed in `requires-handoff`, filed when the ticket is resolved. */
+export function briefingTicket(t: Ticket, trail: AuditEvent[], resolution: string | null) {
+  let description =
+    `Briefing: ${t.key} (${t.title}) was resolved${resolution ? `: ${resolution}` : ''}.\n\n` +
+    `Original request:\n${t.description}\n\nHistory of ${t.key}:\n${summarizeTrail(trail)}`;
+  if (description.length > LIMITS.description) description = description.slice(0, LIMITS.description - 1) + '…';
+  return {
+    title: clip(`Briefing: ${t.title} (${t.key})`, LIMITS.title),
+    description,
+    context: { ...t.context, briefing_for: t.key },
+  };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}

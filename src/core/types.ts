@@ -1,0 +1,114 @@
+// Domain types shared by every layer. Pure data: no Slack, database or clock here.
+
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const STATUSES = ['intake', 'active', 'completed'] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+
+/** A Slack message reference: channel ID and message timestamp. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Agent {
+  handle: string;
+  skills: string[];
+  channel: string;
+  /** The Slack user (bot or person) who is this agent. */
+  user: string | null;
+  capacity: number;
+  escalatesTo: string | null;
+  busy: boolean;
+  busyUntil: Date | null;
+  busyReason: string | null;
+  lastAssignedAt: Date | null;
+  createdAt: Date;
+}
+
+/** Who did something: a Slack user, an agent, or Baton itself. */
+export type Actor =
+  | { kind: 'user'; user: string }
+  | { kind: 'baton' };
+
+export interface Ticket {
+  key: string;
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  status: TicketStatus;
+  assignee: string | null;
+  /** Slack user ID of whoever filed it. */
+  requester: string | null;
+  context: Record<string, string>;
+  /** Explicit escalation threshold in seconds (`escalate:`); null means by priority. */
+  escalateAfterSec: number | null;
+  escalationLevel: number;
+  /** Last agent of the chain pinged; the next escalation goes past it. */
+  escalatedTo: string | null;
+  /** The chain ran out and managers were told once. */
+  chainExhausted: boolean;
+  requiresHandoff: string[];
+  parentKey: string | null;
+  /** Key of the child (handoff) ticket this one waits on; its escalation clock is stopped. */
+  waitingOn: string | null;
+  follows: string | null;
+  /** Agent asked for with `assign:`; the ticket waits for it. */
+  pinnedAgent: string | null;
+  /** Why it waits in intake. */
+  holdReason: string | null;
+  origin: MessageRef | null;
+  home: MessageRef | null;
+  createdAt: Date;
+  assignedAt: Date | null;
+  /** When the escalation clock (re)started: assignment, escalation, or the child resolving. */
+  clockStartedAt: Date | null;
+  /** When the sweep should escalate it; null when not active or waiting on a child. */
+  escalateDueAt: Date | null;
+  resolvedAt: Date | null;
+  resolution: string | null;
+}
+
+export interface AuditEvent {
+  id: number;
+  ticketKey: string;
+  at: Date;
+  /** `baton`, a Slack user ID, or `agent:<handle>`. */
+  actor: string;
+  action: string;
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/** Default escalation thresholds by priority, in seconds. */
+export const DEFAULT_THRESHOLD_SEC: Record<Priority, number> = {
+  urgent: 15 * 60,
+  high: 30 * 60,
+  normal: 4 * 3600,
+  low: 24 * 3600,
+};
+
+export function thresholdSec(t: Pick<Ticket, 'priority' | 'escalateAfterSec'>): number {
+  return t.escalateAfterSec ?? DEFAULT_THRESHOLD_SEC[t.priority];
+}
+
+/** Limits on user-supplied values. */
+export const LIMITS = {
+  title: 200,
+  description: 4000,
+  note: 2000,
+  contextKey: 40,
+  contextValue: 200,
+  contextEntries: 20,
+  handle: 32,
+  type: 40,
+  reason: 200,
+  skills: 20,
+  capacity: 100,
+} as const;

@@ -1,0 +1,26 @@
+// The Block Kit builders behind the use cases' Renderer port.
+import type { Renderer } from '../app/renderer.js';
+import type { Clock } from '../app/context.js';
+import * as b from './blocks.js';
+import { messageLink } from './text.js';
+
+export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
+  const when = () => ({ now: clock.now(), timeZone });
+  return {
+    assignment: (t, agent, o) => b.assignmentCard(t, agent, { ...when(), ...o }),
+    intakeReply: (t, agent) => b.intakeReply(t, agent),
+    threadUpdate: (t, parts) => b.threadUpdate(t, parts),
+    handoffNotice: (parent, child, to, note) => b.handoffNotice(parent, child, to, note),
+    childResolved: (parent, child, note, user) => b.childResolvedNotice(parent, child, note, user),
+    resolution: (t, note, by) => b.resolutionNotice(t, note, by ?? undefined),
+    escalationPing: (t, target, o) => b.escalationPing(t, target, { ...o, ...when() }),
+    escalationHomeReply: (t, target, level, note) => b.escalationHomeReply(t, target, level, note),
+    escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
+    ticketDetail: (t, trail) =>
+      b.ticketDetail(t, trail, {
+        ...when(),
+        homeLink: t.home ? messageLink(t.home) : undefined,
+        originLink: t.origin ? messageLink(t.origin) : undefined,
+      }),
+  };
+}

@@ -1,0 +1,258 @@
+// Modals (views) and the readers of their submitted values. Pure functions.
+//
+// Input `initial_value`s are NOT escaped: they are what the user edits and gets back verbatim.
+
+import type { types as SlackTypes } from '@slack/bolt';
+import { LIMITS, PRIORITIES, type Priority } from '../core/types.js';
+import { truncate } from './text.js';
+
+export type ModalView = SlackTypes.ModalView;
+type InputBlock = SlackTypes.InputBlock;
+type PlainTextInput = SlackTypes.PlainTextInput;
+
+/** Slack's own cap on a plain_text_input's max_length. */
+const INPUT_MAX = 3000;
+
+export const NEW_TICKET_CALLBACK_ID = 'ticket_new';
+export const HANDOFF_CALLBACK_ID = 'ticket_handoff';
+
+/** block_id / action_id of every input of the new-ticket modal. */
+export const NEW_TICKET_IDS = {
+  title: { blockId: 'new_title', actionId: 'title' },
+  description: { blockId: 'new_description', actionId: 'description' },
+  type: { blockId: 'new_type', actionId: 'type' },
+  priority: { blockId: 'new_priority', actionId: 'priority' },
+  escalate: { blockId: 'new_escalate', actionId: 'escalate' },
+  assign: { blockId: 'new_assign', actionId: 'assign' },
+  handoff: { blockId: 'new_handoff', actionId: 'handoff' },
+  follows: { blockId: 'new_follows', actionId: 'follows' },
+  context: { blockId: 'new_context', actionId: 'context' },
+} as const;
+
+/** block_id / action_id of every input of the handoff modal. */
+export const HANDOFF_IDS = {
+  agent: { blockId: 'handoff_agent', actionId: 'agent' },
+  note: { blockId: 'handoff_note', actionId: 'note' },
+} as const;
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+
+function textInput(
+  ids: { blockId: string; actionId: string },
+  label: string,
+  o: { optional?: boolean; multiline?: boolean; maxLength?: number; placeholder?: string; hint?: string; initial?: string },
+): InputBlock {
+  const element: PlainTextInput = { type: 'plain_text_input', action_id: ids.actionId };
+  if (o.multiline) element.multiline = true;
+  const max = Math.min(o.maxLength ?? INPUT_MAX, INPUT_MAX);
+  element.max_length = max;
+  if (o.placeholder) element.placeholder = plain(truncate(o.placeholder, 150));
+  if (o.initial) element.initial_value = truncate(o.initial, max);
+  const block: InputBlock = { type: 'input', block_id: ids.blockId, label: plain(label), element };
+  if (o.optional) block.optional = true;
+  if (o.hint) block.hint = plain(o.hint);
+  return block;
+}
+
+/** `/ticket new` with no text: the same fields as the command. */
+export function newTicketModal(o?: { channel?: string }): ModalView {
+  const ids = NEW_TICKET_IDS;
+  const priorityOptions = PRIORITIES.map((p) => ({ text: plain(p), value: p }));
+  const normal = priorityOptions.find((p) => p.value === 'normal');
+  const blocks: InputBlock[] = [
+    textInput(ids.title, 'Title', { maxLength: LIMITS.title, placeholder: 'What needs doing?' }),
+    textInput(ids.description, 'Description', {
+      optional: true,
+      multiline: true,
+      maxLength: LIMITS.description,
+    }),
+    textInput(ids.type, 'Type', {
+      optional: true,
+      maxLength: LIMITS.type,
+      placeholder: 'e.g. billing',
+      hint: 'Which skill it needs. Empty means the default type.',
+    }),
+    {
+      type: 'input',
+      block_id: ids.priority.blockId,
+      label: plain('Priority'),
+      element: {
+        type: 'static_select',
+        action_id: ids.priority.actionId,
+        options: priorityOptions,
+        ...(normal ? { initial_option: normal } : {}),
+      },
+    },
+    textInput(ids.context, 'Context', {
+      optional: true,
+      multiline: true,
+      placeholder: 'customer: acme',
+      hint: 'One `key: value` per line.',
+    }),
+    textInput(ids.escalate, 'Escalate after', {
+      optional: true,
+      maxLength: 20,
+      placeholder: 'e.g. 30m, 4h, 1h30m',
+      hint: 'Empty means by priority (urgent 15m, high 30m, normal 4h, low 1d).',
+    }),
+    textInput(ids.assign, 'Assign to', { optional: true, maxLength: 100, placeholder: 'agent handle, e.g. iris' }),
+    textInput(ids.handoff, 'Hand off when resolved', {
+      optional: true,
+      maxLength: 500,
+      placeholder: 'handles, comma-separated',
+      hint: 'These agents get a briefing ticket when this one is resolved.',
+    }),
+    textInput(ids.follows, 'Follows ticket', { optional: true, maxLength: 40, placeholder: 'e.g. T-2026-001' }),
+  ];
+  return {
+    type: 'modal',
+    callback_id: NEW_TICKET_CALLBACK_ID,
+    title: plain('New ticket'),
+    submit: plain('File ticket'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify(o?.channel ? { channel: o.channel } : {}),
+    blocks,
+  };
+}
+
+/** The Hand off button / `handoff` without a target: who takes it, and a note. */
+export function handoffModal(key: string, o?: { initialNote?: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: HANDOFF_CALLBACK_ID,
+    title: plain(truncate(`Hand off ${key}`, 24)),
+    submit: plain('Hand off'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ key }),
+    blocks: [
+      textInput(HANDOFF_IDS.agent, 'Hand off to', {
+        maxLength: 100,
+        placeholder: 'agent handle, e.g. devin',
+      }),
+      textInput(HANDOFF_IDS.note, 'Note', {
+        optional: true,
+        multiline: true,
+        maxLength: LIMITS.note,
+        placeholder: 'What the next agent needs to know',
+        ...(o?.initialNote ? { initial: o.initialNote } : {}),
+      }),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers
+
+/** The part of a submitted view's `state.values` we read (bolt's ViewOutput state fits it). */
+export interface ModalStateValue {
+  type?: string;
+  value?: string | null;
+  selected_option?: { value: string } | null;
+}
+export type ModalStateValues = Record<string, Record<string, ModalStateValue | undefined> | undefined>;
+
+function valueOf(values: ModalStateValues | null | undefined, ids: { blockId: string; actionId: string }) {
+  return values?.[ids.blockId]?.[ids.actionId];
+}
+
+function textOf(values: ModalStateValues | null | undefined, ids: { blockId: string; actionId: string }): string {
+  const v = valueOf(values, ids)?.value;
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export interface NewTicketModalValues {
+  title: string;
+  description: string;
+  type?: string;
+  priority?: Priority;
+  /** Duration as typed (`30m`, `1h30m`); parsing is the caller's. */
+  escalate?: string;
+  /** Handle as typed (`iris`, `@iris`); leading `@` removed. */
+  assign?: string;
+  /** Handles as typed, split on commas/whitespace; leading `@` removed. */
+  handoff: string[];
+  follows?: string;
+  context: Record<string, string>;
+  /** Context lines that are not `key: value` (show them as an error on `NEW_TICKET_IDS.context.blockId`). */
+  contextErrors: string[];
+}
+
+const stripAt = (s: string) => (s.startsWith('@') ? s.slice(1) : s);
+
+/** Parses `key: value` lines. */
+export function parseContextLines(text: string): { context: Record<string, string>; errors: string[] } {
+  const context: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line) continue;
+    const i = line.indexOf(':');
+    const key = i > 0 ? line.slice(0, i).trim() : '';
+    const value = i > 0 ? line.slice(i + 1).trim() : '';
+    if (!key || !value) {
+      errors.push(line);
+      continue;
+    }
+    context[key] = value;
+  }
+  return { context, errors };
+}
+
+/** Reads the new-ticket modal's `view.state.values`; missing blocks read as empty. */
+export function readNewTicketModal(values: ModalStateValues | null | undefined): NewTicketModalValues {
+  const ids = NEW_TICKET_IDS;
+  const out: NewTicketModalValues = {
+    title: textOf(values, ids.title),
+    description: textOf(values, ids.description),
+    handoff: textOf(values, ids.handoff)
+      .split(/[\s,]+/)
+      .map(stripAt)
+      .filter((h) => h !== ''),
+    context: {},
+    contextErrors: [],
+  };
+  const type = textOf(values, ids.type);
+  if (type) out.type = type;
+  const p = valueOf(values, ids.priority)?.selected_option?.value;
+  if (p && (PRIORITIES as readonly string[]).includes(p)) out.priority = p as Priority;
+  const escalate = textOf(values, ids.escalate);
+  if (escalate) out.escalate = escalate;
+  const assign = stripAt(textOf(values, ids.assign));
+  if (assign) out.assign = assign;
+  const follows = textOf(values, ids.follows);
+  if (follows) out.follows = follows.toUpperCase();
+  const { context, errors } = parseContextLines(textOf(values, ids.context));
+  out.context = context;
+  out.contextErrors = errors;
+  return out;
+}
+
+export interface HandoffModalValues {
+  /** Target as typed, leading `@` removed (may be empty when the block is missing). */
+  agent: string;
+  note?: string;
+}
+
+/** Reads the handoff modal's `view.state.values`; missing blocks read as empty. */
+export function readHandoffModal(values: ModalStateValues | null | undefined): HandoffModalValues {
+  const out: HandoffModalValues = { agent: stripAt(textOf(values, HANDOFF_IDS.agent)) };
+  const note = textOf(values, HANDOFF_IDS.note);
+  if (note) out.note = note;
+  return out;
+}
+
+/** Reads a modal's `private_metadata` (`{channel}` or `{key}`); bad JSON reads as `{}`. */
+export function readModalMetadata(privateMetadata: string | null | undefined): { channel?: string; key?: string } {
+  if (!privateMetadata) return {};
+  try {
+    const v: unknown = JSON.parse(privateMetadata);
+    if (!v || typeof v !== 'object') return {};
+    const rec = v as Record<string, unknown>;
+    const out: { channel?: string; key?: string } = {};
+    if (typeof rec.channel === 'string') out.channel = rec.channel;
+    if (typeof rec.key === 'string') out.key = rec.key;
+    return out;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,98 @@
+// Agent repository: returns core types, never rows.
+import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Agent } from '../core/types.js';
+import type { Queryable } from './db.js';
+import { agents } from './schema.js';
+
+type Row = typeof agents.$inferSelect;
+
+function toAgent(r: Row): Agent {
+  return {
+    handle: r.handle,
+    skills: r.skills,
+    channel: r.channel,
+    user: r.slackUser,
+    capacity: r.capacity,
+    escalatesTo: r.escalatesTo,
+    busy: r.busy,
+    busyUntil: r.busyUntil,
+    busyReason: r.busyReason,
+    lastAssignedAt: r.lastAssignedAt,
+    createdAt: r.createdAt,
+  };
+}
+
+function toRow(a: Agent): Row {
+  return {
+    handle: a.handle,
+    skills: a.skills,
+    channel: a.channel,
+    slackUser: a.user,
+    capacity: a.capacity,
+    escalatesTo: a.escalatesTo,
+    busy: a.busy,
+    busyUntil: a.busyUntil,
+    busyReason: a.busyReason,
+    lastAssignedAt: a.lastAssignedAt,
+    createdAt: a.createdAt,
+  };
+}
+
+export async function getAgent(q: Queryable, handle: string, opts: { lock?: boolean } = {}): Promise<Agent | null> {
+  const base = q.select().from(agents).where(eq(agents.handle, handle));
+  const rows = opts.lock ? await base.for('update') : await base;
+  return rows[0] ? toAgent(rows[0]) : null;
+}
+
+export async function agentByUser(q: Queryable, user: string): Promise<Agent | null> {
+  const rows = await q.select().from(agents).where(eq(agents.slackUser, user));
+  return rows[0] ? toAgent(rows[0]) : null;
+}
+
+export async function agentsByUser(q: Queryable, user: string): Promise<Agent[]> {
+  return (await q.select().from(agents).where(eq(agents.slackUser, user))).map(toAgent);
+}
+
+export async function listAgents(q: Queryable): Promise<Agent[]> {
+  return (await q.select().from(agents).orderBy(asc(agents.handle))).map(toAgent);
+}
+
+/** Lock agents in handle order (a fixed order keeps concurrent transactions from deadlocking). */
+export async function lockAgents(q: Queryable, handles: string[]): Promise<Agent[]> {
+  if (handles.length === 0) return [];
+  const rows = await q.select().from(agents).where(inArray(agents.handle, handles)).orderBy(asc(agents.handle)).for('update');
+  return rows.map(toAgent);
+}
+
+/** Agents with one of these skills, locked in handle order. */
+export async function lockAgentsWithSkill(q: Queryable, skill: string): Promise<Agent[]> {
+  const rows = await q
+    .select()
+    .from(agents)
+    .where(sql`${skill} = any(${agents.skills})`)
+    .orderBy(asc(agents.handle))
+    .for('update');
+  return rows.map(toAgent);
+}
+
+export async function insertAgent(q: Queryable, a: Agent): Promise<void> {
+  await q.insert(agents).values(toRow(a));
+}
+
+export async function saveAgent(q: Queryable, a: Agent): Promise<void> {
+  const { handle: _h, createdAt: _c, ...rest } = toRow(a);
+  await q.update(agents).set(rest).where(eq(agents.handle, a.handle));
+}
+
+export async function deleteAgent(q: Queryable, handle: string): Promise<void> {
+  await q.delete(agents).where(eq(agents.handle, handle));
+}
+
+/** Agents whose busy window has ended. */
+export async function agentsWithEndedBusy(q: Queryable, now: Date): Promise<string[]> {
+  const rows = await q
+    .select({ handle: agents.handle })
+    .from(agents)
+    .where(and(eq(agents.busy, true), isNotNull(agents.busyUntil), lte(agents.busyUntil, now)));
+  return rows.map((r) => r.handle);
+}

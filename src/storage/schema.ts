@@ -1,0 +1,139 @@
+// The database schema. drizzle-kit generates the SQL migrations in drizzle/ from this file.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const agents = pgTable('agents', {
+  handle: text('handle').primaryKey(),
+  skills: text('skills').array().notNull(),
+  channel: text('channel').notNull(),
+  slackUser: text('slack_user'),
+  capacity: integer('capacity').notNull().default(5),
+  escalatesTo: text('escalates_to'),
+  busy: boolean('busy').notNull().default(false),
+  busyUntil: ts('busy_until'),
+  busyReason: text('busy_reason'),
+  lastAssignedAt: ts('last_assigned_at'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [
+  uniqueIndex('agents_slack_user_key').on(t.slackUser),
+  index('agents_busy_until_idx').on(t.busyUntil).where(sql`${t.busyUntil} is not null`),
+]);
+
+export const tickets = pgTable('tickets', {
+  key: text('key').primaryKey(),
+  type: text('type').notNull(),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  priority: text('priority').notNull(),
+  priorityRank: integer('priority_rank').notNull(),
+  status: text('status').notNull(),
+  assignee: text('assignee'),
+  requester: text('requester'),
+  context: jsonb('context').$type<Record<string, string>>().notNull(),
+  escalateAfterSec: integer('escalate_after_sec'),
+  escalationLevel: integer('escalation_level').notNull().default(0),
+  /** Last agent of the chain pinged; the next escalation goes past it. */
+  escalatedTo: text('escalated_to'),
+  /** The chain ran out and managers were told; the sweep leaves the ticket alone until it changes hands. */
+  chainExhausted: boolean('chain_exhausted').notNull().default(false),
+  requiresHandoff: text('requires_handoff').array().notNull(),
+  parentKey: text('parent_key'),
+  waitingOn: text('waiting_on'),
+  follows: text('follows'),
+  pinnedAgent: text('pinned_agent'),
+  holdReason: text('hold_reason'),
+  originChannel: text('origin_channel'),
+  originTs: text('origin_ts'),
+  homeChannel: text('home_channel'),
+  homeTs: text('home_ts'),
+  createdAt: ts('created_at').notNull(),
+  assignedAt: ts('assigned_at'),
+  clockStartedAt: ts('clock_started_at'),
+  escalateDueAt: ts('escalate_due_at'),
+  resolvedAt: ts('resolved_at'),
+  resolution: text('resolution'),
+}, (t) => [
+  // The sweep reads only this partial index: its size follows the active, non-waiting tickets.
+  index('tickets_escalate_due_idx').on(t.escalateDueAt).where(sql`${t.escalateDueAt} is not null`),
+  // Intake queue in the order it is served: most urgent, then oldest.
+  index('tickets_intake_idx').on(t.priorityRank, t.createdAt).where(sql`${t.status} = 'intake'`),
+  index('tickets_assignee_open_idx').on(t.assignee).where(sql`${t.status} = 'active'`),
+  index('tickets_customer_open_idx').on(sql`(${t.context}->>'customer')`).where(sql`${t.status} <> 'completed'`),
+  index('tickets_origin_idx').on(t.originChannel, t.originTs),
+  index('tickets_home_idx').on(t.homeChannel, t.homeTs),
+  index('tickets_parent_idx').on(t.parentKey),
+]);
+
+export const auditEvents = pgTable('audit_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ticketKey: text('ticket_key').notNull(),
+  at: ts('at').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status'),
+  note: text('note'),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+}, (t) => [index('audit_events_ticket_idx').on(t.ticketKey, t.id)]);
+
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Messages of one ticket are delivered in id order. */
+  ticketKey: text('ticket_key'),
+  idempotencyKey: text('idempotency_key').notNull(),
+  channel: text('channel').notNull(),
+  /** Reply under a known message. */
+  threadTs: text('thread_ts'),
+  /** Reply under a ticket's home or origin message, resolved at delivery time. */
+  threadOfTicket: text('thread_of_ticket'),
+  threadOf: text('thread_of'),
+  /** When delivered, the message's ts becomes this ticket's home message. */
+  recordsHomeOf: text('records_home_of'),
+  text: text('text').notNull(),
+  blocks: jsonb('blocks'),
+  status: text('status').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  sentTs: text('sent_ts'),
+  createdAt: ts('created_at').notNull(),
+  sentAt: ts('sent_at'),
+}, (t) => [
+  uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
+  index('outbox_pending_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+  index('outbox_ticket_pending_idx').on(t.ticketKey, t.id).where(sql`${t.status} = 'pending'`),
+]);
+
+export const processedRequests = pgTable('processed_requests', {
+  key: text('key').primaryKey(),
+  at: ts('at').notNull(),
+});
+
+export const ticketSequences = pgTable('ticket_sequences', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+export const scheduleRuns = pgTable('schedule_runs', {
+  job: text('job').notNull(),
+  slot: text('slot').notNull(),
+  at: ts('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.job, t.slot] })]);
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});

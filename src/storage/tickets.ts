@@ -1,0 +1,253 @@
+// Ticket and audit-trail repository: returns core types, never rows.
+import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
+import type { AuditEvent, Priority, Ticket, TicketStatus } from '../core/types.js';
+import { PRIORITY_RANK } from '../core/types.js';
+import type { Queryable } from './db.js';
+import { auditEvents, tickets, ticketSequences } from './schema.js';
+
+type Row = typeof tickets.$inferSelect;
+
+export function toTicket(r: Row): Ticket {
+  return {
+    key: r.key,
+    type: r.type,
+    title: r.title,
+    description: r.description,
+    priority: r.priority as Priority,
+    status: r.status as TicketStatus,
+    assignee: r.assignee,
+    requester: r.requester,
+    context: r.context ?? {},
+    escalateAfterSec: r.escalateAfterSec,
+    escalationLevel: r.escalationLevel,
+    escalatedTo: r.escalatedTo,
+    chainExhausted: r.chainExhausted,
+    requiresHandoff: r.requiresHandoff,
+    parentKey: r.parentKey,
+    waitingOn: r.waitingOn,
+    follows: r.follows,
+    pinnedAgent: r.pinnedAgent,
+    holdReason: r.holdReason,
+    origin: r.originChannel && r.originTs ? { channel: r.originChannel, ts: r.originTs } : null,
+    home: r.homeChannel && r.homeTs ? { channel: r.homeChannel, ts: r.homeTs } : null,
+    createdAt: r.createdAt,
+    assignedAt: r.assignedAt,
+    clockStartedAt: r.clockStartedAt,
+    escalateDueAt: r.escalateDueAt,
+    resolvedAt: r.resolvedAt,
+    resolution: r.resolution,
+  };
+}
+
+function toRow(t: Ticket): Row {
+  return {
+    key: t.key,
+    type: t.type,
+    title: t.title,
+    description: t.description,
+    priority: t.priority,
+    priorityRank: PRIORITY_RANK[t.priority],
+    status: t.status,
+    assignee: t.assignee,
+    requester: t.requester,
+    context: t.context,
+    escalateAfterSec: t.escalateAfterSec,
+    escalationLevel: t.escalationLevel,
+    escalatedTo: t.escalatedTo,
+    chainExhausted: t.chainExhausted,
+    requiresHandoff: t.requiresHandoff,
+    parentKey: t.parentKey,
+    waitingOn: t.waitingOn,
+    follows: t.follows,
+    pinnedAgent: t.pinnedAgent,
+    holdReason: t.holdReason,
+    originChannel: t.origin?.channel ?? null,
+    originTs: t.origin?.ts ?? null,
+    homeChannel: t.home?.channel ?? null,
+    homeTs: t.home?.ts ?? null,
+    createdAt: t.createdAt,
+    assignedAt: t.assignedAt,
+    clockStartedAt: t.clockStartedAt,
+    escalateDueAt: t.escalateDueAt,
+    resolvedAt: t.resolvedAt,
+    resolution: t.resolution,
+  };
+}
+
+/** Next key of the year: the row lock on the year's counter serialises concurrent filings; a rollback returns the number unused. */
+export async function nextTicketKey(q: Queryable, year: number): Promise<string> {
+  const [row] = await q
+    .insert(ticketSequences)
+    .values({ year, last: 1 })
+    .onConflictDoUpdate({ target: ticketSequences.year, set: { last: sql`${ticketSequences.last} + 1` } })
+    .returning({ last: ticketSequences.last });
+  return `T-${year}-${String(row!.last).padStart(3, '0')}`;
+}
+
+export async function insertTicket(q: Queryable, t: Ticket): Promise<void> {
+  await q.insert(tickets).values(toRow(t));
+}
+
+export async function saveTicket(q: Queryable, t: Ticket): Promise<void> {
+  const { key: _key, createdAt: _c, ...rest } = toRow(t);
+  await q.update(tickets).set(rest).where(eq(tickets.key, t.key));
+}
+
+export async function getTicket(q: Queryable, key: string, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
+  const base = q.select().from(tickets).where(eq(tickets.key, key));
+  const rows = opts.lock ? await base.for('update') : await base;
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** The ticket whose home or origin message is this thread. */
+export async function ticketByThread(q: Queryable, channel: string, ts: string): Promise<Ticket | null> {
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(
+      or(
+        and(eq(tickets.homeChannel, channel), eq(tickets.homeTs, ts)),
+        and(eq(tickets.originChannel, channel), eq(tickets.originTs, ts)),
+      ),
+    )
+    .orderBy(desc(tickets.createdAt))
+    .limit(1);
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+export async function countActive(q: Queryable, handles: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(handles.map((h) => [h, 0]));
+  if (handles.length === 0) return out;
+  const rows = await q
+    .select({ assignee: tickets.assignee, n: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(and(eq(tickets.status, 'active'), inArray(tickets.assignee, handles)))
+    .groupBy(tickets.assignee);
+  for (const r of rows) if (r.assignee) out.set(r.assignee, Number(r.n));
+  return out;
+}
+
+/** Agents that own an open ticket for this customer. */
+export async function customerOwners(q: Queryable, customer: string): Promise<Set<string>> {
+  const rows = await q
+    .selectDistinct({ assignee: tickets.assignee })
+    .from(tickets)
+    .where(and(sql`${tickets.context}->>'customer' = ${customer}`, ne(tickets.status, 'completed'), isNotNull(tickets.assignee)));
+  return new Set(rows.map((r) => r.assignee!).filter(Boolean));
+}
+
+/** Intake tickets in serving order, locked, skipping ones another transaction holds. */
+export async function lockIntake(
+  q: Queryable,
+  opts: { types?: string[]; pinnedTo?: string; exclude?: string[]; limit: number },
+): Promise<Ticket[]> {
+  const conds = [eq(tickets.status, 'intake')];
+  if (opts.exclude?.length) conds.push(notInArray(tickets.key, opts.exclude));
+  if (opts.types && opts.pinnedTo) {
+    conds.push(
+      or(
+        and(inArray(tickets.type, opts.types.length ? opts.types : ['\u0001']), sql`${tickets.pinnedAgent} is null`),
+        eq(tickets.pinnedAgent, opts.pinnedTo),
+      )!,
+    );
+  } else if (opts.types) {
+    conds.push(inArray(tickets.type, opts.types.length ? opts.types : ['\u0001']));
+  }
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(and(...conds))
+    .orderBy(asc(tickets.priorityRank), asc(tickets.createdAt), asc(tickets.key))
+    .limit(opts.limit)
+    .for('update', { skipLocked: true });
+  return rows.map(toTicket);
+}
+
+export type ListQuery =
+  | { status: TicketStatus }
+  | { assignee: string; open?: boolean }
+  | { requesterOrAssignee: { user: string; handles: string[] } };
+
+export async function listTickets(q: Queryable, query: ListQuery, limit = 100): Promise<Ticket[]> {
+  let where;
+  if ('status' in query) where = eq(tickets.status, query.status);
+  else if ('assignee' in query) where = and(eq(tickets.assignee, query.assignee), ne(tickets.status, 'completed'));
+  else {
+    const { user, handles } = query.requesterOrAssignee;
+    where = and(
+      ne(tickets.status, 'completed'),
+      handles.length ? or(eq(tickets.requester, user), inArray(tickets.assignee, handles)) : eq(tickets.requester, user),
+    );
+  }
+  const order =
+    'status' in query && query.status === 'completed'
+      ? [desc(tickets.resolvedAt)]
+      : [asc(tickets.priorityRank), asc(tickets.createdAt)];
+  const rows = await q.select().from(tickets).where(where).orderBy(...order).limit(limit);
+  return rows.map(toTicket);
+}
+
+export async function openTicketsOf(q: Queryable, handle: string, opts: { lock?: boolean } = {}): Promise<Ticket[]> {
+  const base = q
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.assignee, handle), eq(tickets.status, 'active')))
+    .orderBy(asc(tickets.priorityRank), asc(tickets.createdAt));
+  const rows = opts.lock ? await base.for('update') : await base;
+  return rows.map(toTicket);
+}
+
+/** Tickets due for escalation, locked, skipping those another copy is escalating. */
+export async function lockDueTickets(q: Queryable, now: Date, limit: number): Promise<Ticket[]> {
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(and(isNotNull(tickets.escalateDueAt), lte(tickets.escalateDueAt, now)))
+    .orderBy(asc(tickets.escalateDueAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return rows.map(toTicket);
+}
+
+export interface NewAuditEvent {
+  ticketKey: string;
+  at: Date;
+  actor: string;
+  action: string;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
+  note?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<number> {
+  const [row] = await q
+    .insert(auditEvents)
+    .values({
+      ticketKey: e.ticketKey,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      fromStatus: e.fromStatus ?? null,
+      toStatus: e.toStatus ?? null,
+      note: e.note ?? null,
+      data: e.data ?? {},
+    })
+    .returning({ id: auditEvents.id });
+  return row!.id;
+}
+
+export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> {
+  const rows = await q.select().from(auditEvents).where(eq(auditEvents.ticketKey, key)).orderBy(asc(auditEvents.id));
+  return rows.map((r) => ({
+    id: r.id,
+    ticketKey: r.ticketKey,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    fromStatus: r.fromStatus as TicketStatus | null,
+    toStatus: r.toStatus as TicketStatus | null,
+    note: r.note,
+    data: r.data ?? {},
+  }));
+}

@@ -1,0 +1,50 @@
+// Test databases: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. Each call gives a fresh,
+// migrated database (a loaded PGlite dump, or a clone of the template database).
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../../src/storage/db.js';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export const DB_KINDS: DbKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export const HAS_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
+let dumpCache: Buffer | null = null;
+
+export interface TestDatabase extends Database {
+  url: string | null;
+}
+
+export async function openTestDatabase(kind: DbKind, o: { poolSize?: number } = {}): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    dumpCache ??= readFileSync(inject('pgliteDump'));
+    const db = await openDatabase({ pglite: { loadDataDir: new Blob([new Uint8Array(dumpCache)]) }, migrate: false });
+    return Object.assign(db, { url: null });
+  }
+  const url = process.env.TEST_DATABASE_URL!;
+  const template = inject('pgTemplate')!;
+  const name = `baton_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${template}`);
+  await admin.end();
+  const dbUrl = testDbUrl(name);
+  const db = await openDatabase({ databaseUrl: dbUrl, migrate: false, poolSize: o.poolSize ?? 10 });
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    url: dbUrl,
+    async close() {
+      await close();
+      const a = postgres(url, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  });
+}
+
+export function testDbUrl(name: string): string {
+  const u = new URL(process.env.TEST_DATABASE_URL!);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
