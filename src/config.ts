@@ -34,10 +34,14 @@ function cronExpr(name: string, fallback: string) {
     });
 }
 
+const MISSING_BOT_TOKEN =
+  'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from your Slack app — see README "Create the Slack app", or try `npm run demo`';
+
 const schema = z
   .object({
     SLACK_BOT_TOKEN: z
-      .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from your Slack app — see README "Create the Slack app", or try `npm run demo`' })
+      // An empty value (`SLACK_BOT_TOKEN=` in a .env file) counts as missing.
+      .preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string({ error: MISSING_BOT_TOKEN }))
       .refine((v) => v.startsWith('xoxb-'), { message: 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-' }),
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z
@@ -52,7 +56,8 @@ const schema = z
       .string()
       .optional()
       .transform((v, ctx) => {
-        const n = v === undefined || v === '' ? 3000 : Number(v);
+        const t = v?.trim() ?? '';
+        const n = t === '' ? 3000 : /^\d{1,5}$/.test(t) ? Number(t) : NaN;
         if (!Number.isInteger(n) || n < 0 || n > 65535) ctx.addIssue({ code: 'custom', message: `PORT: \`${v}\` is not a port number (0-65535)` });
         return n;
       }),
@@ -78,9 +83,9 @@ const schema = z
       .optional()
       .refine(
         (v) => {
-          if (!v) return true;
+          if (!v?.trim()) return true;
           try {
-            new Intl.DateTimeFormat('en-US', { timeZone: v });
+            new Intl.DateTimeFormat('en-US', { timeZone: v.trim() });
             return true;
           } catch {
             return false;
@@ -88,16 +93,10 @@ const schema = z
         },
         { message: 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin' },
       ),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode) — see README "Create the Slack app"',
-      });
-    }
   });
+
+const MISSING_SIGNING_SECRET =
+  'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode) — see README "Create the Slack app"';
 
 export interface Config {
   slackBotToken: string;
@@ -126,12 +125,14 @@ export class ConfigError extends Error {
 /** Parse the environment; throws ConfigError with one line per bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => {
+  // Checked outside the schema so that it is reported together with the other problems.
+  const httpModeProblem = !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim() ? [MISSING_SIGNING_SECRET] : [];
+  if (!result.success || httpModeProblem.length) {
+    const lines = (result.success ? [] : result.error.issues).map((i) => {
       const name = String(i.path[0] ?? '');
       return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
     });
-    throw new ConfigError([...new Set(lines)]);
+    throw new ConfigError([...new Set([...lines, ...httpModeProblem])]);
   }
   const e = result.data;
   return Object.freeze({
@@ -148,6 +149,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUserIds: Object.freeze(e.ADMIN_USER_IDS),
     escalationCron: e.ESCALATION_CRON,
     digestCron: e.DIGEST_CRON,
-    timeZone: e.BATON_TIMEZONE || 'UTC',
+    timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
   });
 }

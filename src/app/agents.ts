@@ -226,3 +226,7 @@ export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active
 }
 
 export type { AgentCommand };
+
+export async function agentExists(deps: Deps, handle: string): Promise<boolean> {
+  return (await getAgent(deps.database.db, handle)) !== null;
+}

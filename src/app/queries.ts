@@ -2,7 +2,7 @@
 import type { ListFilter } from '../core/commands.js';
 import type { Principal } from '../core/permissions.js';
 import type { Ticket } from '../core/types.js';
-import { agentsByUser } from '../storage/agents.js';
+import { agentByUser, agentsByUser } from '../storage/agents.js';
 import { listTickets, ticketByThread } from '../storage/tickets.js';
 import { findAgent } from './assignment.js';
 import type { Deps } from './context.js';
@@ -29,4 +29,8 @@ export async function listFor(deps: Deps, by: Principal, filter: ListFilter, lim
 
 export function ticketForThread(deps: Deps, channel: string, ts: string): Promise<Ticket | null> {
   return ticketByThread(deps.database.db, channel, ts);
+}
+
+export function agentByUserId(deps: Deps, userId: string) {
+  return agentByUser(deps.database.db, userId);
 }

@@ -64,9 +64,15 @@ const CLOSE_QUOTES = new Set(['"', '”']);
  * Splits leading `name:value` options from the free text. A value may be double-quoted (straight
  * or curly quotes) to include spaces: `customer:"Acme Inc"`. A token whose name part is not a
  * valid name (`10:30`, `:tada:`) or whose value starts with `//` (`https://…`) is not an option
- * and starts the free text. Empty values, unclosed quotes and repeated names are refused.
+ * and starts the free text. Unclosed quotes and repeated names are refused.
+ *
+ * `name:` with nothing after the colon (`type: billing`, `Re: hello`) is refused as an empty value
+ * when `name` is one of `known` (the command's own options), and otherwise starts the free text,
+ * so a title like `Re: hello` or `Note: call back` stays a title. Without `known`, every name
+ * counts as known. An explicitly quoted empty value (`name:""`) is always refused.
  */
-export function tokenizeOptions(text: string): Tokenized {
+export function tokenizeOptions(text: string, known?: Iterable<string>): Tokenized {
+  const knownNames = known === undefined ? null : new Set([...known].map((n) => n.toLowerCase()));
   const options: OptionToken[] = [];
   const seen = new Set<string>();
   let i = 0;
@@ -82,6 +88,7 @@ export function tokenizeOptions(text: string): Tokenized {
     const label = '`' + name + ':`';
     let value: string;
     const first = text[j];
+    if ((first === undefined || isSpace(first)) && knownNames !== null && !knownNames.has(name)) break; // `Re: hello`
     if (first !== undefined && OPEN_QUOTES.has(first)) {
       let k = j + 1;
       while (k < text.length && !CLOSE_QUOTES.has(text[k]!) && text[k] !== '\n') k++;
@@ -281,7 +288,7 @@ const NEW_OPTIONS = new Set(['type', 'priority', 'escalate', 'assign', 'handoff'
 
 function parseNewTicket(text: string): TicketCommand {
   if (text.trim() === '') return { kind: 'new_modal' };
-  const { options, rest } = tokenizeOptions(text);
+  const { options, rest } = tokenizeOptions(text, NEW_OPTIONS);
   const input: NewTicketInput = { handoff: [], context: {}, title: '', description: '' };
   const contextCount = options.filter((o) => !NEW_OPTIONS.has(o.name)).length;
   if (contextCount > LIMITS.contextEntries) {
@@ -483,7 +490,7 @@ function parseCapacity(value: string): number {
 }
 
 function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
-  const { options, rest } = tokenizeOptions(text);
+  const { options, rest } = tokenizeOptions(text, AGENT_OPTION_NAMES);
   if (rest !== '') {
     throw invalid(
       `\`/agent ${sub}\` takes only \`name:value\` options after the handle; got unexpected text ${q(rest)}. Usage: ${AGENT_USAGE[sub]}.`,
@@ -568,7 +575,7 @@ export function parseAgentCommand(text: string): AgentCommand {
       const a = takeWord(rest);
       if (a.word === undefined) throw missing(cmd, sub, 'an agent', AGENT_USAGE, 'agent');
       const agent = parseAgentRef(a.word, '`/agent busy`');
-      const { options, rest: reasonText } = tokenizeOptions(a.rest);
+      const { options, rest: reasonText } = tokenizeOptions(a.rest, BUSY_OPTION_NAMES);
       checkAllowed(sub, options, BUSY_OPTION_NAMES);
       const out: Extract<AgentCommand, { kind: 'busy' }> = { kind: 'busy', agent };
       if (options.length > 1) {

@@ -29,24 +29,30 @@ export function isAvailable(agent: Agent, now: Date): boolean {
   return agent.busyUntil !== null && agent.busyUntil.getTime() <= now.getTime();
 }
 
-/** Why an agent cannot take work now, or null when it can. */
-export function unavailability(c: Candidate, now: Date, timeZone = 'UTC'): string | null {
+/** Why an agent cannot take work now, or null when it can: `is busy (reason) until 11:00 UTC`. */
+function whyNot(c: Candidate, now: Date, timeZone: string): string | null {
   if (!isAvailable(c.agent, now)) {
-    const parts = [`${c.agent.handle} is busy`];
+    const parts = ['is busy'];
     if (c.agent.busyReason) parts.push(`(${c.agent.busyReason})`);
     if (c.agent.busyUntil) parts.push(`until ${clockTime(c.agent.busyUntil, timeZone)}`);
     return parts.join(' ');
   }
-  if (c.active >= c.agent.capacity) return `${c.agent.handle} is at capacity (${c.active}/${c.agent.capacity})`;
+  if (c.active >= c.agent.capacity) return `is at capacity (${c.active}/${c.agent.capacity})`;
   return null;
+}
+
+/** Why an agent cannot take work now (`iris is busy …`), or null when it can. */
+export function unavailability(c: Candidate, now: Date, timeZone = 'UTC'): string | null {
+  const why = whyNot(c, now, timeZone);
+  return why === null ? null : `${c.agent.handle} ${why}`;
 }
 
 export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDecision {
   if (req.pinned) {
     const c = candidates.find((x) => x.agent.handle === req.pinned);
     if (!c) return { kind: 'hold', reason: `waiting for ${req.pinned}, who is not on the roster` };
-    const why = unavailability(c, req.now, req.timeZone);
-    if (why) return { kind: 'hold', reason: `waiting for ${why}` };
+    const why = whyNot(c, req.now, req.timeZone ?? 'UTC');
+    if (why) return { kind: 'hold', reason: `waiting for ${c.agent.handle}, who ${why}` };
     return { kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked` };
   }
 

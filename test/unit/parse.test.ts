@@ -112,6 +112,27 @@ describe('tokenizeOptions', () => {
     expectInvalid(() => tokenizeOptions(input), field, message);
   });
 
+  it.each([
+    ['Re: hello', [], 'Re: hello'],
+    ['Note: call back', [], 'Note: call back'],
+    ['a:1 re: hello', [['a', '1']], 're: hello'],
+    ['customer:acme FYI:\nsecond line', [['customer', 'acme']], 'FYI:\nsecond line'],
+    ['Re:', [], 'Re:'],
+  ])('with known names, an unknown %j followed by a space starts the free text', (input, options, rest) => {
+    const out = tokenizeOptions(input, ['type', 'priority']);
+    expect(out.options).toEqual(options.map(([name, value]) => ({ name, value })));
+    expect(out.rest).toBe(rest);
+  });
+
+  it.each([
+    ['type: billing', 'type'],
+    ['Type:\nTitle', 'type'],
+    ['re:1 priority: high', 'priority'],
+    ['re:"" hello', 're'],
+  ])('with known names, still refuses the empty value of %j', (input, field) => {
+    expectInvalid(() => tokenizeOptions(input, ['type', 'priority']), field, /has no value/);
+  });
+
   it('gives the full empty-value advice', () => {
     expectInvalid(
       () => tokenizeOptions('type: x'),
@@ -439,6 +460,14 @@ describe('parseTicketCommand', () => {
       ],
       ['new\nTitle on the next line', newTicket({ title: 'Title on the next line', description: 'Title on the next line' })],
       ['new :fire: prod down', newTicket({ title: ':fire: prod down', description: ':fire: prod down' })],
+      ['new Re: hello', newTicket({ title: 'Re: hello', description: 'Re: hello' })],
+      ['new Note: call back', newTicket({ title: 'Note: call back', description: 'Note: call back' })],
+      ['new Re:', newTicket({ title: 'Re:', description: 'Re:' })],
+      [
+        'new customer:acme priority:high Re: invoice 12\nNote: see thread',
+        newTicket({ context: { customer: 'acme' }, priority: 'high', title: 'Re: invoice 12', description: 'Re: invoice 12\nNote: see thread' }),
+      ],
+      ['new Customer: Acme is down', newTicket({ title: 'Customer: Acme is down', description: 'Customer: Acme is down' })],
     ])('%j', (input, command) => {
       expect(parseTicketCommand(input)).toStrictEqual(command);
     });
@@ -677,6 +706,8 @@ describe('parseAgentCommand', () => {
     ['busy iris 10:30 standup', { kind: 'busy', agent: { handle: 'iris' }, reason: '10:30 standup' }],
     ['busy iris see https://status.example.com', { kind: 'busy', agent: { handle: 'iris' }, reason: 'see https://status.example.com' }],
     ['busy iris for:30m  back soon\nreally  ', { kind: 'busy', agent: { handle: 'iris' }, forSec: 1800, reason: 'back soon\nreally' }],
+    ['busy iris Note: back at three', { kind: 'busy', agent: { handle: 'iris' }, reason: 'Note: back at three' }],
+    ['busy iris for:1h Re: the outage', { kind: 'busy', agent: { handle: 'iris' }, forSec: 3600, reason: 'Re: the outage' }],
   ])('%j', (input, command) => {
     expect(parseAgentCommand(input)).toStrictEqual(command);
   });
@@ -706,6 +737,8 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a customer:acme', 'customer', `\`/agent add\` has no option \`customer:\`. Allowed: ${AGENT_OPTS}.`],
     ['add iris skills:a and more', 'text', `\`/agent add\` takes only \`name:value\` options after the handle; got unexpected text \`and more\`. Usage: ${ADD_USAGE}.`],
     ['add iris skills:', 'skills', /^Option `skills:` has no value/],
+    ['add iris skills:a capacity: 3', 'capacity', /^Option `capacity:` has no value/],
+    ['add iris skills:a colour: blue', 'text', `\`/agent add\` takes only \`name:value\` options after the handle; got unexpected text \`colour: blue\`. Usage: ${ADD_USAGE}.`],
     ['add iris skills:a skills:b', 'skills', 'Option `skills:` is given more than once; give it once.'],
     ['add iris skills:,', 'skills', '`skills:` takes one or more ticket types separated by commas, like `skills:billing,refunds`; got `,`.'],
     ['add iris skills:billing,bad!', 'skills', 'Each skill in `skills:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `bad!`.'],
@@ -745,6 +778,8 @@ describe('parseAgentCommand', () => {
     ['busy iris for:2h until:17:00', 'until', '`/agent busy` takes either `for:` (a duration) or `until:` (a time of day), not both.'],
     ['busy iris until:17:00 for:2h', 'until', '`/agent busy` takes either `for:` (a duration) or `until:` (a time of day), not both.'],
     ['busy iris for:2h for:3h', 'for', 'Option `for:` is given more than once; give it once.'],
+    ['busy iris for: 2h', 'for', /^Option `for:` has no value/],
+    ['busy iris until: 17:00', 'until', /^Option `until:` has no value/],
     ['busy iris capacity:2', 'capacity', '`/agent busy` has no option `capacity:`. Allowed: `for:`, `until:`.'],
     ['busy iris reason:lunch', 'reason', '`/agent busy` has no option `reason:`. Allowed: `for:`, `until:`.'],
     ['busy iris for:soon', 'for', '`for:` takes a duration like `90s`, `30m`, `4h`, `1d` or `1h30m`; got `soon`.'],

@@ -1,0 +1,107 @@
+// Composition root: config → database → use-case deps → Slack app, outbox worker, scheduler.
+// SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
+import { pathToFileURL } from 'node:url';
+import { WebClient } from '@slack/web-api';
+import { systemClock, type Clock, type Deps } from './app/context.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { createSlackApp } from './slack/app.js';
+import { OutboxWorker } from './slack/outboxWorker.js';
+import { blockKitRenderer } from './slack/renderer.js';
+import { openDatabase, type Database } from './storage/db.js';
+
+export interface Baton {
+  config: Config;
+  database: Database;
+  deps: Deps;
+  worker: OutboxWorker;
+  scheduler: Scheduler;
+  port: number | null;
+  botUserId: string;
+  stop(): Promise<void>;
+}
+
+export async function startBaton(
+  o: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger; database?: Database; workerOptions?: { pollMs?: number; perChannel?: { perSecond: number; burst: number } } } = {},
+): Promise<Baton> {
+  const config = loadConfig(o.env ?? process.env);
+  const logger = o.logger ?? createLogger();
+  const clock = o.clock ?? systemClock;
+  const database = o.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const deps: Deps = {
+    database,
+    clock,
+    policy: { admins: config.adminUserIds },
+    render: blockKitRenderer(clock, config.timeZone),
+    timeZone: config.timeZone,
+    defaultTicketType: config.defaultTicketType,
+    escalationsChannel: config.escalationsChannel,
+  };
+  const client = new WebClient(config.slackBotToken, {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
+    // The outbox worker retries itself, with the state kept in the database.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
+  const worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions });
+  const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });
+  let started: { port: number | null; botUserId: string };
+  try {
+    started = await slack.start();
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  worker.start();
+  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, timeZone: config.timeZone, after: () => worker.kick() });
+  logger.info({ port: started.port, mode: config.slackAppToken ? 'socket' : 'http', database: database.kind }, 'Baton is running');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    database,
+    deps,
+    worker,
+    scheduler,
+    port: started.port,
+    botUserId: started.botUserId,
+    stop() {
+      stopping ??= (async () => {
+        await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'stopping Slack failed'));
+        await scheduler.stop();
+        await worker.stop();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main() {
+  let baton: Baton;
+  try {
+    baton = await startBaton();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const line of e.problems) console.error(`baton: ${line}`);
+    } else {
+      console.error(`baton: ${(e as Error).message ?? String(e)}`);
+    }
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    console.error(`baton: ${signal} received, finishing in-flight work`);
+    baton.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}

@@ -1,0 +1,99 @@
+// The Bolt app: HTTP receiver (POST /slack/events, GET /healthz) or Socket Mode, and every listener.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
+import type { Deps } from '../app/context.js';
+import type { Config } from '../config.js';
+import { boltLogger, type Logger } from '../logger.js';
+import { pendingCount } from '../storage/outbox.js';
+import type { SlackDeps } from './context.js';
+import { registerAgentCommand } from './listeners/agentCommand.js';
+import { registerInteractions } from './listeners/interactions.js';
+import { registerMessages } from './listeners/messages.js';
+import { registerTicketCommand } from './listeners/ticketCommand.js';
+
+
+export interface SlackApp {
+  app: BoltApp;
+  /** Initialise (auth.test) and start listening. Throws a clear error when Slack refuses the token. */
+  start(): Promise<{ port: number | null; botUserId: string }>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; kick: () => void }): SlackApp {
+  const { config, deps, logger } = o;
+  const clientOptions = config.slackApiUrl ? { slackApiUrl: ensureSlash(config.slackApiUrl) } : {};
+  let botUserId = '';
+
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      const ok = await deps.database.ping();
+      let outbox: { pending: number; failed: number } | null = null;
+      if (ok) outbox = await pendingCount(deps.database.db).catch(() => null);
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ok ? { ok: true, outbox } : { ok: false, error: 'database unavailable' }));
+    },
+  };
+
+  const receiver = config.slackAppToken
+    ? new SocketModeReceiver({
+        appToken: config.slackAppToken,
+        logger: boltLogger(logger),
+        installerOptions: { clientOptions },
+        customRoutes: [healthz],
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slackSigningSecret!,
+        endpoints: ['/slack/events'],
+        logger: boltLogger(logger),
+        customRoutes: [healthz],
+        // Malformed bodies and bad signatures are answered by the receiver itself (400/401).
+        unhandledRequestTimeoutMillis: 2900,
+      });
+
+  const app = new App({
+    token: config.slackBotToken,
+    receiver,
+    logger: boltLogger(logger),
+    clientOptions: { ...clientOptions, retryConfig: { retries: 2 } },
+    deferInitialization: true,
+  });
+
+  const sd: SlackDeps = { deps, config, logger, botUserId: () => botUserId, kick: o.kick };
+  registerTicketCommand(app, sd);
+  registerAgentCommand(app, sd);
+  registerMessages(app, sd);
+  registerInteractions(app, sd);
+  app.error(async (e) => {
+    logger.error({ err: (e as Error).stack ?? String(e) }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    async start() {
+      try {
+        await app.init();
+      } catch (e) {
+        const err = (e as { data?: { error?: string }; message?: string }).data?.error ?? (e as Error).message;
+        throw new Error(`Slack refused the bot token (auth.test: ${err}). Check SLACK_BOT_TOKEN${config.slackApiUrl ? ` and SLACK_API_URL (${config.slackApiUrl})` : ''}.`);
+      }
+      const auth = await app.client.auth.test();
+      botUserId = String(auth.user_id ?? '');
+      if (config.slackAppToken) {
+        await app.start();
+        return { port: null, botUserId };
+      }
+      const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
+      const addr = server.address();
+      return { port: typeof addr === 'object' && addr ? addr.port : config.port, botUserId };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+function ensureSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,202 @@
+// Buttons and modals: the card's buttons, the take-over button, the new-ticket and handoff modals.
+import type { App } from '@slack/bolt';
+import { escalateTicket, takeOver } from '../../app/escalation.js';
+import { fileTicket } from '../../app/fileTicket.js';
+import { handoffTicket } from '../../app/handoff.js';
+import { acceptTicket, resolveTicket } from '../../app/ticketActions.js';
+import type { NewTicketInput } from '../../core/commands.js';
+import { parseDuration } from '../../core/duration.js';
+import { isDomainError } from '../../core/errors.js';
+import { parseAgentRef, parseTicketKey, parseTicketType } from '../../core/parse.js';
+import { user } from '../../core/permissions.js';
+import { validateText } from '../../core/validate.js';
+import { LIMITS } from '../../core/types.js';
+import { errorAnswer, type Answer } from '../answers.js';
+import { answerInTime, type SlackDeps } from '../context.js';
+import { escapeText, handleText } from '../text.js';
+import {
+  HANDOFF_CALLBACK_ID,
+  HANDOFF_IDS,
+  handoffModal,
+  NEW_TICKET_CALLBACK_ID,
+  NEW_TICKET_IDS,
+  readHandoffModal,
+  readModalMetadata,
+  readNewTicketModal,
+  type ModalStateValues,
+} from '../views.js';
+import { filedAnswer } from './ticketCommand.js';
+
+const KNOWN_ACTIONS = ['ticket_accept', 'ticket_resolve', 'ticket_handoff', 'ticket_escalate', 'ticket_takeover'];
+const k = (key: string) => `*${escapeText(key)}*`;
+
+interface ButtonBody {
+  user: { id: string };
+  trigger_id?: string;
+  actions?: Array<{ action_id?: string; value?: string }>;
+}
+
+function keyOf(value: string | undefined): string {
+  return parseTicketKey((value ?? '').split('|')[0] ?? '', 'the button');
+}
+
+export function registerInteractions(app: App, sd: SlackDeps): void {
+  app.action(/^ticket_(accept|resolve|escalate|takeover)$/, async ({ ack, body, respond }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    const action = b.actions?.[0];
+    const by = user(b.user.id);
+    await answerInTime(
+      sd,
+      `button ${action?.action_id}`,
+      async (): Promise<Answer> => {
+        const key = keyOf(action?.value);
+        switch (action?.action_id) {
+          case 'ticket_accept':
+            await acceptTicket(sd.deps, by, key);
+            return { text: `:white_check_mark: You accepted ${k(key)}.` };
+          case 'ticket_resolve': {
+            const r = await resolveTicket(sd.deps, by, key, undefined);
+            return { text: `:white_check_mark: Resolved ${k(key)}.${r.briefings.length ? ` Briefings filed: ${r.briefings.map(k).join(', ')}.` : ''}` };
+          }
+          case 'ticket_escalate': {
+            const r = await escalateTicket(sd.deps, by, key, undefined);
+            return { text: r.target ? `:rotating_light: Escalated ${k(key)} to ${handleText(r.target.handle)}.` : `:rotating_light: ${k(key)}: the chain has run out; the managers were told.` };
+          }
+          default: {
+            const r = await takeOver(sd.deps, by, key, null);
+            return { text: `:raised_hand: ${handleText(r.agent.handle)} took over ${k(key)}.` };
+          }
+        }
+      },
+      async (a) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: a.text });
+      },
+      async (a) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: a.text });
+      },
+      60_000,
+    );
+  });
+
+  app.action('ticket_handoff', async ({ ack, body, client, respond }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    try {
+      const key = keyOf(b.actions?.[0]?.value);
+      await client.views.open({ trigger_id: b.trigger_id!, view: handoffModal(key) });
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'handoff button');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: isDomainError(e) ? a.text : ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' }).catch(() => {});
+    }
+  });
+
+  // Buttons Baton does not know (an old message, a forged payload): acknowledge and say so.
+  app.action({ action_id: new RegExp(`^(?!(${KNOWN_ACTIONS.join('|')})$)`) }, async ({ ack, respond }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: Baton does not know this button.' }).catch(() => {});
+  });
+
+  app.view(NEW_TICKET_CALLBACK_ID, async ({ ack, body, view }) => {
+    const values = view.state.values as unknown as ModalStateValues;
+    const v = readNewTicketModal(values);
+    const errors: Record<string, string> = {};
+    const input: NewTicketInput = { handoff: [], context: v.context, title: v.title.split('\n')[0]!.trim(), description: v.description || v.title };
+    const field = <T>(blockId: string, fn: () => T): T | undefined => {
+      try {
+        return fn();
+      } catch (e) {
+        errors[blockId] = isDomainError(e) ? e.message : 'This value is not valid.';
+        return undefined;
+      }
+    };
+    const ids = NEW_TICKET_IDS;
+    field(ids.title.blockId, () => validateText(input.title, 'title', LIMITS.title, { required: true }));
+    field(ids.description.blockId, () => validateText(input.description, 'description', LIMITS.description));
+    if (v.type) input.type = field(ids.type.blockId, () => parseTicketType(v.type!, 'Type'));
+    if (v.priority) input.priority = v.priority;
+    if (v.escalate) input.escalateAfterSec = field(ids.escalate.blockId, () => parseDuration(v.escalate!, 'escalate'));
+    if (v.assign) input.assign = field(ids.assign.blockId, () => parseAgentRef(v.assign!, 'Assign to'));
+    for (const h of v.handoff) {
+      const ref = field(ids.handoff.blockId, () => parseAgentRef(h, 'Hand off'));
+      if (ref) input.handoff.push(ref);
+    }
+    if (v.follows) input.follows = field(ids.follows.blockId, () => parseTicketKey(v.follows!, 'Follows'));
+    if (v.contextErrors.length) errors[ids.context.blockId] = `Write one \`key: value\` per line; not understood: ${v.contextErrors.slice(0, 3).join('; ')}`;
+    if (Object.keys(errors).length) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    try {
+      const r = await fileTicket(sd.deps, user(body.user.id), input);
+      await ack({ response_action: 'update', view: doneView('Ticket filed', filedAnswer(r).text) });
+      sd.kick();
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'new ticket modal');
+      const blockId = isDomainError(e) ? fieldBlock(e.field) : undefined;
+      if (blockId) await ack({ response_action: 'errors', errors: { [blockId]: a.text } });
+      else await ack({ response_action: 'update', view: doneView('Not filed', a.text) });
+    }
+  });
+
+  app.view(HANDOFF_CALLBACK_ID, async ({ ack, body, view }) => {
+    const meta = readModalMetadata(view.private_metadata);
+    const v = readHandoffModal(view.state.values as unknown as ModalStateValues);
+    let ref;
+    try {
+      ref = parseAgentRef(v.agent, 'Hand off to');
+    } catch (e) {
+      await ack({ response_action: 'errors', errors: { [HANDOFF_IDS.agent.blockId]: isDomainError(e) ? e.message : 'Not an agent.' } });
+      return;
+    }
+    try {
+      const key = parseTicketKey(meta.key ?? '', 'the form');
+      const r = await handoffTicket(sd.deps, user(body.user.id), key, ref, v.note);
+      await ack({ response_action: 'update', view: doneView('Handed off', `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}.`) });
+      sd.kick();
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'handoff modal');
+      const blockId = isDomainError(e) && (e.field === 'handle' || e.field === 'agent') ? HANDOFF_IDS.agent.blockId : isDomainError(e) && e.field === 'note' ? HANDOFF_IDS.note.blockId : undefined;
+      if (blockId) await ack({ response_action: 'errors', errors: { [blockId]: a.text } });
+      else await ack({ response_action: 'update', view: doneView('Not handed off', a.text) });
+    }
+  });
+
+  // Modals Baton does not know: close them quietly.
+  app.view({ callback_id: new RegExp(`^(?!(${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID})$)`) }, async ({ ack }) => {
+    await ack();
+  });
+}
+
+function fieldBlock(field: string | undefined): string | undefined {
+  const ids = NEW_TICKET_IDS;
+  switch (field) {
+    case 'title':
+      return ids.title.blockId;
+    case 'description':
+      return ids.description.blockId;
+    case 'type':
+      return ids.type.blockId;
+    case 'handle':
+    case 'assign':
+      return ids.assign.blockId;
+    case 'handoff':
+      return ids.handoff.blockId;
+    case 'key':
+    case 'follows':
+      return ids.follows.blockId;
+    case 'context':
+      return ids.context.blockId;
+    default:
+      return undefined;
+  }
+}
+
+function doneView(title: string, text: string) {
+  return {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: title.slice(0, 24) },
+    close: { type: 'plain_text' as const, text: 'Close' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: text.slice(0, 3000) } }],
+  };
+}

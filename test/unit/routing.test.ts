@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import { compareLoad, isAvailable, route, unavailability, type Candidate, type RoutingDecision, type RoutingRequest } from '../../src/core/routing.js';
+import type { Agent } from '../../src/core/types.js';
+
+const NOW = new Date('2026-03-02T09:00:00Z');
+const min = (n: number) => new Date(NOW.getTime() + n * 60_000);
+
+function agent(handle: string, o: Partial<Agent> = {}): Agent {
+  return {
+    handle,
+    skills: ['billing'],
+    channel: `C${handle.toUpperCase()}1`,
+    user: null,
+    capacity: 5,
+    escalatesTo: null,
+    busy: false,
+    busyUntil: null,
+    busyReason: null,
+    lastAssignedAt: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    ...o,
+  };
+}
+
+function cand(handle: string, o: Partial<Agent> & { active?: number; ownsCustomer?: boolean } = {}): Candidate {
+  const { active = 0, ownsCustomer = false, ...a } = o;
+  return { agent: agent(handle, a), active, ownsCustomer };
+}
+
+const req = (o: Partial<RoutingRequest> = {}): RoutingRequest => ({ type: 'billing', now: NOW, ...o });
+
+interface Case {
+  name: string;
+  request?: Partial<RoutingRequest>;
+  candidates: Candidate[];
+  expected: RoutingDecision;
+}
+
+const cases: Case[] = [
+  // --- skill ---------------------------------------------------------------------------------
+  {
+    name: 'only agents with the ticket type among their skills are eligible',
+    candidates: [cand('ann', { skills: ['support'] }), cand('bob', { skills: ['support', 'billing'], active: 4 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'no agent has the skill: held, naming the type',
+    candidates: [cand('ann', { skills: ['support'] }), cand('bob', { skills: ['legal'] })],
+    expected: { kind: 'hold', reason: 'no agent takes `billing` tickets' },
+  },
+  {
+    name: 'an empty roster: held, naming the type',
+    request: { type: 'legal' },
+    candidates: [],
+    expected: { kind: 'hold', reason: 'no agent takes `legal` tickets' },
+  },
+  // --- availability --------------------------------------------------------------------------
+  {
+    name: 'a busy agent is skipped even when it has the least load',
+    candidates: [cand('ann', { busy: true }), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'a busy agent with a busy window still running is skipped',
+    candidates: [cand('ann', { busy: true, busyUntil: min(1) }), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'a busy agent whose busy window has ended counts as available',
+    candidates: [cand('ann', { busy: true, busyUntil: min(-1) }), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (0)' },
+  },
+  {
+    name: 'a busy window ending exactly now counts as ended',
+    candidates: [cand('ann', { busy: true, busyUntil: NOW })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann is the only free `billing` agent' },
+  },
+  // --- capacity ------------------------------------------------------------------------------
+  {
+    name: 'an agent at capacity is skipped',
+    candidates: [cand('ann', { capacity: 2, active: 2 }), cand('bob', { capacity: 9, active: 7 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'an agent over capacity (capacity lowered since) is skipped',
+    candidates: [cand('ann', { capacity: 1, active: 3 }), cand('bob', { capacity: 9, active: 7 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'an agent one below capacity is eligible',
+    candidates: [cand('ann', { capacity: 3, active: 2 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann is the only free `billing` agent' },
+  },
+  // --- customer affinity ---------------------------------------------------------------------
+  {
+    name: 'the agent already working the customer gets it, even with more load',
+    candidates: [cand('ann', { active: 0 }), cand('bob', { active: 4, ownsCustomer: true })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob already works this customer' },
+  },
+  {
+    name: 'customer affinity only among eligible agents: a busy owner is passed over',
+    candidates: [cand('ann', { active: 2 }), cand('bob', { busy: true, ownsCustomer: true })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann is the only free `billing` agent' },
+  },
+  {
+    name: 'customer affinity only among eligible agents: a full owner is passed over',
+    candidates: [cand('ann', { active: 2 }), cand('bob', { capacity: 1, active: 1, ownsCustomer: true })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann is the only free `billing` agent' },
+  },
+  {
+    name: 'customer affinity only among eligible agents: an owner without the skill is passed over',
+    candidates: [cand('ann', { active: 2 }), cand('bob', { skills: ['support'], ownsCustomer: true }), cand('cal', { active: 3 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (2)' },
+  },
+  {
+    name: 'customer affinity wins over follows affinity',
+    request: { followsAssignee: 'ann' },
+    candidates: [cand('ann'), cand('bob', { active: 1, ownsCustomer: true })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob already works this customer' },
+  },
+  // --- follows affinity ----------------------------------------------------------------------
+  {
+    name: 'the last assignee of the followed ticket gets it, even with more load',
+    request: { followsAssignee: 'bob' },
+    candidates: [cand('ann'), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob handled the ticket it follows' },
+  },
+  {
+    name: 'follows affinity only when that agent is eligible (busy)',
+    request: { followsAssignee: 'bob' },
+    candidates: [cand('ann', { active: 1 }), cand('bob', { busy: true }), cand('cal', { active: 2 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (1)' },
+  },
+  {
+    name: 'follows affinity only when that agent is eligible (lacks the skill)',
+    request: { followsAssignee: 'bob' },
+    candidates: [cand('ann', { active: 1 }), cand('bob', { skills: ['support'] })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann is the only free `billing` agent' },
+  },
+  {
+    name: 'follows affinity to an agent no longer on the roster falls back to load',
+    request: { followsAssignee: 'gone' },
+    candidates: [cand('ann', { active: 1 }), cand('bob', { active: 0 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (0)' },
+  },
+  // --- load ----------------------------------------------------------------------------------
+  {
+    name: 'the fewest active tickets wins',
+    candidates: [cand('ann', { active: 3 }), cand('bob', { active: 1 }), cand('cal', { active: 2 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+  },
+  {
+    name: 'fewest active is counted before the last assignment time',
+    candidates: [cand('ann', { active: 2, lastAssignedAt: min(-600) }), cand('bob', { active: 1, lastAssignedAt: min(-1) })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+  },
+  {
+    name: 'a tie goes to the longest since last assignment',
+    candidates: [
+      cand('ann', { active: 1, lastAssignedAt: min(-5) }),
+      cand('bob', { active: 1, lastAssignedAt: min(-60) }),
+      cand('cal', { active: 1, lastAssignedAt: min(-30) }),
+    ],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+  },
+  {
+    name: 'a tie goes to a never-assigned agent first',
+    candidates: [cand('ann', { lastAssignedAt: min(-6000) }), cand('zed', { lastAssignedAt: null })],
+    expected: { kind: 'assign', handle: 'zed', reason: 'zed has the fewest active tickets (0)' },
+  },
+  {
+    name: 'a full tie is settled by handle, whatever the order given',
+    candidates: [cand('cal'), cand('ann'), cand('bob')],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (0)' },
+  },
+  // --- pinned (`assign:`) --------------------------------------------------------------------
+  {
+    name: 'a pinned agent gets it even when another has less load',
+    request: { pinned: 'bob' },
+    candidates: [cand('ann'), cand('bob', { active: 4 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+  },
+  {
+    name: 'a pinned agent gets it even without the skill',
+    request: { pinned: 'bob' },
+    candidates: [cand('bob', { skills: ['support'] })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+  },
+  {
+    name: 'a pinned agent wins over customer affinity',
+    request: { pinned: 'bob' },
+    candidates: [cand('ann', { ownsCustomer: true }), cand('bob')],
+    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+  },
+  {
+    name: 'a busy pinned agent: held for it, even when others are free',
+    request: { pinned: 'bob' },
+    candidates: [cand('ann'), cand('bob', { busy: true, busyReason: 'offsite', busyUntil: min(120) })],
+    expected: { kind: 'hold', reason: 'waiting for bob, who is busy (offsite) until 11:00 UTC' },
+  },
+  {
+    name: 'a full pinned agent: held for it',
+    request: { pinned: 'bob' },
+    candidates: [cand('ann'), cand('bob', { capacity: 2, active: 2 })],
+    expected: { kind: 'hold', reason: 'waiting for bob, who is at capacity (2/2)' },
+  },
+  {
+    name: 'a pinned agent not on the roster: held, saying so',
+    request: { pinned: 'ghost' },
+    candidates: [cand('ann')],
+    expected: { kind: 'hold', reason: 'waiting for ghost, who is not on the roster' },
+  },
+  {
+    name: 'a pinned agent whose busy window has ended gets it',
+    request: { pinned: 'bob' },
+    candidates: [cand('bob', { busy: true, busyUntil: min(-5) })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+  },
+  // --- hold reasons --------------------------------------------------------------------------
+  {
+    name: 'held: every skilled agent is named with why it cannot take it',
+    candidates: [
+      cand('ann', { busy: true, busyReason: 'dentist', busyUntil: min(90) }),
+      cand('bob', { capacity: 3, active: 3 }),
+      cand('cal', { busy: true }),
+      cand('dan', { skills: ['support'] }),
+    ],
+    expected: {
+      kind: 'hold',
+      reason: 'no `billing` agent is free: ann is busy (dentist) until 10:30 UTC; bob is at capacity (3/3); cal is busy',
+    },
+  },
+  {
+    name: 'held: busy until a time without a reason',
+    candidates: [cand('ann', { busy: true, busyUntil: min(30) })],
+    expected: { kind: 'hold', reason: 'no `billing` agent is free: ann is busy until 09:30 UTC' },
+  },
+  {
+    name: 'held: times are shown in the configured time zone',
+    request: { timeZone: 'Europe/Paris' },
+    candidates: [cand('ann', { busy: true, busyReason: 'lunch', busyUntil: min(180) })],
+    expected: { kind: 'hold', reason: 'no `billing` agent is free: ann is busy (lunch) until 13:00 CET' },
+  },
+];
+
+describe('route', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(route(req(c.request), c.candidates)).toEqual(c.expected);
+  });
+
+  it('does not depend on the order of the candidates', () => {
+    const cs = [cand('ann', { active: 1, lastAssignedAt: min(-5) }), cand('bob', { active: 1, lastAssignedAt: min(-50) }), cand('cal', { active: 2 })];
+    const orders = [cs, [...cs].reverse(), [cs[2]!, cs[0]!, cs[1]!]];
+    for (const o of orders) expect(route(req(), o)).toMatchObject({ kind: 'assign', handle: 'bob' });
+  });
+
+  it('does not reorder or change the candidates it is given', () => {
+    const cs = [cand('cal', { active: 2 }), cand('ann', { active: 1 })];
+    const before = JSON.stringify(cs);
+    route(req(), cs);
+    expect(JSON.stringify(cs)).toBe(before);
+  });
+});
+
+describe('isAvailable', () => {
+  it.each<[string, Partial<Agent>, boolean]>([
+    ['not busy', {}, true],
+    ['busy with no end', { busy: true }, false],
+    ['busy until later', { busy: true, busyUntil: min(1) }, false],
+    ['busy until exactly now', { busy: true, busyUntil: NOW }, true],
+    ['busy until earlier', { busy: true, busyUntil: min(-1) }, true],
+    ['not busy, stale busyUntil', { busy: false, busyUntil: min(60) }, true],
+  ])('%s → %s', (_n, a, expected) => {
+    expect(isAvailable(agent('ann', a), NOW)).toBe(expected);
+  });
+});
+
+describe('unavailability', () => {
+  it.each<[string, Candidate, string | null]>([
+    ['free', cand('ann', { active: 1 }), null],
+    ['busy', cand('ann', { busy: true }), 'ann is busy'],
+    ['busy with reason', cand('ann', { busy: true, busyReason: 'in a meeting' }), 'ann is busy (in a meeting)'],
+    ['busy until', cand('ann', { busy: true, busyUntil: min(45) }), 'ann is busy until 09:45 UTC'],
+    ['full', cand('ann', { capacity: 4, active: 4 }), 'ann is at capacity (4/4)'],
+    ['busy and full: busy is the reason', cand('ann', { busy: true, capacity: 1, active: 1 }), 'ann is busy'],
+  ])('%s', (_n, c, expected) => {
+    expect(unavailability(c, NOW)).toBe(expected);
+  });
+});
+
+describe('compareLoad', () => {
+  it('sorts by active, then the oldest last assignment (never first), then handle', () => {
+    const cs = [
+      cand('e', { active: 2 }),
+      cand('d', { active: 1, lastAssignedAt: min(-1) }),
+      cand('c', { active: 1, lastAssignedAt: min(-10) }),
+      cand('b', { active: 1 }),
+      cand('a', { active: 1 }),
+    ];
+    expect([...cs].sort(compareLoad).map((c) => c.agent.handle)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
