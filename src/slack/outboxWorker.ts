@@ -135,13 +135,13 @@ export class OutboxWorker {
       this.o.database.db,
       sql`with next as (
             select o.id from outbox o
-            where o.status = 'pending' and o.next_attempt_at <= ${now}
+            where o.status = 'pending' and o.next_attempt_at <= ${now.toISOString()}::timestamptz
               and (o.ticket_key is null or not exists (
                 select 1 from outbox p where p.ticket_key = o.ticket_key and p.status = 'pending' and p.id < o.id))
             order by o.id
             limit ${this.o.batch}
             for update skip locked)
-          update outbox set next_attempt_at = ${lease}, attempts = attempts + 1
+          update outbox set next_attempt_at = ${lease.toISOString()}::timestamptz, attempts = attempts + 1
           where id in (select id from next)
           returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, text, blocks, attempts`,
     );
@@ -172,7 +172,7 @@ export class OutboxWorker {
 
   private async release(ids: number[]) {
     const now = this.o.clock.now();
-    await this.o.database.db.execute(sql`update outbox set next_attempt_at = ${now}, attempts = greatest(attempts - 1, 0) where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`);
+    await this.o.database.db.execute(sql`update outbox set next_attempt_at = ${now.toISOString()}::timestamptz, attempts = greatest(attempts - 1, 0) where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`);
   }
 
   private async resolveThread(row: Row): Promise<{ channel: string; threadTs: string | null } | null> {
@@ -213,7 +213,7 @@ export class OutboxWorker {
       const ts = typeof res.ts === 'string' ? res.ts : null;
       const channel = typeof res.channel === 'string' ? res.channel : target.channel;
       await this.o.database.db.transaction(async (tx) => {
-        await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now()}, last_error = null where id = ${row.id}`);
+        await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
         if (row.records_home_of && ts) {
           await tx.execute(sql`update tickets set home_channel = ${channel}, home_ts = ${ts} where key = ${row.records_home_of}`);
         }
@@ -264,7 +264,7 @@ export class OutboxWorker {
   private async retryAt(row: Row, at: number, error: string, rateLimited: boolean) {
     this.failures++;
     await this.o.database.db.execute(
-      sql`update outbox set next_attempt_at = ${new Date(at)}, last_error = ${error.slice(0, 500)}${rateLimited ? sql`, attempts = greatest(attempts - 1, 0)` : sql``} where id = ${row.id}`,
+      sql`update outbox set next_attempt_at = ${new Date(at).toISOString()}::timestamptz, last_error = ${error.slice(0, 500)}${rateLimited ? sql`, attempts = greatest(attempts - 1, 0)` : sql``} where id = ${row.id}`,
     );
   }
 
