@@ -1,6 +1,7 @@
 // How use cases turn domain facts into Slack messages. Implemented by the Slack layer's Block Kit builders;
 // the use cases store what it returns in the outbox.
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
+import type { AgentBriefing, Overview } from './briefing.js';
 
 export interface Rendered {
   text: string;
@@ -22,4 +23,6 @@ export interface Renderer {
     o: { level: number; fromAgent: string | null; toAgent: string | null; homeLink?: string; reason: 'stale' | 'manual'; exhausted?: boolean },
   ): Rendered;
   ticketDetail(t: Ticket, trail: AuditEvent[]): Rendered;
+  agentBriefing(b: AgentBriefing, since: Date): Rendered;
+  managersBriefing(o: Overview): Rendered;
 }

@@ -1,19 +1,30 @@
-// Scheduled work: node-cron jobs that only call use cases. The escalation sweep and the release of ended
-// busy windows are safe to run in every copy at once (rows are claimed with FOR UPDATE SKIP LOCKED and the
-// level is raised in the same transaction), so no leader election is needed for them.
+// Scheduled work: node-cron jobs that only call use cases. Every copy runs them; the database makes each
+// act once: the escalation sweep claims due tickets with FOR UPDATE SKIP LOCKED and raises the level in
+// the same transaction as its messages; the briefing claims its slot (job, minute) in the schedule_runs
+// table in the same transaction that writes the briefing.
 import cron, { type ScheduledTask } from 'node-cron';
 import { endBusyWindows } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
+import { sendBriefing, slotOf } from '../app/briefing.js';
 import type { Logger } from '../logger.js';
 
 export interface Scheduler {
   /** One sweep now: ended busy windows, then stale tickets. */
   tick(): Promise<{ released: number; escalated: number }>;
+  /** The briefing for the slot of this minute (sent once across copies). */
+  brief(): Promise<{ sent: boolean; agents: string[] }>;
   stop(): Promise<void>;
 }
 
-export function startScheduler(o: { deps: Deps; logger: Logger; escalationCron: string; timeZone: string; after?: () => void }): Scheduler {
+export function startScheduler(o: {
+  deps: Deps;
+  logger: Logger;
+  escalationCron: string;
+  digestCron: string;
+  timeZone: string;
+  after?: () => void;
+}): Scheduler {
   const { deps, logger } = o;
   let running: Promise<unknown> | null = null;
 
@@ -26,6 +37,15 @@ export function startScheduler(o: { deps: Deps; logger: Logger; escalationCron: 
       o.after?.();
     }
     return { released: n, escalated: escalated.length };
+  }
+
+  async function brief() {
+    const r = await sendBriefing(deps, slotOf(deps.clock.now()));
+    if (r.sent) {
+      logger.info({ agents: r.agents }, 'daily briefing');
+      o.after?.();
+    }
+    return r;
   }
 
   const tasks: ScheduledTask[] = [
@@ -42,10 +62,18 @@ export function startScheduler(o: { deps: Deps; logger: Logger; escalationCron: 
       },
       { timezone: o.timeZone, name: 'escalation-sweep', noOverlap: true },
     ),
+    cron.schedule(
+      o.digestCron,
+      async () => {
+        await brief().catch((e) => logger.warn({ err: String(e) }, 'briefing failed'));
+      },
+      { timezone: o.timeZone, name: 'daily-briefing', noOverlap: true },
+    ),
   ];
 
   return {
     tick,
+    brief,
     async stop() {
       for (const t of tasks) await t.stop();
       await running;

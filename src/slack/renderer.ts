@@ -2,6 +2,7 @@
 import type { Renderer } from '../app/renderer.js';
 import type { Clock } from '../app/context.js';
 import * as b from './blocks.js';
+import { agentBriefing, managersBriefing } from './briefingBlocks.js';
 import { messageLink } from './text.js';
 
 export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
@@ -22,5 +23,7 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
         homeLink: t.home ? messageLink(t.home) : undefined,
         originLink: t.origin ? messageLink(t.origin) : undefined,
       }),
+    agentBriefing: (br, since) => agentBriefing(br, { since, ...when() }),
+    managersBriefing: (o) => managersBriefing(o, when()),
   };
 }

@@ -2,6 +2,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { DomainError, type ErrorCode } from '../../src/core/errors.js';
+import type { FileTicketInput } from '../../src/app/fileTicket.js';
 import type { Database } from '../../src/storage/db.js';
 import { auditEvents, outbox } from '../../src/storage/schema.js';
 
@@ -73,3 +74,19 @@ export async function expectDomainError(p: Promise<unknown>, code: ErrorCode, me
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
+
+/** The input of `/ticket new` with only a title. */
+export const input = (title: string, o: Partial<FileTicketInput> = {}): FileTicketInput => ({
+  handoff: [],
+  context: {},
+  title,
+  description: title,
+  ...o,
+});
+
+/** What the outbox worker does when an assignment card is delivered: it becomes the ticket's home message. */
+export async function deliverHome(db: Database, key: string, ts: string) {
+  await db.db.execute(
+    sql`update tickets set home_channel = (select channel from outbox where records_home_of = ${key} order by id desc limit 1), home_ts = ${ts} where key = ${key}`,
+  );
+}
