@@ -27,10 +27,18 @@ function checkOptions(o: AgentOptions) {
   }
 }
 
-async function resolveEscalatesTo(uow: UnitOfWork, handle: string, ref: AgentRef | null | undefined): Promise<string | null | undefined> {
+async function resolveEscalatesTo(
+  uow: UnitOfWork,
+  handle: string,
+  ref: AgentRef | null | undefined,
+  ownUser: string | null | undefined,
+): Promise<string | null | undefined> {
   if (ref === undefined || ref === null) return ref;
+  const itself = () => invalid(`${handle} can't escalate to itself.`, 'escalates-to');
+  // Checked before the lookup: an agent being added is not on the roster yet.
+  if ('handle' in ref ? ref.handle === handle : !!ownUser && ref.user === ownUser) throw itself();
   const target = await findAgent(uow.tx, ref);
-  if (target.handle === handle) throw invalid(`${handle} can't escalate to itself.`, 'escalates-to');
+  if (target.handle === handle) throw itself();
   return target.handle;
 }
 
@@ -55,7 +63,7 @@ export async function addAgent(
     async (uow) => {
       if (await getAgent(uow.tx, input.handle)) throw new DomainError('agent_exists', `There is already an agent \`${input.handle}\`; use \`/agent update\` to change it.`, 'handle');
       await checkUserFree(uow, input.user, input.handle);
-      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo);
+      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user);
       const agent: Agent = {
         handle: input.handle,
         skills: [...new Set(input.skills!)],
@@ -95,7 +103,7 @@ export async function updateAgent(
       const [agent] = await lockAgents(uow.tx, [input.handle]);
       if (!agent) throw unknownAgent(input.handle);
       await checkUserFree(uow, input.user, input.handle);
-      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo);
+      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user === undefined ? agent.user : input.user);
       const before = { ...agent };
       if (input.skills) agent.skills = [...new Set(input.skills)];
       if (input.channel) agent.channel = input.channel;

@@ -6,7 +6,7 @@ import { assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../co
 import { assertTransition } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { validateText } from '../core/validate.js';
+import { charLength, cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { getTicket, lockIntake, saveTicket, trailOf } from '../storage/tickets.js';
 import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld, routeTicket } from './assignment.js';
@@ -196,7 +196,7 @@ export async function recordThreadReply(
   o: { requestKey?: string } = {},
 ) {
   const text = input.text.replace(/\u0000/g, '');
-  const note = text.length > LIMITS.note ? text.slice(0, LIMITS.note - 1) + '…' : text;
+  const note = cutText(text, LIMITS.note);
   return inTransaction(
     deps,
     async (uow) => {
@@ -210,5 +210,5 @@ export async function recordThreadReply(
 }
 
 export function requireNoteLimit(note: string | undefined) {
-  if (note && note.length > LIMITS.note) throw invalid(`The note is ${note.length} characters long; the limit is ${LIMITS.note}.`, 'note');
+  if (note && charLength(note) > LIMITS.note) throw invalid(`The note is ${charLength(note)} characters long; the limit is ${LIMITS.note}.`, 'note');
 }

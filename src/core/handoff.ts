@@ -1,6 +1,7 @@
 // What a handoff carries: the parent's context and a summary of its history.
 import type { AuditEvent, Ticket } from './types.js';
 import { LIMITS } from './types.js';
+import { cutText } from './validate.js';
 
 export function summarizeTrail(trail: AuditEvent[], maxLines = 15): string {
   const lines = trail.map((e) => {
@@ -19,7 +20,7 @@ export function handoffChild(parent: Ticket, trail: AuditEvent[], fromHandle: st
   const context: Record<string, string> = { ...parent.context, handoff_from: parent.key };
   const head = `Handed off from ${parent.key} (${parent.title})${fromHandle ? ` by ${fromHandle}` : ''}${note ? `: ${note}` : ''}`;
   let description = `${head}\n\nOriginal request:\n${parent.description}\n\nHistory of ${parent.key}:\n${summarizeTrail(trail)}`;
-  if (description.length > LIMITS.description) description = description.slice(0, LIMITS.description - 1) + '…';
+  description = cutText(description, LIMITS.description);
   const title = note ? `${firstLine(note)} (from ${parent.key})` : `${parent.title} (from ${parent.key})`;
   return { context, description, title: clip(title, LIMITS.title) };
 }
@@ -29,7 +30,7 @@ export function briefingTicket(t: Ticket, trail: AuditEvent[], resolution: strin
   let description =
     `Briefing: ${t.key} (${t.title}) was resolved${resolution ? `: ${resolution}` : ''}.\n\n` +
     `Original request:\n${t.description}\n\nHistory of ${t.key}:\n${summarizeTrail(trail)}`;
-  if (description.length > LIMITS.description) description = description.slice(0, LIMITS.description - 1) + '…';
+  description = cutText(description, LIMITS.description);
   return {
     title: clip(`Briefing: ${t.title} (${t.key})`, LIMITS.title),
     description,
@@ -41,6 +42,7 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
+/** At most `max` characters (code points), ending with `…` when cut. */
 export function clip(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+  return cutText(s, max);
 }

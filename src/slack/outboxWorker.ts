@@ -35,7 +35,25 @@ export interface OutboxWorkerOptions {
   perChannel?: { perSecond: number; burst: number };
   /** Give up after this many attempts (the row stays, status failed). */
   maxAttempts?: number;
+  /** Backoff of network errors and 5xx: retryBaseMs × 2^attempt (±25 %), at most retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
 }
+
+/**
+ * How long one round may spend waiting on channel pacing. Rows of a channel that would wait longer
+ * are handed back with their due time, so one busy (or rate-limited) channel never holds up the
+ * rounds that deliver every other channel, and a round never outlives its lease.
+ */
+const ROUND_BUDGET_MS = 1000;
+
+type Outcome =
+  /** Delivered, or kept as failed: the channel goes on. */
+  | { kind: 'done' }
+  /** This row got its own retry time; the channel's later rows of this round are handed back due at `restAt`. */
+  | { kind: 'pause'; restAt: number }
+  /** Not sent: this row and the channel's later rows are handed back, due at `at`. */
+  | { kind: 'defer'; at: number };
 
 /** Slack errors that retrying will not fix. */
 const PERMANENT = new Set([
@@ -44,32 +62,54 @@ const PERMANENT = new Set([
   'restricted_action', 'too_many_attachments', 'invalid_arguments', 'missing_scope',
 ]);
 
+/**
+ * Per-channel pacing as a GCRA (the token bucket Slack applies: `burst` at once, then `perSecond`).
+ * A slot is reserved when a post starts (so concurrent posts to one channel are counted), and the
+ * post is counted as late as its answer came back: Slack saw it somewhere between the two, so the
+ * pace never runs ahead of Slack's bucket whatever the latency.
+ */
 class ChannelPacer {
-  private buckets = new Map<string, { tokens: number; at: number; blockedUntil: number }>();
-  constructor(private perSecond: number, private burst: number) {}
-
-  /** ms to wait before the next message in this channel (0 = go now, and the token is taken). */
-  take(channel: string, now: number): number {
-    let b = this.buckets.get(channel);
-    if (!b) {
-      b = { tokens: this.burst, at: now, blockedUntil: 0 };
-      this.buckets.set(channel, b);
-    }
-    if (now < b.blockedUntil) return b.blockedUntil - now;
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - b.tokens) / this.perSecond) * 1000);
+  private channels = new Map<string, { tat: number; blockedUntil: number }>();
+  private readonly interval: number;
+  private readonly tolerance: number;
+  constructor(perSecond: number, burst: number) {
+    this.interval = 1000 / perSecond;
+    this.tolerance = (Math.max(1, burst) - 1) * this.interval;
   }
 
+  private state(channel: string) {
+    let c = this.channels.get(channel);
+    if (!c) {
+      c = { tat: -Infinity, blockedUntil: 0 };
+      this.channels.set(channel, c);
+    }
+    return c;
+  }
+
+  /** ms to wait before the next post in this channel (0 = go now, and the slot is reserved). */
+  take(channel: string, now: number): number {
+    const c = this.state(channel);
+    const at = Math.max(c.blockedUntil, c.tat - this.tolerance);
+    if (now < at) return Math.ceil(at - now);
+    c.tat = Math.max(c.tat, now) + this.interval;
+    return 0;
+  }
+
+  /** The post reserved at `start` was answered at `end`. */
+  answered(channel: string, start: number, end: number) {
+    this.state(channel).tat += Math.max(0, end - start);
+  }
+
+  /** The post never reached Slack's limiter (network error, 5xx): give its slot back. */
+  refund(channel: string) {
+    this.state(channel).tat -= this.interval;
+  }
+
+  /** Slack said 429: nothing before `until`, then one post, then the steady rate. */
   block(channel: string, until: number) {
-    const b = this.buckets.get(channel) ?? { tokens: 0, at: until, blockedUntil: 0 };
-    b.blockedUntil = Math.max(b.blockedUntil, until);
-    b.tokens = 0;
-    this.buckets.set(channel, b);
+    const c = this.state(channel);
+    c.blockedUntil = Math.max(c.blockedUntil, until);
+    c.tat = Math.max(c.tat, until + this.tolerance);
   }
 }
 
@@ -79,11 +119,13 @@ export class OutboxWorker {
   private wake: (() => void) | null = null;
   private readonly pacer: ChannelPacer;
   private readonly o: Required<Omit<OutboxWorkerOptions, 'perChannel'>>;
+  /** Earliest due time (clock ms) of a row this copy handed back or scheduled: the idle wait ends there. */
+  private wakeAt = Infinity;
   delivered = 0;
   failures = 0;
 
   constructor(opts: OutboxWorkerOptions) {
-    this.o = { batch: 20, leaseMs: 60_000, pollMs: 250, maxAttempts: 50, ...opts };
+    this.o = { batch: 20, leaseMs: 60_000, pollMs: 250, maxAttempts: 50, retryBaseMs: 500, retryMaxMs: 60_000, ...opts };
     const pace = opts.perChannel ?? { perSecond: 1, burst: 3 };
     this.pacer = new ChannelPacer(pace.perSecond, pace.burst);
   }
@@ -109,14 +151,17 @@ export class OutboxWorker {
   private async run(): Promise<void> {
     while (this.running) {
       let n = 0;
+      const roundAt = this.o.clock.now().getTime();
       try {
         n = await this.deliverOnce();
       } catch (e) {
         this.o.logger.warn({ err: String(e) }, 'outbox round failed');
       }
       if (n === 0 && this.running) {
+        if (this.wakeAt <= roundAt) this.wakeAt = Infinity;
+        const idle = Math.min(this.o.pollMs, Math.max(0, this.wakeAt - this.o.clock.now().getTime()));
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.o.pollMs);
+          const t = setTimeout(resolve, idle);
           this.wake = () => {
             clearTimeout(t);
             resolve();
@@ -153,26 +198,27 @@ export class OutboxWorker {
       list.push(r);
       byChannel.set(r.channel, list);
     }
-    await Promise.all([...byChannel.values()].map((list) => this.deliverChannel(list)));
+    const roundStart = Date.now();
+    await Promise.all([...byChannel.values()].map((list) => this.deliverChannel(list, roundStart)));
     return rows.length;
   }
 
-  private async deliverChannel(list: Row[]): Promise<void> {
+  private async deliverChannel(list: Row[], roundStart: number): Promise<void> {
     for (let i = 0; i < list.length; i++) {
       const row = list[i]!;
-      const ok = await this.deliver(row);
-      if (!ok) {
-        // Later rows of the same channel wait for the next round (their order matters within a ticket).
-        const rest = list.slice(i + 1).map((r) => Number(r.id));
-        if (rest.length) await this.release(rest);
-        return;
-      }
+      const out = await this.deliver(row, roundStart);
+      if (out.kind === 'done') continue;
+      // Later rows of the same channel wait for a later round (their order matters within a ticket).
+      const rest = list.slice(out.kind === 'defer' ? i : i + 1).map((r) => Number(r.id));
+      if (rest.length) await this.release(rest, out.kind === 'defer' ? out.at : out.restAt);
+      return;
     }
   }
 
-  private async release(ids: number[]) {
-    const now = this.o.clock.now();
-    await this.o.database.db.execute(sql`update outbox set next_attempt_at = ${now.toISOString()}::timestamptz, attempts = greatest(attempts - 1, 0) where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`);
+  /** Hand claimed rows back, due at `at`, without counting the claim as an attempt. */
+  private async release(ids: number[], at: number) {
+    this.wakeAt = Math.min(this.wakeAt, at);
+    await this.o.database.db.execute(sql`update outbox set next_attempt_at = ${new Date(at).toISOString()}::timestamptz, attempts = greatest(attempts - 1, 0) where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`);
   }
 
   private async resolveThread(row: Row): Promise<{ channel: string; threadTs: string | null } | null> {
@@ -191,18 +237,25 @@ export class OutboxWorker {
     return null;
   }
 
-  /** Deliver one row; false when the channel should pause (rate limited, or a retry is scheduled). */
-  private async deliver(row: Row): Promise<boolean> {
+  /** Deliver one row; anything but `done` pauses the channel for this round. */
+  private async deliver(row: Row, roundStart: number, joined = false): Promise<Outcome> {
     const log = this.o.logger.child({ outbox: row.id, ticket: row.ticket_key ?? undefined });
     const target = await this.resolveThread(row);
     if (!target) {
       await this.fail(row, 'no_thread: the ticket has no home message to reply under');
-      return true;
+      return { kind: 'done' };
     }
-    const wait = this.pacer.take(target.channel, Date.now());
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    for (;;) {
+      const now = Date.now();
+      const wait = this.pacer.take(target.channel, now);
+      if (wait === 0) break;
+      if (now - roundStart + wait > ROUND_BUDGET_MS) return { kind: 'defer', at: this.o.clock.now().getTime() + wait };
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    const start = Date.now();
+    let res;
     try {
-      const res = await this.o.client.chat.postMessage({
+      res = await this.o.client.chat.postMessage({
         channel: target.channel,
         text: row.text,
         ...(row.blocks ? { blocks: row.blocks as never } : {}),
@@ -210,6 +263,15 @@ export class OutboxWorker {
         unfurl_links: false,
         unfurl_media: false,
       });
+    } catch (e) {
+      const err = e as { code?: string; statusCode?: number };
+      const uncounted = err.code === 'slack_webapi_request_error' || (err.code === 'slack_webapi_http_error' && (err.statusCode ?? 500) >= 500);
+      if (uncounted) this.pacer.refund(target.channel);
+      else this.pacer.answered(target.channel, start, Date.now());
+      return this.handleError(row, target.channel, e, log, roundStart, joined);
+    }
+    this.pacer.answered(target.channel, start, Date.now());
+    {
       const ts = typeof res.ts === 'string' ? res.ts : null;
       const channel = typeof res.channel === 'string' ? res.channel : target.channel;
       await this.o.database.db.transaction(async (tx) => {
@@ -219,13 +281,11 @@ export class OutboxWorker {
         }
       });
       this.delivered++;
-      return true;
-    } catch (e) {
-      return this.handleError(row, target.channel, e, log);
+      return { kind: 'done' };
     }
   }
 
-  private async handleError(row: Row, channel: string, e: unknown, log: Logger): Promise<boolean> {
+  private async handleError(row: Row, channel: string, e: unknown, log: Logger, roundStart: number, joined: boolean): Promise<Outcome> {
     const err = e as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; message?: string };
     const now = this.o.clock.now().getTime();
     if (err.code === 'slack_webapi_rate_limited_error') {
@@ -233,14 +293,16 @@ export class OutboxWorker {
       this.pacer.block(channel, Date.now() + after);
       log.warn({ retryAfter: after / 1000 }, 'rate limited by Slack; retrying after Retry-After');
       await this.retryAt(row, now + after, `rate_limited: retry after ${after / 1000}s`, true);
-      return false;
+      return { kind: 'pause', restAt: now + after };
     }
     const slackError = err.data?.error;
     if (err.code === 'slack_webapi_platform_error' && slackError) {
-      if (slackError === 'not_in_channel') {
+      // Join once per delivery: if Slack still says not_in_channel after a successful join, retrying
+      // the join would loop for ever.
+      if (slackError === 'not_in_channel' && !joined) {
         try {
           await this.o.client.conversations.join({ channel });
-          return this.deliver(row);
+          return this.deliver(row, roundStart, true);
         } catch {
           // fall through: private channel; someone must invite Baton
         }
@@ -248,21 +310,22 @@ export class OutboxWorker {
       if (PERMANENT.has(slackError) || slackError === 'not_in_channel') {
         log.error({ error: slackError, channel }, 'Slack refused a message; kept as failed');
         await this.fail(row, slackError);
-        return true;
+        return { kind: 'done' };
       }
     }
     if (row.attempts >= this.o.maxAttempts) {
       await this.fail(row, `gave up after ${row.attempts} attempts: ${err.message ?? String(e)}`);
-      return true;
+      return { kind: 'done' };
     }
-    const backoff = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7)) * (0.75 + Math.random() * 0.5);
+    const backoff = Math.min(this.o.retryMaxMs, this.o.retryBaseMs * 2 ** Math.min(row.attempts, 7)) * (0.75 + Math.random() * 0.5);
     log.warn({ err: err.message ?? String(e), attempt: row.attempts }, 'delivery failed; will retry');
     await this.retryAt(row, now + backoff, err.message ?? String(e), false);
-    return false;
+    return { kind: 'pause', restAt: this.o.clock.now().getTime() };
   }
 
   private async retryAt(row: Row, at: number, error: string, rateLimited: boolean) {
     this.failures++;
+    this.wakeAt = Math.min(this.wakeAt, at);
     await this.o.database.db.execute(
       sql`update outbox set next_attempt_at = ${new Date(at).toISOString()}::timestamptz, last_error = ${error.slice(0, 500)}${rateLimited ? sql`, attempts = greatest(attempts - 1, 0)` : sql``} where id = ${row.id}`,
     );

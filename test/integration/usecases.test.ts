@@ -571,6 +571,10 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
       const note = (await auditOf(db, f.ticket.key)).at(-1)!.note!;
       expect(note).toHaveLength(LIMITS.note);
       expect(note.endsWith('…')).toBe(true);
+      await recordThreadReply(deps, { ticketKey: f.ticket.key, user: 'UFRIEND', text: '😀'.repeat(LIMITS.note + 1), ts: '1700000004.000300' });
+      const emoji = (await auditOf(db, f.ticket.key)).at(-1)!.note!;
+      expect([...emoji]).toHaveLength(LIMITS.note); // cut between characters, never inside one
+      expect(emoji).toBe('😀'.repeat(LIMITS.note - 1) + '…');
       await expectDomainError(recordThreadReply(deps, { ticketKey: 'T-2026-999', user: 'UFRIEND', text: 'hi', ts: '1' }), 'unknown_ticket', 'There is no ticket `T-2026-999`.');
     });
 

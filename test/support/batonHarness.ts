@@ -6,6 +6,7 @@ import type { Clock } from '../../src/app/context.js';
 import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
 import { SlackClientSim } from './slackRequests.js';
 import { openTestDatabase, type DbKind } from './db.js';
+import type { Database } from '../../src/storage/db.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
 export const ADMIN_USER = 'UADMIN01';
@@ -17,9 +18,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(kind: DbKind, o: { env?: Record<string, string>; clock?: Clock; fake?: FakeSlack } = {}): Promise<Harness> {
+export async function startHarness(
+  kind: DbKind,
+  o: { env?: Record<string, string>; clock?: Clock; fake?: FakeSlack; database?: Database } = {},
+): Promise<Harness> {
   const fake = o.fake ?? (await startFakeSlack());
-  const database = await openTestDatabase(kind);
+  const database = o.database ?? (await openTestDatabase(kind));
   const baton = await startBaton({
     env: {
       SLACK_BOT_TOKEN: 'xoxb-e2e',

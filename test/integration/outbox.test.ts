@@ -1,0 +1,337 @@
+// The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx and
+// dropped connections, outages, permanent errors, not_in_channel, several workers on one PostgreSQL
+// database, and leases left behind by a crashed worker.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asc, eq, sql } from 'drizzle-orm';
+import { WebClient } from '@slack/web-api';
+import { pino } from 'pino';
+import { systemClock, type Clock } from '../../src/app/context.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWorker.js';
+import { openDatabase, type Database } from '../../src/storage/db.js';
+import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
+import { outbox, tickets } from '../../src/storage/schema.js';
+import { DB_KINDS, HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fakeSlack.js';
+
+const logger = pino({ level: 'silent' });
+
+function slackClient(fake: FakeSlack): WebClient {
+  return new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+}
+
+let seq = 0;
+/** An outbound message with a unique idempotency key. */
+function msg(ticketKey: string | null, channel: string, text: string, o: Partial<OutboundMessage> = {}): OutboundMessage {
+  seq += 1;
+  return { ticketKey, idempotencyKey: `test:${seq}:${text}`, channel, text, ...o };
+}
+
+async function insertTicket(db: Database, key: string, o: { origin?: { channel: string; ts: string } } = {}) {
+  await db.db.insert(tickets).values({
+    key,
+    type: 'general',
+    title: `ticket ${key}`,
+    description: `ticket ${key}`,
+    priority: 'normal',
+    priorityRank: 2,
+    status: 'active',
+    context: {},
+    requiresHandoff: [],
+    originChannel: o.origin?.channel ?? null,
+    originTs: o.origin?.ts ?? null,
+    createdAt: new Date(),
+  });
+}
+
+/** Poll an async condition every 20 ms (for database state; the fake has its own waitFor). */
+async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, label = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const texts = (calls: FakeSlackCall[]) => calls.map((c) => String(c.args.text));
+
+/** Every text posted exactly once. */
+function expectPostedOnce(fake: FakeSlack, expected: string[]) {
+  const posted = texts(fake.posts());
+  const counts = new Map<string, number>();
+  for (const t of posted) counts.set(t, (counts.get(t) ?? 0) + 1);
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  expect([...counts.keys()].sort()).toEqual([...expected].sort());
+}
+
+describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
+  let db: TestDatabase;
+  let fake: FakeSlack;
+  let workers: OutboxWorker[] = [];
+  const extraDbs: Database[] = [];
+
+  const worker = (o: Partial<OutboxWorkerOptions> = {}, database: Database = db) => {
+    const w = new OutboxWorker({ database, client: slackClient(fake), clock: systemClock, logger, pollMs: 10, retryBaseMs: 50, ...o });
+    workers.push(w);
+    return w;
+  };
+  const rows = () => db.db.select().from(outbox).orderBy(asc(outbox.id));
+  const rowByText = async (text: string) => (await db.db.select().from(outbox).where(eq(outbox.text, text)))[0]!;
+  const drain = async (w: OutboxWorker, maxRounds = 50) => {
+    for (let i = 0; i < maxRounds; i++) if ((await w.deliverOnce()) === 0) return i;
+    throw new Error('outbox did not drain');
+  };
+
+  beforeEach(async () => {
+    db = await openTestDatabase(kind);
+    fake = await startFakeSlack();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+    await fake.close();
+    for (const d of extraDbs.splice(0)) await d.close();
+    await db.close();
+  });
+
+  describe('order and threading', () => {
+    it('when a ticket has several messages, then they are delivered one per round in the order written', async () => {
+      await enqueue(db.db, [
+        msg('T-1', 'CAGENT1', 't1-a'),
+        msg('T-2', 'CAGENT2', 't2-a'),
+        msg('T-1', 'CAGENT2', 't1-b'),
+        msg('T-1', 'CAGENT1', 't1-c'),
+        msg('T-2', 'CAGENT2', 't2-b'),
+        msg(null, 'CAGENT1', 'loose'),
+      ], new Date());
+      const w = worker();
+      // Round one: the oldest message of each ticket, and the message that belongs to no ticket.
+      expect(await w.deliverOnce()).toBe(3);
+      expect(texts(fake.posts()).sort()).toEqual(['loose', 't1-a', 't2-a']);
+      await drain(w);
+      const posted = texts(fake.posts());
+      expect(posted.filter((t) => t.startsWith('t1-'))).toEqual(['t1-a', 't1-b', 't1-c']);
+      expect(posted.filter((t) => t.startsWith('t2-'))).toEqual(['t2-a', 't2-b']);
+      expectPostedOnce(fake, ['t1-a', 't1-b', 't1-c', 't2-a', 't2-b', 'loose']);
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 0 });
+    });
+
+    it('when the assignment card is delivered, then its ts becomes the home and replies queued before it go under it; origin replies go under the origin', async () => {
+      const origin = { channel: 'CINTAKE', ts: '1699999999.000100' };
+      await insertTicket(db, 'T-2026-001', { origin });
+      // Everything is written before anything is delivered: the replies cannot know the home yet.
+      await enqueue(db.db, [
+        msg('T-2026-001', 'CAGENT1', 'card', { recordsHomeOf: 'T-2026-001' }),
+        msg('T-2026-001', '', 'update 1', { threadOf: { ticket: 'T-2026-001', which: 'home' } }),
+        msg('T-2026-001', 'CINTAKE', 'ack in origin', { threadOf: { ticket: 'T-2026-001', which: 'origin' } }),
+        msg('T-2026-001', '', 'update 2', { threadOf: { ticket: 'T-2026-001', which: 'home' } }),
+        msg('T-2026-001', 'CAGENT1', 'under a known ts', { threadTs: '1699999999.000200' }),
+      ], new Date());
+      const w = worker();
+
+      expect(await w.deliverOnce()).toBe(1);
+      const card = fake.posts()[0]!;
+      expect(card.args).toMatchObject({ channel: 'CAGENT1', text: 'card' });
+      expect(card.args.thread_ts).toBeUndefined();
+      const [t] = await db.db.select().from(tickets).where(eq(tickets.key, 'T-2026-001'));
+      expect(t).toMatchObject({ homeChannel: 'CAGENT1', homeTs: card.response.ts });
+      expect((await rowByText('card')).sentTs).toBe(card.response.ts);
+
+      await drain(w);
+      const posts = fake.posts();
+      expect(texts(posts)).toEqual(['card', 'update 1', 'ack in origin', 'update 2', 'under a known ts']);
+      expect(posts[1]!.args).toMatchObject({ channel: 'CAGENT1', thread_ts: card.response.ts });
+      expect(posts[2]!.args).toMatchObject({ channel: 'CINTAKE', thread_ts: origin.ts });
+      expect(posts[3]!.args).toMatchObject({ channel: 'CAGENT1', thread_ts: card.response.ts });
+      expect(posts[4]!.args).toMatchObject({ channel: 'CAGENT1', thread_ts: '1699999999.000200' });
+      expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    });
+
+    it('when a home reply has no home to go under and no channel, then it is kept as failed and the ticket moves on', async () => {
+      await insertTicket(db, 'T-2026-002');
+      await enqueue(db.db, [
+        msg('T-2026-002', '', 'orphan reply', { threadOf: { ticket: 'T-2026-002', which: 'home' } }),
+        msg('T-2026-002', 'CAGENT1', 'next'),
+      ], new Date());
+      await drain(worker());
+      expect(texts(fake.posts())).toEqual(['next']);
+      expect(await rowByText('orphan reply')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^no_thread/) });
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 1 });
+    });
+  });
+
+  describe('transient failures', () => {
+    it('when Slack answers 500 and drops the connection, then the row is retried with growing backoff and posted exactly once', async () => {
+      fake.fail('chat.postMessage', { status: 500 }, 2).fail('chat.postMessage', { destroy: true }, 1);
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'survivor'), msg('T-1', 'CAGENT1', 'after it')], new Date());
+      const w = worker();
+
+      expect(await w.deliverOnce()).toBe(1);
+      const failed = await rowByText('survivor');
+      expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/500/) });
+      expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+      // Backing off: nothing is due, and the ticket's next message waits behind it.
+      expect(await w.deliverOnce()).toBe(0);
+      expect(fake.posts()).toHaveLength(0);
+
+      w.start();
+      await fake.waitFor(() => fake.posts().length === 2, 5000, 'both messages posted');
+      await w.stop();
+      expect(texts(fake.posts())).toEqual(['survivor', 'after it']);
+      const attempts = fake.callsTo('chat.postMessage').filter((c) => c.args.text === 'survivor');
+      expect(attempts.map((c) => c.error ?? 'ok')).toEqual(['http_500', 'http_500', 'connection_destroyed', 'ok']);
+      // Each retry waits at least the smallest jittered backoff: 0.75 × 50 ms × 2^attempt.
+      for (let i = 1; i < attempts.length; i++) {
+        expect(attempts[i]!.at - attempts[i - 1]!.at).toBeGreaterThanOrEqual(0.75 * 50 * 2 ** i);
+      }
+      expect(await rowByText('survivor')).toMatchObject({ status: 'sent', attempts: 4, lastError: null });
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 0 });
+    });
+
+    it('when Slack is down for a while, then the last error is recorded meanwhile and after it comes back every message is posted once, in order', async () => {
+      fake.down();
+      const first = [
+        msg('T-1', 'CAGENT1', 'a1'), msg('T-2', 'CAGENT2', 'b1'), msg('T-1', 'CAGENT1', 'a2'),
+        msg('T-3', 'CAGENT1', 'c1'), msg('T-2', 'CAGENT2', 'b2'), msg(null, 'CAGENT2', 'n1'),
+      ];
+      await enqueue(db.db, first, new Date());
+      const w = worker();
+      w.start();
+      await fake.waitFor(() => fake.callsTo('chat.postMessage').filter((c) => c.status === 503).length >= 8, 5000, 'retries during the outage');
+      // Written during the outage too.
+      const during = [msg('T-1', 'CAGENT1', 'a3'), msg('T-4', 'CAGENT2', 'd1')];
+      await enqueue(db.db, during, new Date());
+      w.kick();
+      const stuck = await eventually(async () => {
+        const r = await rows();
+        return r.filter((x) => x.lastError).length >= 4 && r;
+      }, 5000, 'errors recorded');
+      expect(stuck.every((r) => r.status === 'pending')).toBe(true);
+      expect(stuck.filter((r) => r.lastError).every((r) => /503/.test(r.lastError!))).toBe(true);
+      expect(fake.posts()).toHaveLength(0);
+
+      fake.up();
+      await fake.waitFor(() => fake.posts().length >= 8, 8000, 'all messages after the outage');
+      await w.stop();
+      expectPostedOnce(fake, [...first, ...during].map((m) => m.text));
+      const posted = texts(fake.posts());
+      expect(posted.filter((t) => t.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+      expect(posted.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2']);
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 0 });
+      expect((await rows()).every((r) => r.status === 'sent' && r.lastError === null && r.sentTs)).toBe(true);
+    });
+  });
+
+  describe('permanent errors', () => {
+    it('when Slack says channel_not_found, then the row is failed with the error, counted, not retried, and the ticket moves on', async () => {
+      fake.fail('chat.postMessage', { error: 'channel_not_found' }, 1);
+      await enqueue(db.db, [msg('T-1', 'CGONE01', 'lost channel'), msg('T-1', 'CAGENT1', 'second'), msg('T-1', 'CAGENT1', 'third')], new Date());
+      const w = worker();
+      await w.deliverOnce();
+      expect(await rowByText('lost channel')).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: 1 });
+      expect(await pendingCount(db.db)).toEqual({ pending: 2, failed: 1 });
+      await drain(w);
+      expect(texts(fake.posts())).toEqual(['second', 'third']);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 1 });
+    });
+
+    it('when Slack says not_in_channel, then the worker joins the channel and posts once', async () => {
+      fake.fail('chat.postMessage', { error: 'not_in_channel' }, 1);
+      await enqueue(db.db, [msg('T-1', 'CPUBLIC', 'hello')], new Date());
+      await drain(worker());
+      expect(fake.calls.map((c) => `${c.method}:${c.error ?? 'ok'}`)).toEqual([
+        'chat.postMessage:not_in_channel', 'conversations.join:ok', 'chat.postMessage:ok',
+      ]);
+      expect(fake.callsTo('conversations.join')[0]!.args.channel).toBe('CPUBLIC');
+      expect(texts(fake.posts('CPUBLIC'))).toEqual(['hello']);
+      expect(await rowByText('hello')).toMatchObject({ status: 'sent' });
+    });
+
+    it('when joining does not help (still not_in_channel, or the join is refused), then the row is failed once instead of looping', async () => {
+      fake.fail('chat.postMessage', { error: 'not_in_channel' }, 3);
+      fake.fail('conversations.join', { error: 'method_not_supported_for_channel_type' }, 1);
+      await enqueue(db.db, [msg('T-1', 'CSTUBBN', 'joined but refused'), msg('T-2', 'GPRIVAT', 'private')], new Date());
+      await drain(worker());
+      expect(await rowByText('joined but refused')).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });
+      expect(await rowByText('private')).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });
+      expect(fake.callsTo('conversations.join')).toHaveLength(2);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 2 });
+    });
+  });
+
+  describe('leases', () => {
+    it('when a worker claimed a row and crashed, then another worker delivers it once the lease has expired, and the ticket order holds', async () => {
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'claimed by the dead'), msg('T-1', 'CAGENT1', 'behind it')], new Date());
+      // A worker whose Slack call never returns: it claims the row with a 60 s lease and then "dies".
+      let reached = 0;
+      const hung = { chat: { postMessage: () => { reached++; return new Promise(() => {}); } }, conversations: { join: () => new Promise(() => {}) } };
+      const dead = new OutboxWorker({ database: db, client: hung as unknown as WebClient, clock: systemClock, logger, leaseMs: 60_000 });
+      void dead.deliverOnce();
+      await eventually(async () => reached === 1, 5000, 'the crashed worker to claim');
+      expect(await rowByText('claimed by the dead')).toMatchObject({ status: 'pending', attempts: 1 });
+
+      // Within the lease, nobody else touches the ticket.
+      const other = worker();
+      expect(await other.deliverOnce()).toBe(0);
+      expect(fake.posts()).toHaveLength(0);
+
+      // Past the lease (a clock 61 s ahead), the row is due again.
+      const later: Clock = { now: () => new Date(Date.now() + 61_000) };
+      const successor = worker({ clock: later });
+      await drain(successor);
+      expect(texts(fake.posts())).toEqual(['claimed by the dead', 'behind it']);
+      expect(await rowByText('claimed by the dead')).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(reached).toBe(1);
+    });
+
+    it('when a round is in flight, then a second claim on the same database finds nothing of it', async () => {
+      fake.fail('chat.postMessage', { delayMs: 300 }, 1);
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'slow'), msg('T-1', 'CAGENT1', 'slow 2'), msg(null, 'CAGENT2', 'other')], new Date());
+      const a = worker();
+      const b = worker();
+      const round = a.deliverOnce();
+      await fake.waitFor(() => fake.callsTo('chat.postMessage').length >= 1);
+      // b may only take what a did not claim; a claimed everything due (one per ticket).
+      expect(await b.deliverOnce()).toBe(0);
+      expect(await round).toBe(2);
+      await drain(b);
+      expectPostedOnce(fake, ['slow', 'slow 2', 'other']);
+      expect(texts(fake.posts()).filter((t) => t.startsWith('slow'))).toEqual(['slow', 'slow 2']);
+    });
+  });
+
+  describe.skipIf(!HAS_POSTGRES || kind !== 'postgres')('two workers on one PostgreSQL database', () => {
+    it('when two workers drain 200 rows of 20 tickets at once, then each row is posted exactly once and every ticket keeps its order', async () => {
+      const second = await openDatabase({ databaseUrl: db.url!, migrate: false });
+      extraDbs.push(second);
+      const msgs: OutboundMessage[] = [];
+      for (let i = 0; i < 10; i++) {
+        for (let t = 0; t < 20; t++) msgs.push(msg(`T-${t}`, `CW${t % 5}`, `T-${t}#${i}`));
+      }
+      await enqueue(db.db, msgs, new Date());
+      // Pacing is not under test here; claims are.
+      const fast = { perChannel: { perSecond: 10_000, burst: 10_000 }, batch: 5, pollMs: 5 };
+      const w1 = worker(fast);
+      const w2 = worker(fast, second);
+      w1.start();
+      w2.start();
+      await fake.waitFor(() => fake.posts().length >= 200, 20_000, '200 posts');
+      await Promise.all([w1.stop(), w2.stop()]);
+
+      expectPostedOnce(fake, msgs.map((m) => m.text));
+      const posted = texts(fake.posts());
+      for (let t = 0; t < 20; t++) {
+        expect(posted.filter((x) => x.startsWith(`T-${t}#`))).toEqual(Array.from({ length: 10 }, (_, i) => `T-${t}#${i}`));
+      }
+      expect(w1.delivered + w2.delivered).toBe(200);
+      expect(w1.delivered).toBeGreaterThan(0);
+      expect(w2.delivered).toBeGreaterThan(0);
+      // Claimed once each: no row was ever taken by both.
+      const attempts = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from outbox where attempts <> 1 or status <> 'sent'`);
+      expect(Number(attempts[0]!.n)).toBe(0);
+    });
+  });
+});
