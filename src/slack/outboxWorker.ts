@@ -2,7 +2,7 @@
 // FOR UPDATE SKIP LOCKED and leased, so several copies can run), retrying network errors and 5xx with
 // backoff, honouring 429 Retry-After, pacing each channel, and keeping failed rows visible.
 import { sql } from 'drizzle-orm';
-import type { WebClient } from '@slack/web-api';
+import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Clock } from '../app/context.js';
 import type { Database } from '../storage/db.js';
 import type { Logger } from '../logger.js';
@@ -206,6 +206,11 @@ export class OutboxWorker {
   private async deliverChannel(list: Row[], roundStart: number): Promise<void> {
     for (let i = 0; i < list.length; i++) {
       const row = list[i]!;
+      // Slow answers: past the round's budget, the rest goes back (due now) rather than risk the lease.
+      if (i > 0 && Date.now() - roundStart > ROUND_BUDGET_MS) {
+        await this.release(list.slice(i).map((r) => Number(r.id)), this.o.clock.now().getTime());
+        return;
+      }
       const out = await this.deliver(row, roundStart);
       if (out.kind === 'done') continue;
       // Later rows of the same channel wait for a later round (their order matters within a ticket).
@@ -253,7 +258,7 @@ export class OutboxWorker {
       await new Promise((r) => setTimeout(r, wait));
     }
     const start = Date.now();
-    let res;
+    let res: ChatPostMessageResponse;
     try {
       res = await this.o.client.chat.postMessage({
         channel: target.channel,
@@ -271,18 +276,16 @@ export class OutboxWorker {
       return this.handleError(row, target.channel, e, log, roundStart, joined);
     }
     this.pacer.answered(target.channel, start, Date.now());
-    {
-      const ts = typeof res.ts === 'string' ? res.ts : null;
-      const channel = typeof res.channel === 'string' ? res.channel : target.channel;
-      await this.o.database.db.transaction(async (tx) => {
-        await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
-        if (row.records_home_of && ts) {
-          await tx.execute(sql`update tickets set home_channel = ${channel}, home_ts = ${ts} where key = ${row.records_home_of}`);
-        }
-      });
-      this.delivered++;
-      return { kind: 'done' };
-    }
+    const ts = typeof res.ts === 'string' ? res.ts : null;
+    const channel = typeof res.channel === 'string' ? res.channel : target.channel;
+    await this.o.database.db.transaction(async (tx) => {
+      await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
+      if (row.records_home_of && ts) {
+        await tx.execute(sql`update tickets set home_channel = ${channel}, home_ts = ${ts} where key = ${row.records_home_of}`);
+      }
+    });
+    this.delivered++;
+    return { kind: 'done' };
   }
 
   private async handleError(row: Row, channel: string, e: unknown, log: Logger, roundStart: number, joined: boolean): Promise<Outcome> {

@@ -1,7 +1,7 @@
 // The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx and
 // dropped connections, outages, permanent errors, not_in_channel, several workers on one PostgreSQL
 // database, and leases left behind by a crashed worker.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
@@ -83,8 +83,12 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
     throw new Error('outbox did not drain');
   };
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await openTestDatabase(kind);
+  });
+  afterAll(async () => db?.close());
+  beforeEach(async () => {
+    await db.db.execute(sql`truncate outbox, tickets restart identity`);
     fake = await startFakeSlack();
   });
   afterEach(async () => {
@@ -92,7 +96,6 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
     workers = [];
     await fake.close();
     for (const d of extraDbs.splice(0)) await d.close();
-    await db.close();
   });
 
   describe('order and threading', () => {
@@ -252,7 +255,8 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
     it('when joining does not help (still not_in_channel, or the join is refused), then the row is failed once instead of looping', async () => {
       fake.fail('chat.postMessage', { error: 'not_in_channel' }, 3);
       fake.fail('conversations.join', { error: 'method_not_supported_for_channel_type' }, 1);
-      await enqueue(db.db, [msg('T-1', 'CSTUBBN', 'joined but refused'), msg('T-2', 'GPRIVAT', 'private')], new Date());
+      // One ticket, so the two go one after the other: first the refused join, then the useless one.
+      await enqueue(db.db, [msg('T-1', 'GPRIVAT', 'private'), msg('T-1', 'CSTUBBN', 'joined but refused')], new Date());
       await drain(worker());
       expect(await rowByText('joined but refused')).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });
       expect(await rowByText('private')).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });

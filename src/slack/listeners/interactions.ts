@@ -4,9 +4,11 @@ import { escalateTicket, takeOver } from '../../app/escalation.js';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { acceptTicket, resolveTicket } from '../../app/ticketActions.js';
-import type { NewTicketInput } from '../../core/commands.js';
+import { agentExists } from '../../app/agents.js';
+import { agentByUserId } from '../../app/queries.js';
+import type { AgentRef, NewTicketInput } from '../../core/commands.js';
 import { parseDuration } from '../../core/duration.js';
-import { isDomainError } from '../../core/errors.js';
+import { isDomainError, unknownAgent } from '../../core/errors.js';
 import { parseAgentRef, parseTicketKey, parseTicketType } from '../../core/parse.js';
 import { user } from '../../core/permissions.js';
 import { validateText } from '../../core/validate.js';
@@ -122,6 +124,20 @@ export function registerInteractions(app: App, sd: SlackDeps): void {
       if (ref) input.handoff.push(ref);
     }
     if (v.follows) input.follows = field(ids.follows.blockId, () => parseTicketKey(v.follows!, 'Follows'));
+    // The use case reports an unknown agent without saying which field named it: look the agents up
+    // here so the error lands on the right block (Assign to, or Hand off when resolved).
+    const unknownIn = async (blockId: string, refs: AgentRef[]) => {
+      if (errors[blockId]) return;
+      for (const ref of refs) {
+        const missing = await unknownAgentMessage(sd, ref);
+        if (missing) {
+          errors[blockId] = missing;
+          return;
+        }
+      }
+    };
+    await unknownIn(ids.assign.blockId, input.assign ? [input.assign] : []);
+    await unknownIn(ids.handoff.blockId, input.handoff);
     if (v.contextErrors.length) errors[ids.context.blockId] = `Write one \`key: value\` per line; not understood: ${v.contextErrors.slice(0, 3).join('; ')}`;
     if (Object.keys(errors).length) {
       await ack({ response_action: 'errors', errors });
@@ -166,6 +182,27 @@ export function registerInteractions(app: App, sd: SlackDeps): void {
   app.view({ callback_id: new RegExp(`^(?!(${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID})$)`) }, async ({ ack }) => {
     await ack();
   });
+  // A modal closed (only sent with notify_on_close, which Baton does not ask for), shortcuts and
+  // option requests Baton has none of: acknowledge, so Slack is not left waiting for 3 seconds.
+  app.view({ type: 'view_closed', callback_id: new RegExp(`^(${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID})$`) }, async ({ ack }) => {
+    await ack();
+  });
+  app.shortcut(/.*/, async ({ ack }) => {
+    await ack();
+  });
+  app.options(/.*/, async ({ ack }) => {
+    await ack({ options: [] });
+  });
+}
+
+/** The refusal for an agent reference that names nobody on the roster, or null when it is an agent. */
+async function unknownAgentMessage(sd: SlackDeps, ref: AgentRef): Promise<string | null> {
+  try {
+    if ('handle' in ref) return (await agentExists(sd.deps, ref.handle)) ? null : unknownAgent(ref.handle).message;
+    return (await agentByUserId(sd.deps, ref.user)) ? null : `<@${ref.user}> is not an agent. \`/agent list\` shows the roster.`;
+  } catch {
+    return null; // the database is not answering: filing will fail and say so
+  }
 }
 
 function fieldBlock(field: string | undefined): string | undefined {

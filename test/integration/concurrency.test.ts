@@ -1,0 +1,196 @@
+// Concurrency on a real PostgreSQL server (skipped without TEST_DATABASE_URL): ticket keys, claims, capacity
+// and the escalation sweep run by two copies of Baton at once. Time moves with ManualClock only.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { addAgent, setBusy } from '../../src/app/agents.js';
+import { escalateDue } from '../../src/app/escalation.js';
+import { fileTicket } from '../../src/app/fileTicket.js';
+import { claimNext, resolveTicket } from '../../src/app/ticketActions.js';
+import { isDomainError } from '../../src/core/errors.js';
+import { user } from '../../src/core/permissions.js';
+import { openDatabase, type Database } from '../../src/storage/db.js';
+import { HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { HOUR, input, MIN } from '../support/inspect.js';
+
+const admin = user(ADMIN);
+const REQ = 'UREQ0001';
+
+describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', () => {
+  let db: TestDatabase;
+  let clock: ManualClock;
+  let deps: ReturnType<typeof makeDeps>;
+  const extra: Database[] = [];
+
+  beforeEach(async () => {
+    db = await openTestDatabase('postgres', { poolSize: 20 });
+    clock = new ManualClock();
+    deps = makeDeps(db, { clock });
+  });
+  afterEach(async () => {
+    for (const d of extra.splice(0)) await d.close();
+    await db?.close();
+  });
+
+  /** A second copy of Baton on the same database: its own connection pool. */
+  async function secondCopy() {
+    const d = await openDatabase({ databaseUrl: db.url!, migrate: false, poolSize: 10 });
+    extra.push(d);
+    return makeDeps(d, { clock });
+  }
+
+  const addAgents = async (prefix: string, n: number, type: string, capacity: number) => {
+    const handles: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const handle = `${prefix}${i}`;
+      await addAgent(deps, admin, { handle, skills: [type], channel: `C${handle.toUpperCase()}`, user: `U${handle.toUpperCase()}`, capacity });
+      handles.push(handle);
+    }
+    return handles;
+  };
+
+  const activeCounts = async () => {
+    const rows = await db.rows<{ assignee: string; n: number }>(db.db, sql`select assignee, count(*)::int as n from tickets where status = 'active' group by assignee`);
+    return new Map(rows.map((r) => [r.assignee, Number(r.n)]));
+  };
+
+  /** Files tickets of `type` while its agents are busy until `minutes` from now; they wait in intake. */
+  async function heldTickets(handles: string[], type: string, n: number) {
+    const until = new Date(clock.now().getTime() + HOUR);
+    for (const h of handles) await setBusy(deps, admin, { handle: h }, { until });
+    const keys: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const f = await fileTicket(deps, user(REQ), input(`held ${i}`, { type, priority: i % 3 === 0 ? 'urgent' : 'normal' }));
+      expect(f.agent).toBeNull();
+      keys.push(f.ticket.key);
+    }
+    clock.advance(HOUR); // the busy windows are over; the sweep that would assign held work has not run
+    return keys;
+  }
+
+  it('200 tickets filed at once get 200 distinct keys T-2026-001…T-2026-200, no gaps', async () => {
+    await addAgents('k', 4, 'general', 100);
+    const copy = await secondCopy();
+    const filed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => fileTicket(i % 2 ? deps : copy, user(REQ), input(`concurrent ${i}`))),
+    );
+    const keys = filed.map((f) => f.ticket.key).sort();
+    expect(new Set(keys).size).toBe(200);
+    expect(keys).toEqual(Array.from({ length: 200 }, (_, i) => `T-2026-${String(i + 1).padStart(3, '0')}`));
+    const [seq] = await db.rows<{ last: number }>(db.db, sql`select last from ticket_sequences where year = 2026`);
+    expect(Number(seq!.last)).toBe(200);
+    const [count] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets`);
+    expect(Number(count!.n)).toBe(200);
+    // Routing stayed fair under load: 50 each.
+    expect([...(await activeCounts()).values()]).toEqual([50, 50, 50, 50]);
+  });
+
+  it('8 agents claiming at once never get the same ticket; each ticket is claimed once', async () => {
+    const agents = await addAgents('c', 8, 'claim', 100);
+    const keys = await heldTickets(agents, 'claim', 120);
+    const copy = await secondCopy();
+
+    const claimedBy = new Map<string, string[]>();
+    const loop = async (handle: string, d: typeof deps) => {
+      for (;;) {
+        const r = await claimNext(d, user(`U${handle.toUpperCase()}`), { handle });
+        if (!r.ticket) return;
+        claimedBy.set(r.ticket.key, [...(claimedBy.get(r.ticket.key) ?? []), handle]);
+      }
+    };
+    // Two loops per agent, on two copies: the same agent also claims concurrently with itself.
+    await Promise.all(agents.flatMap((h) => [loop(h, deps), loop(h, copy)]));
+
+    expect([...claimedBy.keys()].sort()).toEqual([...keys].sort());
+    for (const [key, by] of claimedBy) expect(by, key).toHaveLength(1);
+    const rows = await db.rows<{ key: string; assignee: string; status: string; claims: number }>(
+      db.db,
+      sql`select t.key, t.assignee, t.status, (select count(*)::int from audit_events a where a.ticket_key = t.key and a.action = 'claimed') as claims from tickets t`,
+    );
+    for (const r of rows) {
+      expect(r.status).toBe('active');
+      expect(Number(r.claims), r.key).toBe(1);
+      expect(r.assignee).toBe(claimedBy.get(r.key)![0]);
+    }
+    // Every agent got some work.
+    expect(new Set(rows.map((r) => r.assignee)).size).toBe(8);
+  });
+
+  it('concurrent filings, claims and resolves never give an agent more active tickets than its capacity', async () => {
+    const agents = await addAgents('p', 4, 'cap', 3);
+    await heldTickets(agents, 'cap', 20);
+    const copy = await secondCopy();
+    const tolerate = (p: Promise<unknown>) =>
+      p.catch((e) => {
+        if (isDomainError(e) && (e.code === 'agent_unavailable' || e.code === 'invalid_state')) return null;
+        throw e;
+      });
+
+    for (let batch = 0; batch < 8; batch++) {
+      const active = await db.rows<{ key: string; assignee: string }>(db.db, sql`select key, assignee from tickets where status = 'active' order by key`);
+      const work: Promise<unknown>[] = [];
+      for (let i = 0; i < 8; i++) work.push(fileTicket(i % 2 ? deps : copy, user(REQ), input(`batch ${batch}.${i}`, { type: 'cap' })));
+      for (const h of agents) for (let j = 0; j < 3; j++) work.push(tolerate(claimNext(j % 2 ? deps : copy, user(`U${h.toUpperCase()}`), { handle: h })));
+      for (const t of active.filter((_, i) => i % 3 === batch % 3)) work.push(tolerate(resolveTicket(batch % 2 ? deps : copy, admin, t.key, undefined)));
+      await Promise.all(work);
+
+      const counts = await activeCounts();
+      for (const h of agents) expect(counts.get(h) ?? 0, `${h} after batch ${batch}`).toBeLessThanOrEqual(3);
+      // No agent sits idle under capacity while work it can take waits in intake.
+      const [waiting] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets where status = 'intake'`);
+      if (Number(waiting!.n) > 0) for (const h of agents) expect(counts.get(h) ?? 0, `${h} idle after batch ${batch}`).toBe(3);
+      clock.advance(MIN);
+    }
+  });
+
+  it('two copies sweeping at once escalate each due ticket exactly once per level', async () => {
+    await addAgent(deps, admin, { handle: 'l2', skills: ['x'], channel: 'CL2' });
+    await addAgent(deps, admin, { handle: 'l1', skills: ['x'], channel: 'CL1', escalatesTo: { handle: 'l2' } });
+    const workers = [];
+    for (let i = 1; i <= 4; i++) {
+      await addAgent(deps, admin, { handle: `w${i}`, skills: ['ops'], channel: `CW${i}`, capacity: 20, escalatesTo: { handle: 'l1' } });
+      workers.push(`w${i}`);
+    }
+    const keys: string[] = [];
+    for (let i = 0; i < 60; i++) keys.push((await fileTicket(deps, user(REQ), input(`stale ${i}`, { type: 'ops', priority: 'urgent' }))).ticket.key);
+    const copy = await secondCopy();
+    const sweepBoth = async () => {
+      const results = await Promise.all([
+        escalateDue(deps, { batch: 7 }),
+        escalateDue(copy, { batch: 7 }),
+        escalateDue(deps, { batch: 5 }),
+        escalateDue(copy, { batch: 11 }),
+      ]);
+      return results.flat();
+    };
+    const events = async (action: string) => {
+      const rows = await db.rows<{ ticket_key: string; level: number; n: number }>(
+        db.db,
+        sql`select ticket_key, (data->>'level')::int as level, count(*)::int as n from audit_events where action = ${action} group by 1, 2`,
+      );
+      return rows;
+    };
+
+    for (const [level, action, to] of [
+      [1, 'escalated', 'l1'],
+      [2, 'escalated', 'l2'],
+      [3, 'escalation_exhausted', null],
+    ] as const) {
+      clock.advance(15 * MIN);
+      const swept = await sweepBoth();
+      expect([...swept].sort(), `level ${level}`).toEqual([...keys].sort());
+      const rows = (await events(action)).filter((r) => Number(r.level) === level);
+      expect(rows).toHaveLength(60);
+      expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+      const [t] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets where escalation_level = ${level} and escalated_to is not distinct from ${to}`);
+      expect(Number(t!.n)).toBe(60);
+      // One managers notice per ticket and level.
+      const [m] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from outbox where channel = 'CESCAL1'`);
+      expect(Number(m!.n)).toBe(60 * level);
+    }
+    clock.advance(24 * HOUR);
+    expect(await sweepBoth()).toEqual([]);
+    const [total] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from audit_events where action in ('escalated', 'escalation_exhausted')`);
+    expect(Number(total!.n)).toBe(180);
+  });
+});
