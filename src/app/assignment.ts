@@ -4,7 +4,7 @@ import { DomainError, unknownAgent } from '../core/errors.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { thresholdSec } from '../core/types.js';
-import { agentByUser, getAgent, lockAgents, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
+import { agentByUser, getAgent, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -73,6 +73,11 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
 
 /** Check that an agent can take one more ticket now (explicit assignment, claim, take-over). */
 export async function assertCanTake(uow: UnitOfWork, agent: Agent): Promise<void> {
+  // Lock the agent before counting: concurrent assignments to it (routing, claims, take-overs) wait
+  // here, so the count is current and capacity holds. Its availability is re-read under the lock too.
+  const [fresh] = await lockAgents(uow.tx, [agent.handle]);
+  if (!fresh) throw unknownAgent(agent.handle);
+  Object.assign(agent, fresh);
   const counts = await countActive(uow.tx, [agent.handle]);
   const why = unavailability({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: false }, uow.now, uow.deps.timeZone);
   if (why) throw new DomainError('agent_unavailable', `Can't give it to ${agent.handle}: ${why}.`, 'handle');
@@ -100,8 +105,10 @@ export async function assignTo(
   t.chainExhausted = false;
   t.escalateDueAt = dueAt(t, uow.now);
   await saveTicket(uow.tx, t);
+  // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
+  const [fresh] = await lockAgents(uow.tx, [agent.handle]);
+  if (fresh) Object.assign(agent, fresh);
   agent.lastAssignedAt = uow.now;
-  await lockAgents(uow.tx, [agent.handle]);
   await saveAgent(uow.tx, agent);
   const id = await uow.audit({
     ticketKey: t.key,
@@ -118,7 +125,7 @@ export async function assignTo(
       idempotencyKey: `${id}:old-thread`,
       channel: oldHome.channel,
       threadTs: oldHome.ts,
-      ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with *${agent.handle}*: ` }, reason]),
+      ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with @${agent.handle}: ` }, reason]),
     });
   }
   let parentLink: string | undefined;
@@ -146,6 +153,12 @@ export async function assignTo(
 export async function releaseHeld(uow: UnitOfWork, handle: string): Promise<string[]> {
   const assigned: string[] = [];
   const stillHeld: string[] = [];
+  // Routing a held ticket locks every agent with its type. Lock all agents sharing a skill with this one
+  // up front, in handle order (the order routing uses), so that concurrent resolves and filings queue up
+  // instead of deadlocking on each other's agents.
+  const current = await getAgent(uow.tx, handle);
+  if (!current) return assigned;
+  await lockAgentsWithAnySkill(uow.tx, current.skills);
   for (let i = 0; i < 100; i++) {
     const [agent] = await lockAgents(uow.tx, [handle]);
     if (!agent) return assigned;
@@ -158,4 +171,12 @@ export async function releaseHeld(uow: UnitOfWork, handle: string): Promise<stri
     else stillHeld.push(next.key); // waits for a reason this agent cannot change
   }
   return assigned;
+}
+
+/** Names for a trail summary: agents' Slack users shown by handle. */
+export async function trailNames(uow: UnitOfWork): Promise<Map<string, string>> {
+  const { listAgents } = await import('../storage/agents.js');
+  const names = new Map<string, string>();
+  for (const a of await listAgents(uow.tx)) if (a.user) names.set(a.user, a.handle);
+  return names;
 }

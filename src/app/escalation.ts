@@ -8,7 +8,7 @@ import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getAgent, listAgents } from '../storage/agents.js';
-import { getTicket, lockDueTickets, saveTicket } from '../storage/tickets.js';
+import { appendAudits, getTicket, lockDueTickets, saveEscalations, saveTicket, type NewAuditEvent } from '../storage/tickets.js';
 import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
@@ -29,9 +29,15 @@ export function nextInChain(byHandle: Map<string, Agent>, start: string | null, 
   return null;
 }
 
-async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): Promise<{ target: Agent | null }> {
-  const agents = await listAgents(uow.tx);
-  const byHandle = new Map(agents.map((a) => [a.handle, a]));
+interface PlannedStep {
+  t: Ticket;
+  target: Agent | null;
+  from: string | null;
+  event: Omit<NewAuditEvent, 'at'>;
+}
+
+/** Raise the level and pick the next agent of the chain (in memory); the caller writes the ticket and the event. */
+function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): PlannedStep {
   const target = nextInChain(byHandle, t.escalatedTo ?? t.assignee, t.assignee, uow.now);
   const from = t.escalatedTo ?? t.assignee;
   t.escalationLevel += 1;
@@ -39,8 +45,7 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
   if (target) t.escalatedTo = target.handle;
   else t.chainExhausted = true;
   t.escalateDueAt = dueAt(t, uow.now);
-  await saveTicket(uow.tx, t);
-  const id = await uow.audit({
+  const event = {
     ticketKey: t.key,
     actor,
     action: target ? 'escalated' : 'escalation_exhausted',
@@ -48,7 +53,12 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
     toStatus: t.status,
     note: note ?? (reason === 'stale' ? 'past its escalation threshold' : null),
     data: { level: t.escalationLevel, to: target?.handle ?? null, reason },
-  });
+  };
+  return { t, target, from, event };
+}
+
+/** The messages of one escalation, keyed by its audit event. */
+function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', note?: string) {
   const homeLink = t.home ? messageLink(t.home) : undefined;
   const render = uow.deps.render;
   if (target) {
@@ -74,7 +84,29 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
       ...render.escalationsNotice(t, { level: t.escalationLevel, fromAgent: from, toAgent: target?.handle ?? null, homeLink, reason, exhausted: !target }),
     });
   }
-  return { target };
+}
+
+async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): Promise<{ target: Agent | null }> {
+  const agents = await listAgents(uow.tx);
+  const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
+  await saveTicket(uow.tx, t);
+  const id = await uow.audit(step.event);
+  sendStep(uow, step, id, reason, note);
+  return { target: step.target };
+}
+
+/**
+ * The sweep's batch: the same step for every due ticket, with the roster read once and the tickets and
+ * their audit events written in one statement each (a few round trips per batch, not a few per ticket).
+ */
+async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Promise<void> {
+  if (due.length === 0) return;
+  const agents = await listAgents(uow.tx);
+  const byHandle = new Map(agents.map((a) => [a.handle, a]));
+  const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
+  await saveEscalations(uow.tx, due);
+  const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
+  steps.forEach((s, i) => sendStep(uow, s, ids[i]!, 'stale'));
 }
 
 /** `/ticket escalate` and the Escalate button: the same step as the sweep, at once. */
@@ -103,7 +135,7 @@ export async function escalateDue(deps: Deps, o: { batch?: number; maxBatches?: 
   for (let i = 0; i < (o.maxBatches ?? 50); i++) {
     const keys = await inTransaction(deps, async (uow) => {
       const due = await lockDueTickets(uow.tx, uow.now, batch);
-      for (const t of due) await escalateStep(uow, t, actorName(BATON), 'stale');
+      await escalateBatch(uow, due, actorName(BATON));
       return due.map((t) => t.key);
     });
     escalated.push(...keys);
@@ -126,7 +158,7 @@ export async function takeOver(deps: Deps, by: Principal, key: string, takerRef:
       if (t.assignee === taker.handle) throw invalidState(`${t.key} is already with ${taker.handle}.`);
       await assertCanTake(uow, taker);
       const previous = t.assignee;
-      await assignTo(uow, t, taker, actorName(by), `taken over by ${taker.handle} after escalation`, {
+      await assignTo(uow, t, taker, actorName(by), `taken over after escalation`, {
         takenOverFrom: previous ?? undefined,
         action: 'taken_over',
       });

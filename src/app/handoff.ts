@@ -7,7 +7,7 @@ import { assertTransition } from '../core/ticketState.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { saveTicket, trailOf } from '../storage/tickets.js';
-import { findAgent } from './assignment.js';
+import { findAgent, trailNames } from './assignment.js';
 import { inTransaction, type Deps } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { actorName, loadForAction } from './ticketActions.js';
@@ -31,7 +31,7 @@ export async function handoffTicket(
       if (parent.waitingOn) throw invalidState(`${parent.key} already waits on ${parent.waitingOn}; resolve that first.`);
 
       const trail = await trailOf(uow.tx, parent.key);
-      const child = handoffChild(parent, trail, parent.assignee, note?.trim() || undefined);
+      const child = handoffChild(parent, trail, parent.assignee, note?.trim() || undefined, { names: await trailNames(uow), timeZone: deps.timeZone });
       const type = target.skills.includes(parent.type) ? parent.type : target.skills[0] ?? parent.type;
       const filed = await createTicket(
         uow,

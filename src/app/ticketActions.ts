@@ -9,7 +9,7 @@ import { LIMITS } from '../core/types.js';
 import { charLength, cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { getTicket, lockIntake, saveTicket, trailOf } from '../storage/tickets.js';
-import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld, routeTicket } from './assignment.js';
+import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 
@@ -100,10 +100,11 @@ export async function resolveTicket(deps: Deps, by: Principal, key: string, note
         for (const handle of t.requiresHandoff) {
           const agent = await getAgent(uow.tx, handle);
           if (!agent) continue; // removed from the roster since
-          const b = briefingTicket(t, trail, t.resolution);
+          const b = briefingTicket(t, trail, t.resolution, { names: await trailNames(uow), timeZone: deps.timeZone });
           const filed = await createTicket(
             uow,
-            { ...b, type: agent.skills.includes(t.type) ? t.type : agent.skills[0] ?? t.type, priority: t.priority, requester: t.requester, pinnedAgent: agent.handle, parentKey: null },
+            // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
+            { ...b, type: agent.skills.includes(t.type) ? t.type : agent.skills[0] ?? t.type, priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
             'baton',
             'filed_briefing',
           );

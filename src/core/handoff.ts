@@ -3,33 +3,47 @@ import type { AuditEvent, Ticket } from './types.js';
 import { LIMITS } from './types.js';
 import { cutText } from './validate.js';
 
-export function summarizeTrail(trail: AuditEvent[], maxLines = 15): string {
+export interface TrailFormat {
+  /** Names for actors (Slack user ID → agent handle); others are shown as they are. */
+  names?: ReadonlyMap<string, string>;
+  timeZone?: string;
+}
+
+export function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {}): string {
+  const fmt = new Intl.DateTimeFormat('en-GB', {
+    timeZone: f.timeZone ?? 'UTC',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const lines = trail.map((e) => {
-    const when = e.at.toISOString().slice(0, 16).replace('T', ' ');
-    const who = e.actor === 'baton' ? 'Baton' : e.actor.startsWith('agent:') ? e.actor.slice(6) : e.actor;
+    const when = fmt.format(e.at);
+    const who = e.actor === 'baton' ? 'Baton' : (f.names?.get(e.actor) ?? (e.actor.startsWith('agent:') ? e.actor.slice(6) : e.actor));
     const move = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` (${e.fromStatus} → ${e.toStatus})` : '';
     const note = e.note ? `: ${e.note.replace(/\s+/g, ' ').slice(0, 160)}` : '';
-    return `• ${when} ${who} ${e.action}${move}${note}`;
+    return `• ${when} ${who} ${e.action.replace(/_/g, ' ')}${move}${note}`;
   });
   if (lines.length <= maxLines) return lines.join('\n');
   return [`• …${lines.length - maxLines} earlier entries`, ...lines.slice(-maxLines)].join('\n');
 }
 
 /** Context and description of the child ticket a handoff creates. */
-export function handoffChild(parent: Ticket, trail: AuditEvent[], fromHandle: string | null, note: string | undefined) {
+export function handoffChild(parent: Ticket, trail: AuditEvent[], fromHandle: string | null, note: string | undefined, f: TrailFormat = {}) {
   const context: Record<string, string> = { ...parent.context, handoff_from: parent.key };
   const head = `Handed off from ${parent.key} (${parent.title})${fromHandle ? ` by ${fromHandle}` : ''}${note ? `: ${note}` : ''}`;
-  let description = `${head}\n\nOriginal request:\n${parent.description}\n\nHistory of ${parent.key}:\n${summarizeTrail(trail)}`;
+  let description = `${head}\n\nOriginal request:\n${parent.description}\n\nHistory of ${parent.key}:\n${summarizeTrail(trail, 15, f)}`;
   description = cutText(description, LIMITS.description);
   const title = note ? `${firstLine(note)} (from ${parent.key})` : `${parent.title} (from ${parent.key})`;
   return { context, description, title: clip(title, LIMITS.title) };
 }
 
 /** A briefing ticket for an agent listed in `requires-handoff`, filed when the ticket is resolved. */
-export function briefingTicket(t: Ticket, trail: AuditEvent[], resolution: string | null) {
+export function briefingTicket(t: Ticket, trail: AuditEvent[], resolution: string | null, f: TrailFormat = {}) {
   let description =
     `Briefing: ${t.key} (${t.title}) was resolved${resolution ? `: ${resolution}` : ''}.\n\n` +
-    `Original request:\n${t.description}\n\nHistory of ${t.key}:\n${summarizeTrail(trail)}`;
+    `Original request:\n${t.description}\n\nHistory of ${t.key}:\n${summarizeTrail(trail, 15, f)}`;
   description = cutText(description, LIMITS.description);
   return {
     title: clip(`Briefing: ${t.title} (${t.key})`, LIMITS.title),

@@ -267,8 +267,8 @@ export function childResolvedNotice(
   assigneeUser?: string | null,
 ): SlackMessage {
   const who = assigneeUser && isUserId(assigneeUser) ? `${mentionUser(assigneeUser)} ` : '';
-  const by = child.assignee ? ` by ${handleText(child.assignee)}` : '';
-  let line = `${who}:white_check_mark: ${keyMd(child.key)} (handed off${by}) was resolved`;
+  const to = child.assignee ? ` to ${handleText(child.assignee)}` : '';
+  let line = `${who}:white_check_mark: ${keyMd(child.key)} (handed off${to}) was resolved`;
   const n = note ?? child.resolution ?? '';
   line += n.trim() ? `: ${noteMd(n)}` : '.';
   const blocks: KnownBlock[] = [

@@ -230,7 +230,7 @@ describe.each(DB_KINDS)('escalation on %s', (kind) => {
     expect(r.agent.handle).toBe('b');
     expect(await getTicket(db.db, K)).toMatchObject({ assignee: 'b', escalationLevel: 1, escalatedTo: null, escalateDueAt: new Date(t0 + 31 * MIN) });
     const ev = (await auditOf(db, K)).at(-1)!;
-    expect(ev).toMatchObject({ action: 'taken_over', actor: 'UB', data: { agent: 'b', previous: 'a' }, note: 'taken over by b after escalation' });
+    expect(ev).toMatchObject({ action: 'taken_over', actor: 'UB', data: { agent: 'b', previous: 'a' }, note: 'taken over after escalation' });
     const out = await outboxOf(db, K);
     expect(out.find((m) => m.idempotencyKey === `${ev.id}:old-thread`)).toMatchObject({ channel: 'CA', threadTs: '1700000020.000100' });
     const card = out.find((m) => m.idempotencyKey === `${ev.id}:card`)!;

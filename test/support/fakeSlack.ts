@@ -457,18 +457,21 @@ export class FakeSlack {
   // ------------------------------------------------------------------ transcript
 
   /**
-   * Every channel's messages, readably: a `#name (ID)` heading per channel, one line per
-   * message (`@baton: text`), thread replies indented under their parent with `↳`, block
-   * contents under the message after `|` (section texts, fields, context, and buttons as
-   * `[Label](action_id=value)`), ephemeral messages marked `[only U… sees]`.
+   * Every channel's messages, readably: a `#name (ID)` heading per channel (`DM with @name (D…)`
+   * for a known user's DM), one line per message (`@baton: text`), thread replies indented under
+   * their parent with `↳`, block contents under the message after `|` (section texts, fields,
+   * context, and buttons as `[Label](action_id=value)`), ephemeral messages marked
+   * `[only U… sees]`. Known users (and the bot) are shown by name: as authors (`@iris`,
+   * `@dana ran /ticket …`, `[only @dana sees]`) and in mentions (`<@UIRIS001>` → `@iris`, a
+   * known channel `<#C…>` → `#name`); unknown ids stay as they are. A first block line that only
+   * repeats the message text (Slack's notification fallback) is not printed twice.
    */
   transcript(opts: { channel?: string; ts?: boolean } = {}): string {
     const out: string[] = [];
     for (const [channel, list] of this.channelMessages) {
       if (opts.channel !== undefined && channel !== opts.channel) continue;
       if (list.length === 0) continue;
-      const name = this.channelNames.get(channel);
-      out.push(name ? `#${name} (${channel})` : `#${channel}`);
+      out.push(this.channelHeading(channel));
       const sorted = [...list].sort(byTs);
       const byTsMap = new Set(sorted.map((m) => m.ts));
       for (const msg of sorted) {
@@ -488,32 +491,63 @@ export class FakeSlack {
     const pad = ' '.repeat([...indent].length + 2);
     const author = this.authorName(msg);
     const flags = [
-      msg.ephemeralTo ? `[only ${msg.ephemeralTo} sees] ` : '',
+      msg.ephemeralTo ? `[only ${this.userLabel(msg.ephemeralTo)} sees] ` : '',
       showTs ? `${msg.ts} ` : '',
       prefix,
     ].join('');
-    const textLines = (msg.text || (msg.blocks?.length ? '' : '(no text)')).split('\n');
+    const text = this.readableText(msg.text);
+    const textLines = (text || (msg.blocks?.length ? '' : '(no text)')).split('\n');
     const edited = msg.edited ? ' (edited)' : '';
     const sep = msg.source === 'command' ? ' ' : ': ';
     const lines = [`${indent}${flags}${author}${sep}${textLines[0] ?? ''}${textLines.length === 1 ? edited : ''}`];
     textLines.slice(1).forEach((l, i) => lines.push(`${pad}${l}${i === textLines.length - 2 ? edited : ''}`));
-    for (const b of renderBlocks(msg.blocks ?? [])) lines.push(`${pad}| ${b}`);
+    const blockLines = renderBlocks(msg.blocks ?? []).map((b) => this.readableText(b));
+    // The text of a message with blocks is usually the notification fallback of its first block.
+    if (blockLines[0]?.trim() && text.includes(blockLines[0].trim())) blockLines.shift();
+    for (const b of blockLines) lines.push(`${pad}| ${b}`);
     for (const a of msg.attachments ?? []) {
-      const text = a?.text ?? a?.fallback;
-      if (typeof text === 'string' && text) lines.push(`${pad}> ${text.replace(/\n/g, `\n${pad}> `)}`);
-      for (const b of renderBlocks(Array.isArray(a?.blocks) ? a.blocks : [])) lines.push(`${pad}> ${b}`);
+      const raw = a?.text ?? a?.fallback;
+      if (typeof raw === 'string' && raw) lines.push(`${pad}> ${this.readableText(raw).replace(/\n/g, `\n${pad}> `)}`);
+      for (const b of renderBlocks(Array.isArray(a?.blocks) ? a.blocks : [])) lines.push(`${pad}> ${this.readableText(b)}`);
     }
     return lines;
   }
 
   private authorName(msg: FakeMessage): string {
-    if (msg.source === 'command') return `${msg.user ?? '?'} ran`;
+    if (msg.source === 'command') return `${msg.user ? this.userLabel(msg.user) : '?'} ran`;
     if (msg.user === this.botUserId || (msg.bot_id && msg.bot_id === this.botId)) return `@${this.botName}`;
-    if (msg.user) {
-      const known = this.users.get(msg.user);
-      return known?.name && known.name !== msg.user.toLowerCase() ? `${msg.user}(@${known.name})` : msg.user;
-    }
+    if (msg.user) return this.userLabel(msg.user);
     return msg.bot_id ? `bot:${msg.bot_id}` : '?';
+  }
+
+  /** `@name` for the bot and for users registered with a name of their own, else the id. */
+  private userLabel(id: string): string {
+    if (id === this.botUserId) return `@${this.botName}`;
+    const known = this.users.get(id);
+    return known?.name && known.name !== id.toLowerCase() ? `@${known.name}` : id;
+  }
+
+  /** Mentions of known users and channels as Slack shows them (`@iris`, `#agent-iris`). */
+  private readableText(text: string): string {
+    return text
+      .replace(/<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>/g, (m, id: string) => {
+        const label = this.userLabel(id);
+        return label === id ? m : label;
+      })
+      .replace(/<#([CGD][A-Z0-9_]+)(?:\|([^>]*))?>/g, (m, id: string, given: string | undefined) => {
+        const name = this.channelNames.get(id) ?? given;
+        return name ? `#${name}` : m;
+      });
+  }
+
+  private channelHeading(channel: string): string {
+    const name = this.channelNames.get(channel);
+    if (name) return `#${name} (${channel})`;
+    if (channel.startsWith('D')) {
+      const label = this.userLabel(`U${channel.slice(1)}`);
+      if (label.startsWith('@')) return `DM with ${label} (${channel})`;
+    }
+    return `#${channel}`;
   }
 
   // ------------------------------------------------------------------ HTTP plumbing
