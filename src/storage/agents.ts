@@ -75,6 +75,18 @@ export async function lockAgentsWithSkill(q: Queryable, skill: string): Promise<
   return rows.map(toAgent);
 }
 
+/** Agents sharing at least one of these skills, locked in handle order. */
+export async function lockAgentsWithAnySkill(q: Queryable, skills: string[]): Promise<Agent[]> {
+  if (skills.length === 0) return [];
+  const rows = await q
+    .select()
+    .from(agents)
+    .where(sql`${agents.skills} && array[${sql.join(skills.map((s) => sql`${s}`), sql`, `)}]::text[]`)
+    .orderBy(asc(agents.handle))
+    .for('update');
+  return rows.map(toAgent);
+}
+
 export async function insertAgent(q: Queryable, a: Agent): Promise<void> {
   await q.insert(agents).values(toRow(a));
 }

@@ -237,6 +237,41 @@ export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<numbe
   return row!.id;
 }
 
+/** Several events in one statement; their ids in the order given (a bigserial is drawn row by row). */
+export async function appendAudits(q: Queryable, es: NewAuditEvent[]): Promise<number[]> {
+  if (es.length === 0) return [];
+  const rows = await q
+    .insert(auditEvents)
+    .values(
+      es.map((e) => ({
+        ticketKey: e.ticketKey,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        fromStatus: e.fromStatus ?? null,
+        toStatus: e.toStatus ?? null,
+        note: e.note ?? null,
+        data: e.data ?? {},
+      })),
+    )
+    .returning({ id: auditEvents.id });
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+/** Write the escalation fields of several tickets in one statement (the sweep's batch). */
+export async function saveEscalations(q: Queryable, ts: Ticket[]): Promise<void> {
+  if (ts.length === 0) return;
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const values = sql.join(
+    ts.map((t) => sql`(${t.key}::text, ${t.escalationLevel}::int, ${t.escalatedTo}::text, ${t.chainExhausted}::boolean, ${iso(t.clockStartedAt)}::timestamptz, ${iso(t.escalateDueAt)}::timestamptz)`),
+    sql`, `,
+  );
+  await q.execute(sql`update tickets set escalation_level = v.level, escalated_to = v.escalated_to, chain_exhausted = v.exhausted,
+      clock_started_at = v.clock, escalate_due_at = v.due
+    from (values ${values}) as v(key, level, escalated_to, exhausted, clock, due)
+    where tickets.key = v.key`);
+}
+
 export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> {
   const rows = await q.select().from(auditEvents).where(eq(auditEvents.ticketKey, key)).orderBy(asc(auditEvents.id));
   return rows.map((r) => ({
