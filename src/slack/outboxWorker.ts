@@ -33,7 +33,7 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** Per-channel pacing: steady rate and burst. */
   perChannel?: { perSecond: number; burst: number };
-  /** Give up after this many attempts (the row stays, status failed). */
+  /** Give up after this many attempts (the row stays, status failed). Default: never — a message is retried until Slack accepts or refuses it for good. */
   maxAttempts?: number;
   /** Backoff of network errors and 5xx: retryBaseMs × 2^attempt (±25 %), at most retryMaxMs. */
   retryBaseMs?: number;
@@ -121,11 +121,17 @@ export class OutboxWorker {
   private readonly o: Required<Omit<OutboxWorkerOptions, 'perChannel'>>;
   /** Earliest due time (clock ms) of a row this copy handed back or scheduled: the idle wait ends there. */
   private wakeAt = Infinity;
+  /**
+   * Rows Slack accepted but whose `sent` could not be written (the database failed just then). Each
+   * round writes them first, while their lease still keeps other copies off them, and a row found
+   * here is never posted again by this copy.
+   */
+  private readonly unrecorded = new Map<number, { row: Row; ts: string | null; channel: string }>();
   delivered = 0;
   failures = 0;
 
   constructor(opts: OutboxWorkerOptions) {
-    this.o = { batch: 20, leaseMs: 60_000, pollMs: 250, maxAttempts: 50, retryBaseMs: 500, retryMaxMs: 60_000, ...opts };
+    this.o = { batch: 20, leaseMs: 60_000, pollMs: 250, maxAttempts: Number.POSITIVE_INFINITY, retryBaseMs: 500, retryMaxMs: 60_000, ...opts };
     const pace = opts.perChannel ?? { perSecond: 1, burst: 3 };
     this.pacer = new ChannelPacer(pace.perSecond, pace.burst);
   }
@@ -174,6 +180,7 @@ export class OutboxWorker {
 
   /** One round: claim due rows (the oldest pending row of each ticket) and deliver them. Returns rows handled. */
   async deliverOnce(): Promise<number> {
+    await this.recordUnrecorded();
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.o.leaseMs);
     const rows = await this.o.database.rows<Row & Record<string, unknown>>(
@@ -199,7 +206,10 @@ export class OutboxWorker {
       byChannel.set(r.channel, list);
     }
     const roundStart = Date.now();
-    await Promise.all([...byChannel.values()].map((list) => this.deliverChannel(list, roundStart)));
+    // Every channel finishes (or fails) before the round ends, so that nothing of it is still in flight.
+    const results = await Promise.allSettled([...byChannel.values()].map((list) => this.deliverChannel(list, roundStart)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return rows.length;
   }
 
@@ -245,6 +255,13 @@ export class OutboxWorker {
   /** Deliver one row; anything but `done` pauses the channel for this round. */
   private async deliver(row: Row, roundStart: number, joined = false): Promise<Outcome> {
     const log = this.o.logger.child({ outbox: row.id, ticket: row.ticket_key ?? undefined });
+    const posted = this.unrecorded.get(Number(row.id));
+    if (posted) {
+      // Slack has it already (the lease ran out while the database was away): record, never post again.
+      await this.markSent(row, posted.ts, posted.channel);
+      this.unrecorded.delete(Number(row.id));
+      return { kind: 'done' };
+    }
     const target = await this.resolveThread(row);
     if (!target) {
       await this.fail(row, 'no_thread: the ticket has no home message to reply under');
@@ -278,6 +295,17 @@ export class OutboxWorker {
     this.pacer.answered(target.channel, start, Date.now());
     const ts = typeof res.ts === 'string' ? res.ts : null;
     const channel = typeof res.channel === 'string' ? res.channel : target.channel;
+    try {
+      await this.markSent(row, ts, channel);
+    } catch (e) {
+      this.unrecorded.set(Number(row.id), { row, ts, channel });
+      log.error({ err: String(e) }, 'Slack accepted a message but it could not be recorded as sent; recording it next round');
+      throw e;
+    }
+    return { kind: 'done' };
+  }
+
+  private async markSent(row: Row, ts: string | null, channel: string) {
     await this.o.database.db.transaction(async (tx) => {
       await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
       if (row.records_home_of && ts) {
@@ -285,7 +313,17 @@ export class OutboxWorker {
       }
     });
     this.delivered++;
-    return { kind: 'done' };
+  }
+
+  private async recordUnrecorded() {
+    for (const [id, p] of this.unrecorded) {
+      try {
+        await this.markSent(p.row, p.ts, p.channel);
+      } catch {
+        return; // the database is still away; the claim below will say so
+      }
+      this.unrecorded.delete(id);
+    }
   }
 
   private async handleError(row: Row, channel: string, e: unknown, log: Logger, roundStart: number, joined: boolean): Promise<Outcome> {

@@ -1,4 +1,4 @@
-// The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx and
+// The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx, 429 and
 // dropped connections, outages, permanent errors, not_in_channel, several workers on one PostgreSQL
 // database, and leases left behind by a crashed worker.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,8 +78,15 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
   };
   const rows = () => db.db.select().from(outbox).orderBy(asc(outbox.id));
   const rowByText = async (text: string) => (await db.db.select().from(outbox).where(eq(outbox.text, text)))[0]!;
+  /** Rounds until nothing is left that falls due within a second (a row handed back by pacing is waited for). */
   const drain = async (w: OutboxWorker, maxRounds = 50) => {
-    for (let i = 0; i < maxRounds; i++) if ((await w.deliverOnce()) === 0) return i;
+    for (let i = 0; i < maxRounds; i++) {
+      if ((await w.deliverOnce()) > 0) continue;
+      const [next] = await db.rows<{ at: string | Date | null }>(db.db, sql`select min(next_attempt_at) as at from outbox where status = 'pending'`);
+      const due = next?.at ? new Date(next.at).getTime() - Date.now() : Infinity;
+      if (due > 1000) return;
+      await new Promise((r) => setTimeout(r, Math.max(0, due) + 5));
+    }
     throw new Error('outbox did not drain');
   };
 
@@ -109,9 +116,11 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
         msg(null, 'CAGENT1', 'loose'),
       ], new Date());
       const w = worker();
-      // Round one: the oldest message of each ticket, and the message that belongs to no ticket.
+      // Round one claims the oldest message of each ticket, and the message that belongs to no ticket.
       expect(await w.deliverOnce()).toBe(3);
-      expect(texts(fake.posts()).sort()).toEqual(['loose', 't1-a', 't2-a']);
+      const first = texts(fake.posts());
+      expect(first).toEqual(expect.arrayContaining(['t1-a', 't2-a']));
+      expect(first.filter((t) => !['loose', 't1-a', 't2-a'].includes(t))).toEqual([]);
       await drain(w);
       const posted = texts(fake.posts());
       expect(posted.filter((t) => t.startsWith('t1-'))).toEqual(['t1-a', 't1-b', 't1-c']);
@@ -226,6 +235,79 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
     });
   });
 
+  describe('database failures', () => {
+    /** The database, with its next `n` transactions (the worker's "mark sent") failing. */
+    const failingTransactions = (n: number): Database => {
+      let left = n;
+      const flaky = new Proxy(db.db, {
+        get(target, prop, receiver) {
+          if (prop === 'transaction' && left > 0) {
+            left--;
+            return () => Promise.reject(new Error('connection terminated unexpectedly'));
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+      return { ...db, db: flaky };
+    };
+
+    it('when the database fails just after Slack accepted a message, then the next round records it and it is not posted again', async () => {
+      await insertTicket(db, 'T-2026-010');
+      await enqueue(db.db, [
+        msg('T-2026-010', 'CAGENT1', 'card', { recordsHomeOf: 'T-2026-010' }),
+        msg('T-2026-010', '', 'reply', { threadOf: { ticket: 'T-2026-010', which: 'home' } }),
+      ], new Date());
+      const w = worker({ database: failingTransactions(1) });
+      await expect(w.deliverOnce()).rejects.toThrow(/connection terminated/);
+      expect(texts(fake.posts())).toEqual(['card']);
+      expect(await rowByText('card')).toMatchObject({ status: 'pending', attempts: 1 });
+
+      await drain(w);
+      const [card, reply] = fake.posts();
+      expect(texts(fake.posts())).toEqual(['card', 'reply']);
+      expect(await rowByText('card')).toMatchObject({ status: 'sent', sentTs: card!.response.ts, attempts: 1 });
+      expect(reply!.args.thread_ts).toBe(card!.response.ts);
+    });
+
+    it('when the database stays away past the lease, then the same worker claims the row again and records it without posting it twice', async () => {
+      await enqueue(db.db, [msg('T-2026-011', 'CAGENT1', 'accepted once'), msg('T-2026-011', 'CAGENT1', 'then this')], new Date());
+      let offset = 0;
+      const clock: Clock = { now: () => new Date(Date.now() + offset) };
+      const w = worker({ database: failingTransactions(2), clock });
+      await expect(w.deliverOnce()).rejects.toThrow(/connection terminated/);
+      offset = 61_000; // the lease has run out; recording fails once more at the start of the round
+      expect(await w.deliverOnce()).toBe(1);
+      expect(texts(fake.posts())).toEqual(['accepted once']);
+      expect(await rowByText('accepted once')).toMatchObject({ status: 'sent', attempts: 2, sentTs: fake.posts()[0]!.response.ts });
+      await drain(w);
+      expect(texts(fake.posts())).toEqual(['accepted once', 'then this']);
+    });
+  });
+
+  describe('rate limits', () => {
+    it('when Slack answers 429 with Retry-After: 1, then nothing goes to that channel for a second, other channels go on, and the row is posted once', async () => {
+      fake.fail('chat.postMessage', { status: 429, retryAfter: 1 }, 1);
+      await enqueue(db.db, [msg('T-1', 'CLIMIT1', 'limited'), msg('T-2', 'CLIMIT1', 'same channel'), msg('T-3', 'CFREE01', 'elsewhere')], new Date());
+      const w = worker({ pollMs: 20 });
+      w.start();
+      await fake.waitFor(() => fake.posts().length === 3, 5000, 'three posts');
+      await w.stop();
+
+      const calls = fake.callsTo('chat.postMessage');
+      const limited = calls.find((c) => c.status === 429)!;
+      expect(limited.args.channel).toBe('CLIMIT1');
+      expect(fake.rateLimited).toBe(1);
+      const later = calls.filter((c) => c.args.channel === 'CLIMIT1' && c !== limited);
+      expect(later.length).toBeGreaterThanOrEqual(2);
+      for (const c of later) expect(c.at - limited.at).toBeGreaterThanOrEqual(1000);
+      // The other channel is not held up by the 429.
+      expect(fake.posts('CFREE01')[0]!.at - limited.at).toBeLessThan(1000);
+      expect(texts(fake.posts()).sort()).toEqual(['elsewhere', 'limited', 'same channel']);
+      expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+      expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 0 });
+    });
+  });
+
   describe('permanent errors', () => {
     it('when Slack says channel_not_found, then the row is failed with the error, counted, not retried, and the ticket moves on', async () => {
       fake.fail('chat.postMessage', { error: 'channel_not_found' }, 1);
@@ -304,6 +386,20 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       await drain(b);
       expectPostedOnce(fake, ['slow', 'slow 2', 'other']);
       expect(texts(fake.posts()).filter((t) => t.startsWith('slow'))).toEqual(['slow', 'slow 2']);
+    });
+
+    it('when Slack answers slowly, then a round hands back what it has not reached once past its time budget, without counting an attempt', async () => {
+      fake.fail('chat.postMessage', { delayMs: 550 }, 2);
+      await enqueue(db.db, [msg('T-1', 'CSLOW01', 'slow 1'), msg('T-2', 'CSLOW01', 'slow 2'), msg('T-3', 'CSLOW01', 'reached next round')], new Date());
+      const w = worker();
+      expect(await w.deliverOnce()).toBe(3);
+      expect(texts(fake.posts())).toEqual(['slow 1', 'slow 2']);
+      const third = await rowByText('reached next round');
+      expect(third).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(third.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+      await drain(w);
+      expectPostedOnce(fake, ['slow 1', 'slow 2', 'reached next round']);
+      expect(await rowByText('reached next round')).toMatchObject({ status: 'sent', attempts: 1 });
     });
   });
 

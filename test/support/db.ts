@@ -25,7 +25,8 @@ export async function openTestDatabase(kind: DbKind, o: { poolSize?: number } = 
   }
   const url = process.env.TEST_DATABASE_URL!;
   const template = inject('pgTemplate')!;
-  const name = `baton_t_${randomBytes(6).toString('hex')}`;
+  // Named after this run's template, so that a run's teardown drops its own clones and never another run's.
+  const name = `${template}_c_${randomBytes(6).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name} template ${template}`);
   await admin.end();

@@ -45,7 +45,10 @@ export default async function setup(project: TestProject) {
     rmSync(dir, { recursive: true, force: true });
     if (url && template) {
       const admin = postgres(url, { max: 1, onnotice: () => {} });
-      const rows = await admin`select datname from pg_database where datname like ${'baton_t_%'} or datname = ${template}`;
+      // Only this run's databases: its template and its clones (`<template>_c_…`). No LIKE: `_` is a wildcard there,
+      // and runs going on at the same time (other terminals, CI jobs) must keep theirs.
+      const prefix = `${template}_c_`;
+      const rows = await admin`select datname from pg_database where datname = ${template} or left(datname, ${prefix.length}) = ${prefix} order by datname = ${template}`;
       for (const r of rows) await admin.unsafe(`drop database if exists ${r.datname} with (force)`);
       await admin.end();
     }
