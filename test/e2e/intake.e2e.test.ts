@@ -183,8 +183,8 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     const origin = await h.slack.message({ channel: INTAKE, user: REQ, thread_ts: originTs, text: 'It just dropped again & again <3' });
     expect(home.status).toBe(200);
     expect(origin.status).toBe(200);
-    const show = await showWhen(h, key, 'It just dropped again');
-    expect(show).toContain('Looking at the router logs now');
+    await showWhen(h, key, 'It just dropped again');
+    const show = await showWhen(h, key, 'Looking at the router logs now');
     expect(show).toContain('&amp; again &lt;3');
     expect(trailActions(show).filter((a) => a === 'commented')).toHaveLength(2);
     // a retried reply is recorded once
@@ -234,6 +234,21 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     expect(actions).not.toContain('commented'); // verbs are actions, not comments
   });
 
+  it('when a thread verb event is retried or redelivered, then it acts once', async () => {
+    const { key } = await intake('Verb retry probe: email bounces');
+    const { ts: homeTs } = await cardOf(h, 'CIRIS001', key);
+    const m = await h.slack.message({ channel: 'CIRIS001', user: IRIS, thread_ts: homeTs, text: '<@UBATON> escalate twice?' });
+    const event = { type: 'message', channel: 'CIRIS001', user: IRIS, text: '<@UBATON> escalate twice?', ts: m.ts, thread_ts: homeTs, channel_type: 'channel', event_ts: m.ts };
+    await h.slack.event(event, { eventId: m.eventId, retryNum: 1 });
+    await h.slack.event(event);
+    await h.fake.waitFor(() => h.fake.posts('CFELIX01').find((p) => json(p.args).includes(key)));
+    await marker();
+    const show = await ticket(h, `show ${key}`);
+    expect(trailActions(show).filter((a) => a.startsWith('escalat'))).toEqual(['escalated']);
+    expect(show).toContain('level 1');
+    expect(h.fake.posts('CFELIX01').filter((p) => json(p.args).includes(key))).toHaveLength(1);
+  });
+
   it("when the requester uses a verb in the origin thread, then it acts too", async () => {
     const { ts: originTs, key } = await intake('Origin verb probe: laptop battery swollen');
     await cardOf(h, 'CIRIS001', key);
@@ -272,7 +287,7 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
       expect(String(r.args.text)).toMatch(/You can't (resolve|accept|escalate|handoff)/);
       expect(String(r.args.text)).toContain('only its assignee (iris), its requester or an admin');
     }
-    expect(refusals.map((r) => r.args.thread_ts)).toEqual([homeTs, homeTs, homeTs, homeTs, originTs]);
+    expect(refusals.map((r) => r.args.thread_ts).sort()).toEqual([homeTs, homeTs, homeTs, homeTs, originTs].sort());
     const mark = await marker();
     const after = await ticket(h, `show ${key}`);
     expect(trailActions(after)).toEqual(trailActions(before));
@@ -288,6 +303,31 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     await h.slack.message({ channel: 'CIRIS001', user: SCOUT_BOT, bot_id: SCOUT_BOT_ID, thread_ts: homeTs, text: '<@UBATON> resolve not mine' });
     await marker();
     expect(trailActions(await ticket(h, `show ${key}`))).toEqual(trailActions(before));
+  });
+
+  it('when a verb has bad arguments, then the author is told what is wrong and nothing changes', async () => {
+    const { key } = await intake('Bad verb probe: slow laptop');
+    const { ts: homeTs } = await cardOf(h, 'CIRIS001', key);
+    const before = await ticket(h, `show ${key}`);
+    await h.slack.message({ channel: 'CIRIS001', user: IRIS, thread_ts: homeTs, text: '<@UBATON> handoff' });
+    await h.slack.message({ channel: 'CIRIS001', user: IRIS, thread_ts: homeTs, text: '<@UBATON> handoff ghost please' });
+    const answers = await h.fake.waitFor(() => {
+      const mine = h.fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === IRIS && c.args.thread_ts === homeTs);
+      return mine.length >= 2 ? mine : undefined;
+    });
+    const texts = answers.map((a) => String(a.args.text)).join('\n');
+    expect(texts).toContain('`handoff` needs an agent');
+    expect(texts).toContain('There is no agent `ghost`');
+    await marker();
+    expect(trailActions(await ticket(h, `show ${key}`))).toEqual(trailActions(before));
+  });
+
+  it('when an intake message carries a NUL or control characters, then it is filed without them', async () => {
+    const { key } = await intake('Control probe\u0000: disk\u0007 full\r\nsecond line');
+    const show = await ticket(h, `show ${key}`);
+    expect(show).toContain('Control probe: disk full');
+    expect(show).toContain('second line');
+    expect(show).not.toContain('\\u0000');
   });
 
   it('when an intake message is 20 KB long, then it is filed with its title and description cut with a visible mark', async () => {

@@ -196,7 +196,7 @@ describe.each(DB_KINDS)('buttons and modals on %s', (kind) => {
     expect(take.status).toBe(200);
     const newCard = await cardOf(h, 'CDEVIN01', key);
     expect(json(newCard.call.args.blocks)).toContain('took over');
-    await waitThreadPost(h, 'CIRIS001', homeTs, 'Now with *devin*');
+    expect(json((await waitThreadPost(h, 'CIRIS001', homeTs, 'Now with')).args)).toContain('devin');
     const show = await ticket(h, `show ${key}`);
     expect(show).toContain('@devin');
     expect(trailActions(show)).toEqual(expect.arrayContaining(['escalated', 'taken_over']));
@@ -255,6 +255,34 @@ describe.each(DB_KINDS)('buttons and modals on %s', (kind) => {
     const unknown = await h.slack.action({ actionId: 'ticket_accept', value: 'T-2026-999', user: REQ, messageTs: '1700000000.999998', channel: 'CIRIS001' });
     const answer = await h.fake.waitFor(() => h.fake.responses.find((x) => x.url === unknown.payload.response_url));
     expect(json(answer.body)).toContain('no ticket `T-2026-999`');
+  });
+
+  it('when a button payload has no response URL, then the presser is answered ephemerally in its channel; an expired response URL breaks nothing', async () => {
+    const payload = {
+      type: 'block_actions',
+      user: { id: REQ, username: 'ureq', team_id: 'T0TEAM' },
+      api_app_id: 'A0BATON',
+      team: { id: 'T0TEAM', domain: 'test' },
+      channel: { id: 'CIRIS001', name: 'agent-iris' },
+      container: { type: 'message', channel_id: 'CIRIS001', message_ts: '1700000000.888888' },
+      trigger_id: '1.2.3',
+      actions: [{ type: 'button', action_id: 'ticket_accept', block_id: 'ticket_actions', value: 'garbage', action_ts: '1.1' }],
+    };
+    const r = await h.slack.raw(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    expect(r.status).toBe(200);
+    const eph = await h.fake.waitFor(() => h.fake.callsTo('chat.postEphemeral').find((c) => c.args.user === REQ && json(c.args).includes('garbage')));
+    expect(eph.args.channel).toBe('CIRIS001');
+
+    const key = await fileTicket(h, 'type:support Expired URL probe', REQ);
+    const { ts } = await cardOf(h, 'CIRIS001', key);
+    h.fake.fail('response_url', { status: 404, error: 'expired_url' }, 2);
+    const pressed = await h.slack.action({ actionId: 'ticket_accept', value: key, user: IRIS, channel: 'CIRIS001', messageTs: ts });
+    expect(pressed.status).toBe(200);
+    await waitThreadPost(h, 'CIRIS001', ts, 'Accepted by'); // the action itself went through
+    await h.slack.action({ actionId: 'mystery_button', value: 'x', user: IRIS, channel: 'CIRIS001', messageTs: ts });
+    h.fake.clearFailures();
+    expect((await fetch(`http://127.0.0.1:${h.baton.port}/healthz`)).status).toBe(200);
+    expect(await ticket(h, `show ${key}`)).toContain('accepted');
   });
 
   it('when the admin takes over for an agent from the ping, then that agent becomes the assignee', async () => {

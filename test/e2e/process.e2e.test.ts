@@ -38,7 +38,8 @@ async function waitForOutput(r: Running, pattern: RegExp, ms = 30_000): Promise<
   }
 }
 
-describe('Baton as a process', () => {
+// Spawning processes is slow on a loaded machine: generous timeouts, no timing assertions.
+describe('Baton as a process', { timeout: 120_000 }, () => {
   let fake: FakeSlack;
   let dataDir: string;
 

@@ -232,6 +232,8 @@ describe.each(DB_KINDS)('security on %s', (kind) => {
         await cmd('/ticket', `resolve ${key} resolution note ${payload}`, IRIS);
         await h.fake.waitFor(() => h.fake.posts(REQ).find((p) => json(p.args).includes('resolution note')));
         await cmd('/ticket', `show ${key}`);
+        await cmd('/ticket', 'list completed');
+        await cmd('/ticket', 'list mine');
 
         await cmd('/agent', `busy iris for:1h reason ${payload}`, IRIS);
         await cmd('/agent', 'list');

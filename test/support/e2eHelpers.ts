@@ -100,7 +100,7 @@ export async function fileTicket(h: Harness, text: string, user = 'UREQUEST1'): 
   return keyIn(body);
 }
 
-/** The assignment card of `key` in `channel` (waits for it). */
+/** The assignment card of `key` in `channel` (waits for it, and for it to be recorded as the home message). */
 export async function cardOf(h: Harness, channel: string, key: string, timeoutMs = 5000): Promise<{ call: FakeSlackCall; ts: string }> {
   const call = await h.fake.waitFor(
     () =>
@@ -110,6 +110,9 @@ export async function cardOf(h: Harness, channel: string, key: string, timeoutMs
     timeoutMs,
     `the assignment card of ${key} in ${channel}`,
   );
+  // The worker records the card as the ticket's home just after Slack accepted it: wait for that too,
+  // so a reply in the thread right away finds its ticket.
+  await outboxIdle(h, timeoutMs);
   return { call, ts: tsOf(call) };
 }
 

@@ -2,9 +2,10 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { addAgent, agentExists, removeAgent, rosterWithLoad, setAvailable, setBusy, updateAgent } from '../../app/agents.js';
-import type { AgentCommand } from '../../core/commands.js';
+import { agentByUserId } from '../../app/queries.js';
+import type { AgentCommand, AgentRef } from '../../core/commands.js';
 import { nextOccurrence } from '../../core/duration.js';
-import { DomainError } from '../../core/errors.js';
+import { DomainError, unknownAgent } from '../../core/errors.js';
 import { parseAgentCommand } from '../../core/parse.js';
 import { assertCanManageRoster, user } from '../../core/permissions.js';
 import type { Answer } from '../answers.js';
@@ -27,6 +28,22 @@ async function createAgentChannel(client: WebClient, handle: string): Promise<st
       throw new DomainError('conflict', `A channel #${name} already exists; pick it with \`channel:#${name}\` (choose it from Slack's list so it becomes a link).`, 'channel');
     }
     throw new DomainError('conflict', `Baton could not create #${name}${err ? ` (Slack said \`${err}\`)` : ''}; create a channel and pass it with \`channel:\`.`, 'channel');
+  }
+}
+
+/** The checks of `addAgent` that need the roster, run before any Slack side effect. */
+async function assertAddable(sd: SlackDeps, input: { handle: string; user?: string | null; escalatesTo?: AgentRef | null }) {
+  if (input.user) {
+    const other = await agentByUserId(sd.deps, input.user);
+    if (other) throw new DomainError('conflict', `<@${input.user}> is already the user of agent ${other.handle}.`, 'user');
+  }
+  const to = input.escalatesTo;
+  if (to) {
+    if ('handle' in to) {
+      if (!(await agentExists(sd.deps, to.handle))) throw unknownAgent(to.handle);
+    } else if (!(await agentByUserId(sd.deps, to.user))) {
+      throw new DomainError('unknown_agent', `<@${to.user}> is not an agent. \`/agent list\` shows the roster.`, 'handle');
+    }
   }
 }
 
@@ -54,6 +71,8 @@ export async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: 
         throw new DomainError('agent_exists', `There is already an agent \`${cmd.handle}\`; use \`/agent update\` to change it.`, 'handle');
       }
       const { kind: _k, ...input } = cmd;
+      // Refuse what addAgent would refuse before Baton creates a Slack channel that would then be left over.
+      await assertAddable(sd, input);
       const channel = input.channel ?? (await createAgentChannel(client, cmd.handle));
       if (input.channel) await bestEffort(sd, 'conversations.join', () => client.conversations.join({ channel }));
       if (input.user) await bestEffort(sd, 'conversations.invite', () => client.conversations.invite({ channel, users: input.user! }));

@@ -1,5 +1,6 @@
 // Buttons and modals: the card's buttons, the take-over button, the new-ticket and handoff modals.
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { escalateTicket, takeOver } from '../../app/escalation.js';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
@@ -36,6 +37,29 @@ interface ButtonBody {
   user: { id: string };
   trigger_id?: string;
   actions?: Array<{ action_id?: string; value?: string }>;
+  channel?: { id?: string };
+  container?: { channel_id?: string };
+}
+
+type Respond = ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) | undefined;
+
+/**
+ * Answer whoever pressed a button, only to them: through the response URL, or, when the payload has
+ * none (a button outside a message), as an ephemeral message in its channel. Never throws: an expired
+ * response URL must not turn into an unhandled listener error.
+ */
+async function tellPresser(sd: SlackDeps, respond: Respond, client: WebClient, body: ButtonBody, text: string): Promise<void> {
+  try {
+    if (respond) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      return;
+    }
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    else sd.logger.info({ text }, 'no way to answer a button press');
+  } catch (e) {
+    sd.logger.info({ err: String(e) }, 'could not answer a button press');
+  }
 }
 
 function keyOf(value: string | undefined): string {
@@ -43,7 +67,7 @@ function keyOf(value: string | undefined): string {
 }
 
 export function registerInteractions(app: App, sd: SlackDeps): void {
-  app.action(/^ticket_(accept|resolve|escalate|takeover)$/, async ({ ack, body, respond }) => {
+  app.action(/^ticket_(accept|resolve|escalate|takeover)$/, async ({ ack, body, respond, client }) => {
     await ack();
     const b = body as unknown as ButtonBody;
     const action = b.actions?.[0];
@@ -71,12 +95,8 @@ export function registerInteractions(app: App, sd: SlackDeps): void {
           }
         }
       },
-      async (a) => {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: a.text });
-      },
-      async (a) => {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: a.text });
-      },
+      async (a) => tellPresser(sd, respond, client, b, a.text),
+      async (a) => tellPresser(sd, respond, client, b, a.text),
       60_000,
     );
   });
@@ -89,14 +109,14 @@ export function registerInteractions(app: App, sd: SlackDeps): void {
       await client.views.open({ trigger_id: b.trigger_id!, view: handoffModal(key) });
     } catch (e) {
       const a = errorAnswer(e, sd.logger, 'handoff button');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: isDomainError(e) ? a.text : ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' }).catch(() => {});
+      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.');
     }
   });
 
   // Buttons Baton does not know (an old message, a forged payload): acknowledge and say so.
-  app.action({ action_id: new RegExp(`^(?!(${KNOWN_ACTIONS.join('|')})$)`) }, async ({ ack, respond }) => {
+  app.action({ action_id: new RegExp(`^(?!(${KNOWN_ACTIONS.join('|')})$)`) }, async ({ ack, body, respond, client }) => {
     await ack();
-    await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: Baton does not know this button.' }).catch(() => {});
+    await tellPresser(sd, respond, client, body as unknown as ButtonBody, ':warning: Baton does not know this button.');
   });
 
   app.view(NEW_TICKET_CALLBACK_ID, async ({ ack, body, view }) => {

@@ -69,7 +69,7 @@ export function registerMessages(app: App, sd: SlackDeps): void {
 }
 
 async function onIntakeMessage(sd: SlackDeps, e: MessageEvent, author: string, text: string, requestKey: string) {
-  const clean = decodeSlackText(sanitizeText(text).replace(/\u0000/g, ''));
+  const clean = decodeSlackText(sanitizeText(text.replace(/\u0000/g, '')));
   const firstLine = clean.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   if (!firstLine) return; // an empty message (a file alone) is not a ticket
   await fileTicket(

@@ -8,6 +8,7 @@ import { acceptTicket, assignTicket, claimNext, reopenTicket, resolveTicket, sho
 import type { TicketCommand } from '../../core/commands.js';
 import { parseTicketCommand } from '../../core/parse.js';
 import { user } from '../../core/permissions.js';
+import { PRIORITY_RANK } from '../../core/types.js';
 import type { Answer } from '../answers.js';
 import { decodeOptional, decodeSlackText } from '../answers.js';
 import * as b from '../blocks.js';
@@ -48,7 +49,11 @@ export async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller
     }
     case 'list': {
       const r = await listFor(deps, by, cmd.filter);
-      return b.ticketList(r.title, r.tickets, { now: deps.clock.now(), timeZone: deps.timeZone });
+      // Every list is by priority, then age (PRODUCT.md); storage orders completed tickets by resolution time.
+      const tickets = [...r.tickets].sort(
+        (x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt.getTime() - y.createdAt.getTime() || x.key.localeCompare(y.key),
+      );
+      return b.ticketList(r.title, tickets, { now: deps.clock.now(), timeZone: deps.timeZone });
     }
     case 'assign': {
       const r = await assignTicket(deps, by, cmd.key, cmd.agent);
