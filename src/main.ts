@@ -80,6 +80,13 @@ export async function startBaton(
 }
 
 async function main() {
+  // A promise that rejects with nobody awaiting it (Bolt's HTTP receiver does this for a signed body
+  // that parses to JSON null) would end the process, dropping every request in flight. Everything
+  // Baton promises lives in database transactions, so logging it and carrying on is safe.
+  const log = createLogger();
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }, 'unhandled promise rejection');
+  });
   let baton: Baton;
   try {
     baton = await startBaton();

@@ -1,6 +1,6 @@
 // PGlite is single-process: two processes on one data directory silently lose writes. A lock file
 // holding the owner's PID keeps a second process out; a lock left by a killed process is taken over.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface DataDirLock {
@@ -33,9 +33,16 @@ export function acquireDataDirLock(dir: string): DataDirLock {
   const file = path.join(dir, 'baton.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      // The lock file appears with the PID already in it (written to a private file, then hard-linked
+      // into place, which fails if the lock exists): another process never sees it empty and takes it
+      // for a stale one.
+      const tmp = `${file}.${process.pid}.${attempt}.tmp`;
+      writeFileSync(tmp, String(process.pid));
+      try {
+        linkSync(tmp, file);
+      } finally {
+        unlinkSync(tmp);
+      }
       let released = false;
       return {
         path: file,

@@ -382,7 +382,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
       expect(ev).toMatchObject({ action: 'reassigned', actor: REQ, fromStatus: 'active', toStatus: 'active', note: `assigned by <@${REQ}>`, data: { agent: 'as2', previous: 'as1' } });
       const out = await outboxOf(db, f.ticket.key);
       expect(out.at(-2)).toMatchObject({ idempotencyKey: `${ev.id}:old-thread`, channel: 'CAS1', threadTs: '1700000001.000100' });
-      expect(out.at(-2)!.text).toContain('Now with *as2*');
+      expect(out.at(-2)!.text).toContain('Now with @as2');
       expect(out.at(-1)).toMatchObject({ idempotencyKey: `${ev.id}:card`, channel: 'CAS2', recordsHomeOf: f.ticket.key });
 
       await expectDomainError(assignTicket(deps, admin, f.ticket.key, { handle: 'as2' }), 'invalid_state', `${f.ticket.key} is already assigned to as2.`);
@@ -513,7 +513,8 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
       expect(dm.text).toContain(f.ticket.key);
       expect(dm.text).toContain('refunded');
       const b = await getTicket(db.db, r.briefings[0]!);
-      expect(b).toMatchObject({ assignee: 'rb', type: 'brief', requester: REQ, context: { customer: 'rz', briefing_for: f.ticket.key } });
+      // A briefing is information: low priority, and no requester to notify when it is closed.
+      expect(b).toMatchObject({ assignee: 'rb', type: 'brief', priority: 'low', requester: null, context: { customer: 'rz', briefing_for: f.ticket.key } });
       expect(b!.description).toContain('refunded');
       expect(await actionsOf(db, b!.key)).toEqual(['filed_briefing', 'assigned']);
     });
