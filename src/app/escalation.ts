@@ -1,6 +1,8 @@
 // Escalation: one step up the chain for a stale ticket (the sweep) or on request (command, button),
 // and take-over by the agent that was pinged.
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { invalidState, unknownTicket } from '../core/errors.js';
+import { auditEvents } from '../storage/schema.js';
 import { assertCanTakeOver, BATON, type Principal } from '../core/permissions.js';
 import { isAvailable } from '../core/routing.js';
 import { assertTransition } from '../core/ticketState.js';
@@ -153,7 +155,11 @@ export async function takeOver(deps: Deps, by: Principal, key: string, takerRef:
       if (!t) throw unknownTicket(key);
       assertTransition(t, 'takeover');
       const taker = takerRef ? await findAgent(uow.tx, takerRef) : t.escalatedTo ? await getAgent(uow.tx, t.escalatedTo) : null;
-      if (!taker) throw invalidState(`${t.key} has no escalation to take over.`);
+      if (!taker) {
+        const current = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
+        if (current && by.kind === 'user' && current.user === by.user) throw invalidState(`${t.key} is already with ${current.handle}.`);
+        throw invalidState(`${t.key} has no escalation to take over.`);
+      }
       assertCanTakeOver(by, taker, t, deps.policy);
       if (t.assignee === taker.handle) throw invalidState(`${t.key} is already with ${taker.handle}.`);
       await assertCanTake(uow, taker);
@@ -162,6 +168,22 @@ export async function takeOver(deps: Deps, by: Principal, key: string, takerRef:
         takenOverFrom: previous ?? undefined,
         action: 'taken_over',
       });
+      // The ping that offered the take-over loses its button.
+      const [ping] = await uow.tx
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.ticketKey, t.key), eq(auditEvents.action, 'escalated'), sql`${auditEvents.data}->>'to' = ${taker.handle}`))
+        .orderBy(desc(auditEvents.id))
+        .limit(1);
+      if (ping) {
+        uow.send({
+          ticketKey: t.key,
+          idempotencyKey: `${ping.id}:ping-taken`,
+          channel: taker.channel,
+          updates: `${ping.id}:ping`,
+          ...deps.render.escalationPingTakenOver(t, taker),
+        });
+      }
       if (previous) await releaseHeld(uow, previous);
       return { ticket: t, agent: taker };
     },

@@ -17,6 +17,7 @@ export interface Renderer {
   childResolved(parent: Ticket, child: Ticket, note: string | undefined, assigneeUser: string | null): Rendered;
   resolution(t: Ticket, note: string | undefined, by: string | null): Rendered;
   escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string }): Rendered;
+  escalationPingTakenOver(t: Ticket, taker: Agent): Rendered;
   escalationHomeReply(t: Ticket, target: Agent | null, level: number, note?: string): Rendered;
   escalationsNotice(
     t: Ticket,

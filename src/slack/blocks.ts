@@ -559,3 +559,9 @@ export function help(kind: 'ticket' | 'agent'): SlackMessage {
     ...contextBlocks([escapeText(footer)]),
   ]);
 }
+
+/** The escalation ping once it has been taken over: the button goes away. */
+export function escalationPingTakenOver(t: Ticket, taker: Agent): SlackMessage {
+  const line = `:raised_hand: ${keyMd(t.key)} *${titleMd(t)}* was taken over by ${handleText(taker.handle)} (level ${t.escalationLevel}).`;
+  return message(line, [section(line)]);
+}

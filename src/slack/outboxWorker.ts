@@ -15,6 +15,7 @@ interface Row {
   thread_of_ticket: string | null;
   thread_of: string | null;
   records_home_of: string | null;
+  updates_key: string | null;
   text: string;
   blocks: unknown[] | null;
   attempts: number;
@@ -195,7 +196,7 @@ export class OutboxWorker {
             for update skip locked)
           update outbox set next_attempt_at = ${lease.toISOString()}::timestamptz, attempts = attempts + 1
           where id in (select id from next)
-          returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, text, blocks, attempts`,
+          returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, updates_key, text, blocks, attempts`,
     );
     if (rows.length === 0) return 0;
     // Channels are paced independently: deliver each channel's rows in order, channels in parallel.
@@ -236,7 +237,15 @@ export class OutboxWorker {
     await this.o.database.db.execute(sql`update outbox set next_attempt_at = ${new Date(at).toISOString()}::timestamptz, attempts = greatest(attempts - 1, 0) where id in ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`}`);
   }
 
-  private async resolveThread(row: Row): Promise<{ channel: string; threadTs: string | null } | null> {
+  private async resolveThread(row: Row): Promise<{ channel: string; threadTs: string | null; updateTs?: string } | null> {
+    if (row.updates_key) {
+      const [orig] = await this.o.database.rows<{ channel: string; sent_channel: string | null; sent_ts: string | null }>(
+        this.o.database.db,
+        sql`select channel, sent_channel, sent_ts from outbox where idempotency_key = ${row.updates_key} and status = 'sent'`,
+      );
+      if (!orig?.sent_ts) return null;
+      return { channel: orig.sent_channel ?? orig.channel, threadTs: null, updateTs: orig.sent_ts };
+    }
     if (!row.thread_of_ticket) return { channel: row.channel, threadTs: row.thread_ts };
     const refs = await this.o.database.rows<{ home_channel: string | null; home_ts: string | null; origin_channel: string | null; origin_ts: string | null }>(
       this.o.database.db,
@@ -264,7 +273,7 @@ export class OutboxWorker {
     }
     const target = await this.resolveThread(row);
     if (!target) {
-      await this.fail(row, 'no_thread: the ticket has no home message to reply under');
+      await this.fail(row, row.updates_key ? 'nothing_to_update: the message to edit was never posted' : 'no_thread: the ticket has no home message to reply under');
       return { kind: 'done' };
     }
     for (;;) {
@@ -275,9 +284,16 @@ export class OutboxWorker {
       await new Promise((r) => setTimeout(r, wait));
     }
     const start = Date.now();
-    let res: ChatPostMessageResponse;
+    let res: { ts?: string; channel?: string };
     try {
-      res = await this.o.client.chat.postMessage({
+      res = target.updateTs
+        ? await this.o.client.chat.update({
+            channel: target.channel,
+            ts: target.updateTs,
+            text: row.text,
+            ...(row.blocks ? { blocks: row.blocks as never } : {}),
+          })
+        : await this.o.client.chat.postMessage({
         channel: target.channel,
         text: row.text,
         ...(row.blocks ? { blocks: row.blocks as never } : {}),
@@ -307,7 +323,7 @@ export class OutboxWorker {
 
   private async markSent(row: Row, ts: string | null, channel: string) {
     await this.o.database.db.transaction(async (tx) => {
-      await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
+      await tx.execute(sql`update outbox set status = 'sent', sent_ts = ${ts}, sent_channel = ${channel}, sent_at = ${this.o.clock.now().toISOString()}::timestamptz, last_error = null where id = ${row.id}`);
       if (row.records_home_of && ts) {
         await tx.execute(sql`update tickets set home_channel = ${channel}, home_ts = ${ts} where key = ${row.records_home_of}`);
       }

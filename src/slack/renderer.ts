@@ -15,6 +15,7 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     childResolved: (parent, child, note, user) => b.childResolvedNotice(parent, child, note, user),
     resolution: (t, note, by) => b.resolutionNotice(t, note, by ?? undefined),
     escalationPing: (t, target, o) => b.escalationPing(t, target, { ...o, ...when() }),
+    escalationPingTakenOver: (t, taker) => b.escalationPingTakenOver(t, taker),
     escalationHomeReply: (t, target, level, note) => b.escalationHomeReply(t, target, level, note),
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
     ticketDetail: (t, trail) =>

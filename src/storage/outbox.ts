@@ -16,6 +16,8 @@ export interface OutboundMessage {
   threadOf?: { ticket: string; which: 'home' | 'origin' } | null;
   /** On delivery, this message becomes the ticket's home message. */
   recordsHomeOf?: string | null;
+  /** Edit the message sent earlier under this idempotency key instead of posting. */
+  updates?: string | null;
   text: string;
   blocks?: unknown[] | null;
 }
@@ -33,6 +35,7 @@ export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date):
         threadOfTicket: m.threadOf?.ticket ?? null,
         threadOf: m.threadOf?.which ?? null,
         recordsHomeOf: m.recordsHomeOf ?? null,
+        updatesKey: m.updates ?? null,
         text: m.text,
         blocks: m.blocks ?? null,
         nextAttemptAt: now,

@@ -102,6 +102,8 @@ export const outbox = pgTable('outbox', {
   threadOf: text('thread_of'),
   /** When delivered, the message's ts becomes this ticket's home message. */
   recordsHomeOf: text('records_home_of'),
+  /** Edit the message sent for this idempotency key (chat.update) instead of posting a new one. */
+  updatesKey: text('updates_key'),
   text: text('text').notNull(),
   blocks: jsonb('blocks'),
   status: text('status').notNull().default('pending'),
@@ -109,6 +111,8 @@ export const outbox = pgTable('outbox', {
   nextAttemptAt: ts('next_attempt_at').notNull(),
   lastError: text('last_error'),
   sentTs: text('sent_ts'),
+  /** Where Slack put it (a DM's channel differs from the user ID it was sent to). */
+  sentChannel: text('sent_channel'),
   createdAt: ts('created_at').notNull(),
   sentAt: ts('sent_at'),
 }, (t) => [

@@ -43,6 +43,14 @@ describe.each(DB_KINDS)('escalation and holds through Slack on %s', (kind) => {
     expect(json(card.args.blocks)).toContain('T-2026-001');
     const shown = await h.slack.command('/ticket', 'show T-2026-001', { user: 'UREQ0001' });
     expect(json(shown.body)).toContain('taken_over');
+    // The ping loses its Take over button.
+    const ping = h.fake.posts('CFELIX01').find((p) => json(p.args.blocks).includes('ticket_takeover'))!;
+    const update = await h.fake.waitFor(() => h.fake.callsTo('chat.update').find((c) => c.args.ts === (ping.response as { ts: string }).ts));
+    expect(json(update.args.blocks)).not.toContain('ticket_takeover');
+    expect(json(update.args.blocks)).toContain('taken over by @felix');
+    const again = await h.slack.action({ actionId: 'ticket_takeover', value: 'T-2026-001', user: 'UFELIX01', channel: 'CFELIX01', messageTs: (ping.response as { ts: string }).ts });
+    expect(again.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.responses.find((r) => json(r.body).includes('already with felix')));
   });
 
   it('when Felix is busy for a strategy session, then a decision waits in intake with the reason, and /agent available assigns it', async () => {
