@@ -1,0 +1,72 @@
+// Socket Mode: with SLACK_APP_TOKEN, Baton opens its connection through SLACK_API_URL (apps.connections.open
+// with the app token) and takes slash commands over the WebSocket, acknowledging each envelope.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { pino } from 'pino';
+import { startBaton, type Baton } from '../../src/main.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { openTestDatabase } from '../support/db.js';
+
+describe('Socket Mode', () => {
+  let fake: FakeSlack;
+  let wss: WebSocketServer;
+  let baton: Baton;
+  let socket: WebSocket | null = null;
+  const acks = new Map<string, unknown>();
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    const port = (wss.address() as { port: number }).port;
+    fake.on('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${port}/link` }));
+    wss.on('connection', (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (msg.envelope_id) acks.set(msg.envelope_id, msg.payload ?? null);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0BATON' }, debug_info: { host: 'fake' } }));
+    });
+    baton = await startBaton({
+      env: { SLACK_BOT_TOKEN: 'xoxb-socket', SLACK_APP_TOKEN: 'xapp-socket', SLACK_API_URL: fake.url, ADMIN_USER_IDS: 'UADMIN01' },
+      database: await openTestDatabase('pglite'),
+      logger: pino({ level: 'silent' }),
+      workerOptions: { pollMs: 20 },
+    });
+  });
+  afterAll(async () => {
+    await baton?.stop();
+    for (const c of wss?.clients ?? []) c.terminate();
+    await new Promise((r) => wss?.close(r));
+    await fake?.close();
+  });
+
+  function command(text: string, envelopeId: string) {
+    socket!.send(
+      JSON.stringify({
+        envelope_id: envelopeId,
+        type: 'slash_commands',
+        accepts_response_payload: true,
+        payload: {
+          token: 'x', team_id: 'T0TEAM', team_domain: 'test', channel_id: 'CGENERAL1', channel_name: 'general',
+          user_id: 'UADMIN01', user_name: 'ada', command: '/ticket', text, api_app_id: 'A0BATON',
+          response_url: fake.responseUrl(), trigger_id: 'trig.1',
+        },
+      }),
+    );
+  }
+
+  it('when started with an app token, then the connection is opened through SLACK_API_URL with that token', () => {
+    const open = fake.callsTo('apps.connections.open');
+    expect(open.length).toBeGreaterThan(0);
+    expect(open[0]!.token).toBe('xapp-socket');
+    expect(baton.port).toBeNull();
+  });
+
+  it('when a slash command arrives over the socket, then Baton files the ticket and acknowledges the envelope with the answer', async () => {
+    command('new Printer on fire', 'env-1');
+    const ack = await fake.waitFor(() => acks.get('env-1'));
+    expect(JSON.stringify(ack)).toContain('T-2026-001');
+  });
+});
