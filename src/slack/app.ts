@@ -40,7 +40,8 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     ? new SocketModeReceiver({
         appToken: config.slackAppToken,
         logger: boltLogger(logger),
-        installerOptions: { clientOptions },
+        // /healthz is served on PORT in Socket Mode too.
+        installerOptions: { clientOptions, port: config.port },
         customRoutes: [healthz],
       })
     : new HTTPReceiver({

@@ -6,11 +6,13 @@ import { pino } from 'pino';
 import { startBaton, type Baton } from '../../src/main.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { openTestDatabase } from '../support/db.js';
+import { freePort } from '../support/slackRequests.js';
 
 describe('Socket Mode', () => {
   let fake: FakeSlack;
   let wss: WebSocketServer;
   let baton: Baton;
+  let port = 0;
   let socket: WebSocket | null = null;
   const acks = new Map<string, unknown>();
 
@@ -18,8 +20,8 @@ describe('Socket Mode', () => {
     fake = await startFakeSlack();
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise<void>((r) => wss.once('listening', () => r()));
-    const port = (wss.address() as { port: number }).port;
-    fake.on('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${port}/link` }));
+    const wsPort = (wss.address() as { port: number }).port;
+    fake.on('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link` }));
     wss.on('connection', (ws) => {
       socket = ws;
       ws.on('message', (data) => {
@@ -29,7 +31,7 @@ describe('Socket Mode', () => {
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0BATON' }, debug_info: { host: 'fake' } }));
     });
     baton = await startBaton({
-      env: { SLACK_BOT_TOKEN: 'xoxb-socket', SLACK_APP_TOKEN: 'xapp-socket', SLACK_API_URL: fake.url, ADMIN_USER_IDS: 'UADMIN01' },
+      env: { SLACK_BOT_TOKEN: 'xoxb-socket', SLACK_APP_TOKEN: 'xapp-socket', SLACK_API_URL: fake.url, ADMIN_USER_IDS: 'UADMIN01', PORT: String((port = await freePort())) },
       database: await openTestDatabase('pglite'),
       logger: pino({ level: 'silent' }),
       workerOptions: { pollMs: 20 },
@@ -61,7 +63,12 @@ describe('Socket Mode', () => {
     const open = fake.callsTo('apps.connections.open');
     expect(open.length).toBeGreaterThan(0);
     expect(open[0]!.token).toBe('xapp-socket');
-    expect(baton.port).toBeNull();
+  });
+
+  it('when asked for /healthz in Socket Mode, then it answers on PORT', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
   });
 
   it('when a slash command arrives over the socket, then Baton files the ticket and acknowledges the envelope with the answer', async () => {
