@@ -30,15 +30,9 @@ export function dueAt(t: Ticket, from: Date): Date | null {
   return new Date(from.getTime() + thresholdSec(t) * 1000);
 }
 
-async function candidatesFor(uow: UnitOfWork, t: Ticket, extra: string[] = []): Promise<Candidate[]> {
+async function candidatesFor(uow: UnitOfWork, t: Ticket): Promise<Candidate[]> {
   const q = uow.tx;
-  let agents: Agent[];
-  if (t.pinnedAgent) agents = await lockAgents(q, [t.pinnedAgent]);
-  else {
-    agents = await lockAgentsWithSkill(q, t.type);
-    const missing = extra.filter((h) => !agents.some((a) => a.handle === h));
-    if (missing.length) agents = [...agents, ...(await lockAgents(q, missing))];
-  }
+  const agents: Agent[] = t.pinnedAgent ? await lockAgents(q, [t.pinnedAgent]) : await lockAgentsWithSkill(q, t.type);
   const counts = await countActive(q, agents.map((a) => a.handle));
   const owners = t.context.customer ? await customerOwners(q, t.context.customer) : new Set<string>();
   return agents.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: owners.has(agent.handle) }));
@@ -53,14 +47,15 @@ export interface RouteResult {
 export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { preferred?: string | null } = {}): Promise<RouteResult> {
   let followsAssignee = o.preferred ?? null;
   if (!followsAssignee && t.follows) followsAssignee = (await getTicket(uow.tx, t.follows))?.assignee ?? null;
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone };
+  // Routing decides under the locks of every candidate (in handle order): loads are exact, capacity holds,
+  // two filings for one customer cannot race to two agents, and a ticket is never held while an agent that
+  // is freeing up at this moment misses it (that agent's transaction commits first, or waits for ours).
   const candidates = await candidatesFor(uow, t);
-  const decision = route(
-    { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone },
-    candidates,
-  );
+  const decision = route(request, candidates);
   if (decision.kind === 'assign') {
     const agent = candidates.find((c) => c.agent.handle === decision.handle)!.agent;
-    await assignTo(uow, t, agent, actor, decision.reason);
+    await assignTo(uow, t, agent, actor, decision.reason, { agentLocked: true });
     return { agent, reason: decision.reason };
   }
   if (t.holdReason !== decision.reason) {
@@ -90,7 +85,7 @@ export async function assignTo(
   agent: Agent,
   actor: string,
   reason: string,
-  o: { takenOverFrom?: string; action?: string } = {},
+  o: { takenOverFrom?: string; action?: string; /** `agent` was read under its lock in this transaction. */ agentLocked?: boolean } = {},
 ): Promise<void> {
   const from = t.status;
   const previous = t.assignee;
@@ -106,8 +101,10 @@ export async function assignTo(
   t.escalateDueAt = dueAt(t, uow.now);
   await saveTicket(uow.tx, t);
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
-  const [fresh] = await lockAgents(uow.tx, [agent.handle]);
-  if (fresh) Object.assign(agent, fresh);
+  if (!o.agentLocked) {
+    const [fresh] = await lockAgents(uow.tx, [agent.handle]);
+    if (fresh) Object.assign(agent, fresh);
+  }
   agent.lastAssignedAt = uow.now;
   await saveAgent(uow.tx, agent);
   const id = await uow.audit({

@@ -7,7 +7,10 @@ import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../storage/db.js';
+import { processedRequests } from '../storage/schema.js';
+import { DuplicateRequest, inTransaction, type Deps, type UnitOfWork } from './context.js';
 
 export interface FileTicketInput extends NewTicketInput {
   /** The intake message it came from; Baton answers in its thread. */
@@ -36,9 +39,8 @@ export interface NewTicketSpec {
 }
 
 /** Insert a ticket in intake with its first audit event, then route it. */
-export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: string, action = 'filed'): Promise<FiledTicket> {
-  const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: uow.deps.timeZone, year: 'numeric' }).format(uow.now));
-  const key = await nextTicketKey(uow.tx, year);
+export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: string, action = 'filed', preallocatedKey?: string): Promise<FiledTicket> {
+  const key = preallocatedKey ?? (await nextTicketKey(uow.tx, yearOf(uow.now, uow.deps.timeZone)));
   const ticket: Ticket = {
     key,
     type: spec.type,
@@ -97,22 +99,30 @@ export async function fileTicket(
   }
   if (Object.keys(input.context).length > LIMITS.contextEntries) throw invalid(`At most ${LIMITS.contextEntries} context values (\`name:value\`) per ticket.`, 'context');
   const requester = by.kind === 'user' ? by.user : null;
+  const db = deps.database.db;
+
+  // Everything that can refuse the filing is checked before a key is taken.
+  const pinned = input.assign ? (await findAgent(db, input.assign)).handle : null;
+  const requiresHandoff: string[] = [];
+  for (const ref of input.handoff) {
+    const h = (await findAgent(db, ref)).handle;
+    if (!requiresHandoff.includes(h)) requiresHandoff.push(h);
+  }
+  let follows: string | null = null;
+  if (input.follows) {
+    const prev = await getTicket(db, input.follows);
+    if (!prev) throw unknownTicket(input.follows);
+    follows = prev.key;
+  }
+  if (opts.requestKey && (await requestSeen(db, opts.requestKey))) throw new DuplicateRequest(opts.requestKey);
+  // The key is taken in its own short statement, not inside the filing's transaction: concurrent filings
+  // then never queue behind each other on the year's counter. Keys stay unique and are never reused; a
+  // filing that fails after this point leaves a gap.
+  const key = await nextTicketKey(db, yearOf(deps.clock.now(), deps.timeZone));
 
   return inTransaction(
     deps,
     async (uow) => {
-      const pinned = input.assign ? (await findAgent(uow.tx, input.assign)).handle : null;
-      const requiresHandoff: string[] = [];
-      for (const ref of input.handoff) {
-        const h = (await findAgent(uow.tx, ref)).handle;
-        if (!requiresHandoff.includes(h)) requiresHandoff.push(h);
-      }
-      let follows: string | null = null;
-      if (input.follows) {
-        const prev = await getTicket(uow.tx, input.follows);
-        if (!prev) throw unknownTicket(input.follows);
-        follows = prev.key;
-      }
       const filed = await createTicket(
         uow,
         {
@@ -129,6 +139,8 @@ export async function fileTicket(
           origin: input.origin ?? null,
         },
         requester ?? 'baton',
+        'filed',
+        key,
       );
       if (filed.ticket.origin) {
         uow.send({
@@ -143,4 +155,21 @@ export async function fileTicket(
     },
     { requestKey: opts.requestKey },
   );
+}
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar year in the configured zone: keys are `T-<year>-<seq>`. */
+export function yearOf(now: Date, timeZone: string): number {
+  let f = yearFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, f);
+  }
+  return Number(f.format(now));
+}
+
+async function requestSeen(q: Queryable, key: string): Promise<boolean> {
+  const rows = await q.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
+  return rows.length > 0;
 }

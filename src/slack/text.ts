@@ -142,28 +142,38 @@ export function handleText(handle: string): string {
   return truncateMrkdwn(escapeText(`@${oneLine(handle)}`), 80);
 }
 
-function validZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
+// Building an Intl.DateTimeFormat is costly (a sweep renders thousands of times): one per zone, cached.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = timeFormats.get(timeZone);
+  if (!f) {
+    let zone = timeZone;
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone });
+    } catch {
+      zone = 'UTC';
+    }
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    if (timeFormats.size > 100) timeFormats.clear();
+    timeFormats.set(timeZone, f);
   }
+  return f;
 }
 
 /** `Tue 25 Nov 14:05 UTC` in the given IANA zone (falls back to UTC when the zone is invalid). */
 export function formatTime(date: Date, timeZone: string): string {
   if (Number.isNaN(date.getTime())) return 'unknown time';
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: validZone(timeZone),
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(date);
+  const parts = timeFormat(timeZone).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`.trim();
 }

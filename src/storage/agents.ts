@@ -108,3 +108,4 @@ export async function agentsWithEndedBusy(q: Queryable, now: Date): Promise<stri
     .where(and(eq(agents.busy, true), isNotNull(agents.busyUntil), lte(agents.busyUntil, now)));
   return rows.map((r) => r.handle);
 }
+
