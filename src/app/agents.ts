@@ -1,6 +1,6 @@
 // The roster: add, update, remove agents; busy and available. Roster events are kept in the audit trail
 // under the subject `agent:<handle>`.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AgentCommand, AgentOptions, AgentRef } from '../core/commands.js';
 import { DomainError, invalid, unknownAgent } from '../core/errors.js';
 import { assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
@@ -237,4 +237,25 @@ export type { AgentCommand };
 
 export async function agentExists(deps: Deps, handle: string): Promise<boolean> {
   return (await getAgent(deps.database.db, handle)) !== null;
+}
+
+/**
+ * The sweep's safety net: any available agent with room while work it could take waits in intake gets
+ * that work (held tickets are normally released the moment an agent frees up; this catches a filing
+ * that decided to hold at the very instant an agent freed up).
+ */
+export async function releaseWaitingWork(deps: Deps): Promise<string[]> {
+  const now = deps.clock.now();
+  const rows = await deps.database.rows<{ handle: string }>(
+    deps.database.db,
+    sql`select a.handle from agents a
+        where (not a.busy or (a.busy_until is not null and a.busy_until <= ${now.toISOString()}::timestamptz))
+          and (select count(*) from tickets t where t.assignee = a.handle and t.status = 'active') < a.capacity
+          and exists (select 1 from tickets t where t.status = 'intake'
+                      and (t.pinned_agent = a.handle or (t.pinned_agent is null and t.type = any(a.skills))))
+        order by a.handle`,
+  );
+  const assigned: string[] = [];
+  for (const { handle } of rows) assigned.push(...(await inTransaction(deps, (uow) => releaseHeld(uow, handle))));
+  return assigned;
 }

@@ -4,7 +4,7 @@ import { DomainError, unknownAgent } from '../core/errors.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { thresholdSec } from '../core/types.js';
-import { agentByUser, getAgent, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
+import { agentByUser, agentsWithSkill, getAgent, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -30,9 +30,13 @@ export function dueAt(t: Ticket, from: Date): Date | null {
   return new Date(from.getTime() + thresholdSec(t) * 1000);
 }
 
-async function candidatesFor(uow: UnitOfWork, t: Ticket): Promise<Candidate[]> {
+async function candidatesFor(uow: UnitOfWork, t: Ticket, o: { skipLocked?: boolean; read?: boolean } = {}): Promise<Candidate[]> {
   const q = uow.tx;
-  const agents: Agent[] = t.pinnedAgent ? await lockAgents(q, [t.pinnedAgent]) : await lockAgentsWithSkill(q, t.type);
+  const agents: Agent[] = o.read
+    ? await agentsWithSkill(q, t.type)
+    : t.pinnedAgent
+      ? await lockAgents(q, [t.pinnedAgent])
+      : await lockAgentsWithSkill(q, t.type, o);
   const counts = await countActive(q, agents.map((a) => a.handle));
   const owners = t.context.customer ? await customerOwners(q, t.context.customer) : new Set<string>();
   return agents.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: owners.has(agent.handle) }));
@@ -48,6 +52,23 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
   let followsAssignee = o.preferred ?? null;
   if (!followsAssignee && t.follows) followsAssignee = (await getTicket(uow.tx, t.follows))?.assignee ?? null;
   const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone };
+  if (!t.pinnedAgent && !t.context.customer && !followsAssignee) {
+    // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
+    // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them.
+    const free = await candidatesFor(uow, t, { skipLocked: true });
+    const quick = free.length ? route(request, free) : null;
+    if (quick?.kind === 'assign') {
+      const agent = free.find((c) => c.agent.handle === quick.handle)!.agent;
+      await assignTo(uow, t, agent, actor, quick.reason, { agentLocked: true });
+      return { agent, reason: quick.reason };
+    }
+    // Nobody free among those: if the whole roster, read without locks, agrees, hold without taking
+    // locks either. (Should an agent free up at this very instant and miss this ticket, the sweep's
+    // release of held work assigns it.)
+    const all = await candidatesFor(uow, t, { read: true });
+    const decision = route(request, all);
+    if (decision.kind === 'hold') return hold(uow, t, actor, decision.reason);
+  }
   // Routing decides under the locks of every candidate (in handle order): loads are exact, capacity holds,
   // two filings for one customer cannot race to two agents, and a ticket is never held while an agent that
   // is freeing up at this moment misses it (that agent's transaction commits first, or waits for ours).
@@ -58,12 +79,16 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
     await assignTo(uow, t, agent, actor, decision.reason, { agentLocked: true });
     return { agent, reason: decision.reason };
   }
-  if (t.holdReason !== decision.reason) {
-    t.holdReason = decision.reason;
+  return hold(uow, t, actor, decision.reason);
+}
+
+async function hold(uow: UnitOfWork, t: Ticket, actor: string, reason: string): Promise<RouteResult> {
+  if (t.holdReason !== reason) {
+    t.holdReason = reason;
     await saveTicket(uow.tx, t);
-    await uow.audit({ ticketKey: t.key, actor, action: 'held', fromStatus: t.status, toStatus: 'intake', note: decision.reason });
+    await uow.audit({ ticketKey: t.key, actor, action: 'held', fromStatus: t.status, toStatus: 'intake', note: reason });
   }
-  return { agent: null, reason: decision.reason };
+  return { agent: null, reason };
 }
 
 /** Check that an agent can take one more ticket now (explicit assignment, claim, take-over). */

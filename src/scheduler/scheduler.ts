@@ -3,7 +3,7 @@
 // the same transaction as its messages; the briefing claims its slot (job, minute) in the schedule_runs
 // table in the same transaction that writes the briefing.
 import cron, { type ScheduledTask } from 'node-cron';
-import { endBusyWindows } from '../app/agents.js';
+import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
 import { sendBriefing, slotOf } from '../app/briefing.js';
@@ -30,9 +30,10 @@ export function startScheduler(o: {
 
   async function tick() {
     const released = await endBusyWindows(deps);
+    const caughtUp = await releaseWaitingWork(deps);
     const escalated = await escalateDue(deps);
-    const n = released.reduce((s, r) => s + r.assigned.length, 0);
-    if (escalated.length || released.length) {
+    const n = released.reduce((s, r) => s + r.assigned.length, 0) + caughtUp.length;
+    if (escalated.length || released.length || caughtUp.length) {
       logger.info({ escalated: escalated.length, released: released.map((r) => r.handle), assigned: n }, 'sweep');
       o.after?.();
     }

@@ -65,13 +65,13 @@ export async function lockAgents(q: Queryable, handles: string[]): Promise<Agent
 }
 
 /** Agents with one of these skills, locked in handle order. */
-export async function lockAgentsWithSkill(q: Queryable, skill: string): Promise<Agent[]> {
+export async function lockAgentsWithSkill(q: Queryable, skill: string, o: { skipLocked?: boolean } = {}): Promise<Agent[]> {
   const rows = await q
     .select()
     .from(agents)
     .where(sql`${skill} = any(${agents.skills})`)
     .orderBy(asc(agents.handle))
-    .for('update');
+    .for('update', o.skipLocked ? { skipLocked: true } : {});
   return rows.map(toAgent);
 }
 
@@ -109,3 +109,9 @@ export async function agentsWithEndedBusy(q: Queryable, now: Date): Promise<stri
   return rows.map((r) => r.handle);
 }
 
+
+/** Agents with this skill, read without locking. */
+export async function agentsWithSkill(q: Queryable, skill: string): Promise<Agent[]> {
+  const rows = await q.select().from(agents).where(sql`${skill} = any(${agents.skills})`).orderBy(asc(agents.handle));
+  return rows.map(toAgent);
+}
