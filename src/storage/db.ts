@@ -56,28 +56,118 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   if (opts.migrate !== false) await migratePostgresSafely(url);
-  const client = postgres(url, {
-    max: opts.poolSize ?? 10,
-    onnotice: () => {},
-    connect_timeout: 5,
-    idle_timeout: 30,
-  });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  // After the database was unreachable, the pool is replaced by a fresh one as soon as it answers again:
+  // postgres.js 3.4.9 can leave a connection that was cut in the middle of a write unable to ever
+  // reconnect (see guardTransactions), and a fresh pool has none of those.
+  let unreachable = false;
+  const makePool = () => {
+    const client = postgres(url, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      idle_timeout: 30,
+    });
+    const pool = { client, db: drizzlePostgres(client, { schema }) as unknown as Db };
+    guardTransactions(client, (ok) => {
+      if (pool !== live) return; // a retired pool's last transactions say nothing about the new one
+      if (ok) renewIfNeeded();
+      else unreachable = true;
+    });
+    return pool;
+  };
+  let live = makePool();
+  const retiring = new Set<Promise<void>>();
+  const renewIfNeeded = () => {
+    if (!unreachable) return;
+    unreachable = false;
+    const old = live;
+    live = makePool();
+    // Work still running on the old pool gets time to finish.
+    const ended: Promise<void> = old.client
+      .end({ timeout: 10 })
+      .catch(() => {})
+      .finally(() => retiring.delete(ended));
+    retiring.add(ended);
+  };
   return {
-    db,
+    get db() {
+      return live.db;
+    },
     kind: 'postgres',
     rows: rowsOf,
     async ping() {
       try {
-        await client`select 1`;
-        return true;
+        await live.client`select 1`;
       } catch {
+        unreachable = true;
         return false;
       }
+      renewIfNeeded();
+      return true;
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([live.client.end({ timeout: 5 }), ...retiring]);
     },
+  };
+}
+
+/** Errors that mean the connection's socket is gone (or going), not that the statement failed. */
+const SOCKET_GONE = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+/** …and those that say the database could not be reached at all. */
+const UNREACHABLE = new Set([...SOCKET_GONE, 'ECONNREFUSED', 'CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+/** Whether `e` (or the error drizzle wrapped in it) has one of `codes`. */
+function hasCode(e: unknown, codes: Set<string>): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.has(code)) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * postgres.js 3.4.9 answers a failed transaction by writing ROLLBACK on the transaction's connection. When
+ * the failure is that the connection closed (the database restarted, or a network cut), that write is
+ * scheduled on a socket postgres.js has already dropped: the timer throws `Cannot read properties of null
+ * (reading 'write')` outside any promise — which ends the process — and the connection keeps the unsent
+ * bytes and a stale timer, so it never manages to reconnect (upstream: porsager/postgres#1154, #1208).
+ * A closed connection has nothing to roll back (the server aborts the transaction), and postgres.js
+ * rejects `begin()` itself when the connection closes. So when the transaction's work fails because the
+ * socket is gone, don't let postgres.js write ROLLBACK: wait for `begin()` to be rejected by the close
+ * (if the connection unexpectedly stays open, roll back as usual). `outcome` hears of every transaction
+ * that committed (true) or failed because the database was unreachable (false).
+ */
+function guardTransactions(client: postgres.Sql, outcome: (ok: boolean) => void): void {
+  const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as unknown as { begin: (...args: unknown[]) => Promise<unknown> }).begin = (...args: unknown[]) => {
+    const fn = args.pop() as (tx: unknown) => unknown;
+    let failed = false;
+    let onFailed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => (onFailed = resolve));
+    const p = begin(...args, async (tx: unknown) => {
+      try {
+        return await fn(tx);
+      } catch (e) {
+        if (!hasCode(e, SOCKET_GONE)) throw e;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+        clearTimeout(timer);
+        // begin() has failed with the close: this scope is abandoned (it never settles, nothing awaits it).
+        if (failed) return new Promise(() => {});
+        throw e;
+      }
+    });
+    p.then(
+      () => outcome(true),
+      (e: unknown) => {
+        failed = true;
+        onFailed();
+        if (hasCode(e, UNREACHABLE)) outcome(false);
+      },
+    );
+    return p;
   };
 }
 
