@@ -51,6 +51,19 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
         customRoutes: [healthz],
         // Malformed bodies and bad signatures are answered by the receiver itself (400/401).
         unhandledRequestTimeoutMillis: 2900,
+        // Listeners answer every failure themselves; what reaches this handler is a payload Bolt could not
+        // even dispatch (an event that is not an object, an action without a user…): a bad request, not a 5xx.
+        processEventErrorHandler: async ({ error, response, logger: log }) => {
+          if (response.headersSent) {
+            log.error(`error after the request was acknowledged: ${String(error)}`);
+            return false;
+          }
+          const unauthorized = (error as { code?: string }).code === 'slack_bolt_authorization_error';
+          log.warn(`refused a request Baton could not process: ${String(error)}`);
+          response.writeHead(unauthorized ? 401 : 400);
+          response.end();
+          return true;
+        },
       });
 
   const app = new App({

@@ -66,6 +66,10 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       connect_timeout: 5,
       idle_timeout: 30,
+      // Seconds a connection waits before reconnecting after a failed attempt. postgres.js's default grows
+      // to 20 s, and queries wait for it: while the database is down a person would wait that long to
+      // hear nothing was saved, and as long again once it is back. At most 2 s here.
+      backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
     });
     const pool = { client, db: drizzlePostgres(client, { schema }) as unknown as Db };
     guardTransactions(client, (ok) => {
@@ -96,11 +100,18 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     kind: 'postgres',
     rows: rowsOf,
     async ping() {
+      // /healthz must answer even when connecting hangs (a black-holed network): 3 s at most.
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await live.client`select 1`;
+        await Promise.race([
+          live.client`select 1`,
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('ping timed out')), 3000))),
+        ]);
       } catch {
         unreachable = true;
         return false;
+      } finally {
+        clearTimeout(timer);
       }
       renewIfNeeded();
       return true;
