@@ -14,6 +14,5 @@ export default defineConfig({
     // PGlite instances take a few hundred MB each: keep the number of parallel files modest.
     maxWorkers: faults ? 1 : 2,
     pool: 'forks',
-    passWithNoTests: faults,
   },
 });
