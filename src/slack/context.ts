@@ -51,3 +51,16 @@ export async function answerInTime(
     sd.logger.warn({ err: String(e), what }, 'could not send the delayed answer');
   }
 }
+
+/** The text and caller of a slash command, however the body was shaped (a repeated field arrives as an array). */
+export function commandInput(command: { text?: unknown; user_id?: unknown }): { text: string; user: string | null } {
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  const text = first(command.text);
+  const user = first(command.user_id);
+  return {
+    text: typeof text === 'string' ? text : '',
+    user: typeof user === 'string' && /^\w+$/.test(user) ? user : null,
+  };
+}
+
+export const NO_CALLER = { text: ':warning: This request did not say who sent it, so Baton did nothing.' };

@@ -11,7 +11,7 @@ import { assertCanManageRoster, user } from '../../core/permissions.js';
 import type { Answer } from '../answers.js';
 import { decodeOptional } from '../answers.js';
 import * as b from '../blocks.js';
-import { answerInTime, type SlackDeps } from '../context.js';
+import { answerInTime, commandInput, NO_CALLER, type SlackDeps } from '../context.js';
 import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
 
 /** Without `channel:`, Baton creates `#agent-HANDLE`. */
@@ -115,10 +115,14 @@ export async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: 
 
 export function registerAgentCommand(app: App, sd: SlackDeps): void {
   app.command('/agent', async ({ command, ack, respond, client }) => {
+    if (!commandInput(command).user) {
+      await ack({ response_type: 'ephemeral', ...NO_CALLER });
+      return;
+    }
     await answerInTime(
       sd,
       '/agent',
-      async () => runAgentCommand(sd, parseAgentCommand(command.text ?? ''), command.user_id, client),
+      async () => runAgentCommand(sd, parseAgentCommand(commandInput(command).text), commandInput(command).user!, client),
       async (a) => ack({ response_type: 'ephemeral', ...(a as object), text: a.text }),
       async (a) => {
         await respond({ response_type: 'ephemeral', replace_original: false, ...(a as object), text: a.text });

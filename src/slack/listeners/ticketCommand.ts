@@ -12,7 +12,7 @@ import { PRIORITY_RANK } from '../../core/types.js';
 import type { Answer } from '../answers.js';
 import { decodeOptional, decodeSlackText } from '../answers.js';
 import * as b from '../blocks.js';
-import { answerInTime, type SlackDeps } from '../context.js';
+import { answerInTime, commandInput, NO_CALLER, type SlackDeps } from '../context.js';
 import { escapeText, handleText } from '../text.js';
 import { newTicketModal } from '../views.js';
 
@@ -101,9 +101,13 @@ export async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller
 
 export function registerTicketCommand(app: App, sd: SlackDeps): void {
   app.command('/ticket', async ({ command, ack, respond, client }) => {
+    if (!commandInput(command).user) {
+      await ack({ response_type: 'ephemeral', ...NO_CALLER });
+      return;
+    }
     let cmd: TicketCommand | null = null;
     try {
-      cmd = parseTicketCommand(command.text ?? '');
+      cmd = parseTicketCommand(commandInput(command).text);
     } catch {
       cmd = null;
     }
@@ -120,7 +124,7 @@ export function registerTicketCommand(app: App, sd: SlackDeps): void {
     await answerInTime(
       sd,
       '/ticket',
-      async () => runTicketCommand(sd, parseTicketCommand(command.text ?? ''), command.user_id),
+      async () => runTicketCommand(sd, parseTicketCommand(commandInput(command).text), commandInput(command).user!),
       async (a) => ack({ response_type: 'ephemeral', ...(a as object), text: a.text }),
       async (a) => {
         await respond({ response_type: 'ephemeral', replace_original: false, ...(a as object), text: a.text });
