@@ -1,7 +1,7 @@
 // The roster: add, update, remove agents; busy and available. Roster events are kept in the audit trail
 // under the subject `agent:<handle>`.
 import { eq, sql } from 'drizzle-orm';
-import type { AgentCommand, AgentOptions, AgentRef } from '../core/commands.js';
+import type { AgentOptions, AgentRef } from '../core/commands.js';
 import { DomainError, invalid, unknownAgent } from '../core/errors.js';
 import { assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
 import type { Agent } from '../core/types.js';
@@ -233,7 +233,6 @@ export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active
   return all.map((a) => ({ ...a, active: counts.get(a.handle) ?? 0 }));
 }
 
-export type { AgentCommand };
 
 export async function agentExists(deps: Deps, handle: string): Promise<boolean> {
   return (await getAgent(deps.database.db, handle)) !== null;

@@ -4,7 +4,7 @@ import { DomainError, unknownAgent } from '../core/errors.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { thresholdSec } from '../core/types.js';
-import { agentByUser, agentsWithSkill, getAgent, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
+import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -21,9 +21,6 @@ export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
   return a;
 }
 
-export function actorOf(user: string | null): string {
-  return user ?? 'baton';
-}
 
 export function dueAt(t: Ticket, from: Date): Date | null {
   if (t.status !== 'active' || t.waitingOn || t.chainExhausted) return null;
@@ -197,7 +194,6 @@ export async function releaseHeld(uow: UnitOfWork, handle: string): Promise<stri
 
 /** Names for a trail summary: agents' Slack users shown by handle. */
 export async function trailNames(uow: UnitOfWork): Promise<Map<string, string>> {
-  const { listAgents } = await import('../storage/agents.js');
   const names = new Map<string, string>();
   for (const a of await listAgents(uow.tx)) if (a.user) names.set(a.user, a.handle);
   return names;

@@ -24,8 +24,6 @@ export interface Deps {
 
 export class UnitOfWork {
   readonly messages: OutboundMessage[] = [];
-  /** Agents that gained room during this unit: held tickets are offered to them before it commits. */
-  readonly freed = new Set<string>();
 
   constructor(
     readonly tx: Tx,
@@ -69,7 +67,7 @@ export class DuplicateRequest extends Error {
 export async function inTransaction<T>(
   deps: Deps,
   fn: (uow: UnitOfWork) => Promise<T>,
-  opts: { requestKey?: string; afterWork?: (uow: UnitOfWork) => Promise<void> } = {},
+  opts: { requestKey?: string } = {},
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -84,7 +82,6 @@ export async function inTransaction<T>(
           if (inserted.length === 0) throw new DuplicateRequest(opts.requestKey);
         }
         const result = await fn(uow);
-        if (opts.afterWork) await opts.afterWork(uow);
         await enqueue(tx as unknown as Tx, uow.messages, uow.now);
         return result;
       });

@@ -209,7 +209,3 @@ export async function recordThreadReply(
     o,
   );
 }
-
-export function requireNoteLimit(note: string | undefined) {
-  if (note && charLength(note) > LIMITS.note) throw invalid(`The note is ${charLength(note)} characters long; the limit is ${LIMITS.note}.`, 'note');
-}

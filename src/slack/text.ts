@@ -104,10 +104,7 @@ export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-/** Permalink-style link to a message. */
-export function messageLink(ref: { channel: string; ts: string }): string {
-  return `https://slack.com/archives/${encodeURIComponent(ref.channel)}/p${ref.ts.replace('.', '')}`;
-}
+export { messageLink } from '../app/links.js';
 
 /**
  * `<url|label>` with the label escaped and `|` replaced. Only http(s) URLs become links; anything

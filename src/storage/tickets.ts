@@ -221,20 +221,8 @@ export interface NewAuditEvent {
 }
 
 export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<number> {
-  const [row] = await q
-    .insert(auditEvents)
-    .values({
-      ticketKey: e.ticketKey,
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      fromStatus: e.fromStatus ?? null,
-      toStatus: e.toStatus ?? null,
-      note: e.note ?? null,
-      data: e.data ?? {},
-    })
-    .returning({ id: auditEvents.id });
-  return row!.id;
+  const [id] = await appendAudits(q, [e]);
+  return id!;
 }
 
 /** Several events in one statement; their ids in the order given (a bigserial is drawn row by row). */
