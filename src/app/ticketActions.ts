@@ -1,6 +1,6 @@
 // Acting on a ticket: assign, accept, resolve, reopen, claim next.
 import type { AgentRef } from '../core/commands.js';
-import { invalid, invalidState, unknownTicket } from '../core/errors.js';
+import { invalidState, unknownTicket } from '../core/errors.js';
 import { briefingTicket } from '../core/handoff.js';
 import { assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../core/permissions.js';
 import { assertTransition } from '../core/ticketState.js';
