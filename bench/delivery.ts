@@ -3,7 +3,7 @@
 // assignment card that becomes the home message, then two replies in its thread).
 import { sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
-import { systemClock } from '../src/app/context.js';
+import { systemClock } from '../src/core/clock.js';
 import { OutboxWorker } from '../src/slack/outboxWorker.js';
 import { openDatabase, type Database } from '../src/storage/db.js';
 import { startFakeSlack } from '../test/support/fakeSlack.js';

@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { startFakeSlack } from '../test/support/fakeSlack.js';
 import { freePort, SlackClientSim } from '../test/support/slackRequests.js';
 import { blockKitRenderer } from '../src/slack/renderer.js';
-import { systemClock } from '../src/app/context.js';
+import { systemClock } from '../src/core/clock.js';
 import type { Agent, Ticket } from '../src/core/types.js';
 import { PRIORITY_RANK } from '../src/core/types.js';
 import { percentile, round, sleep, spawnBaton, waitForOutput, type BenchOptions, type Databases, type Result } from './lib.js';

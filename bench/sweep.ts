@@ -2,7 +2,8 @@
 // history (100,000 in quick mode), history bulk-inserted with generate_series. PGlite too, smaller.
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import { systemClock, type Deps } from '../src/app/context.js';
+import type { Deps } from '../src/app/context.js';
+import { systemClock } from '../src/core/clock.js';
 import { escalateDue } from '../src/app/escalation.js';
 import { blockKitRenderer } from '../src/slack/renderer.js';
 import { openDatabase, type Database } from '../src/storage/db.js';

@@ -2,7 +2,8 @@
 // SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
-import { systemClock, type Clock, type Deps } from './app/context.js';
+import type { Deps } from './app/context.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';

@@ -1,4 +1,5 @@
 // What every use case receives, and the unit of work that keeps state, audit and outbound messages in one transaction.
+import type { Clock } from '../core/clock.js';
 import type { Policy } from '../core/permissions.js';
 import type { Database, Tx } from '../storage/db.js';
 import { appendAudit, type NewAuditEvent } from '../storage/tickets.js';
@@ -6,11 +7,6 @@ import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { processedRequests } from '../storage/schema.js';
 import type { Renderer } from './renderer.js';
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface Deps {
   database: Database;

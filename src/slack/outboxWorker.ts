@@ -3,7 +3,7 @@
 // backoff, honouring 429 Retry-After, pacing each channel, and keeping failed rows visible.
 import { sql } from 'drizzle-orm';
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
-import type { Clock } from '../app/context.js';
+import type { Clock } from '../core/clock.js';
 import type { Database } from '../storage/db.js';
 import type { Logger } from '../logger.js';
 

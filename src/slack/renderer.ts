@@ -1,6 +1,6 @@
 // The Block Kit builders behind the use cases' Renderer port.
 import type { Renderer } from '../app/renderer.js';
-import type { Clock } from '../app/context.js';
+import type { Clock } from '../core/clock.js';
 import * as b from './blocks.js';
 import { agentBriefing, managersBriefing } from './briefingBlocks.js';
 import { messageLink } from './text.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
-import { systemClock } from '../../src/app/context.js';
+import { systemClock } from '../../src/core/clock.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWorker.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox } from '../../src/storage/schema.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { asc, eq, sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
-import { systemClock, type Clock } from '../../src/app/context.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWorker.js';
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';

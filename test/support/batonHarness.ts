@@ -2,7 +2,7 @@
 // Slack Web API, and a signed-request client to talk to it.
 import { pino } from 'pino';
 import { startBaton, type Baton } from '../../src/main.js';
-import type { Clock } from '../../src/app/context.js';
+import type { Clock } from '../../src/core/clock.js';
 import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
 import { SlackClientSim } from './slackRequests.js';
 import { openTestDatabase, type DbKind } from './db.js';

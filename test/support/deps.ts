@@ -1,5 +1,6 @@
 // Use-case dependencies for tests: a real database, the real renderer, and a clock the test moves.
-import type { Clock, Deps } from '../../src/app/context.js';
+import type { Deps } from '../../src/app/context.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { Database } from '../../src/storage/db.js';
 import { blockKitRenderer } from '../../src/slack/renderer.js';
 

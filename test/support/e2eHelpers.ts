@@ -2,7 +2,7 @@
 // `/agent add`, finding the cards Baton posts, polling Baton's answers, and checking that nothing
 // Baton sent to Slack can ping or link.
 import { pendingCount } from '../../src/storage/outbox.js';
-import type { Clock } from '../../src/app/context.js';
+import type { Clock } from '../../src/core/clock.js';
 import { ADMIN_USER, type Harness } from './batonHarness.js';
 import type { FakeSlackCall, Json } from './fakeSlack.js';
 
