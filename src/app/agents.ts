@@ -1,18 +1,15 @@
 // The roster: add, update, remove agents; busy and available. Roster events are kept in the audit trail
 // under the subject `agent:<handle>`.
-import { eq, sql } from 'drizzle-orm';
 import type { AgentOptions, AgentRef } from '../core/commands.js';
 import { DomainError, invalid, unknownAgent } from '../core/errors.js';
-import { assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
+import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
-import { agentByUser, agentsWithEndedBusy, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
-import { agents as agentsTable, tickets as ticketsTable } from '../storage/schema.js';
-import { countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
+import { agentByUser, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, clearEscalationsTo, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
+import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
-import { actorName } from './ticketActions.js';
 
 const HANDLE = /^[a-z0-9_-]+$/;
 
@@ -134,9 +131,9 @@ export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: {
       const [agent] = await lockAgents(uow.tx, [found.handle]);
       if (!agent) throw unknownAgent(found.handle);
       const open = await openTicketsOf(uow.tx, agent.handle, { lock: true });
-      const pinned = await uow.tx.select({ key: ticketsTable.key }).from(ticketsTable).where(eq(ticketsTable.pinnedAgent, agent.handle));
+      const pinned = await anyTicketPinnedTo(uow.tx, agent.handle);
       await deleteAgent(uow.tx, agent.handle);
-      await uow.tx.update(agentsTable).set({ escalatesTo: null }).where(eq(agentsTable.escalatesTo, agent.handle));
+      await clearEscalationsTo(uow.tx, agent.handle);
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_removed', data: { openTickets: open.map((t) => t.key) } });
       const rerouted: Array<{ key: string; to: string | null }> = [];
       for (const t of open) {
@@ -149,7 +146,7 @@ export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: {
         const r = await routeTicket(uow, t, 'baton');
         rerouted.push({ key: t.key, to: r.agent?.handle ?? null });
       }
-      const held = pinned.length ? await lockIntake(uow.tx, { limit: 1000 }) : [];
+      const held = pinned ? await lockIntake(uow.tx, { limit: 1000 }) : [];
       for (const t of held.filter((x) => x.pinnedAgent === agent.handle)) {
         t.pinnedAgent = null;
         await saveTicket(uow.tx, t);
@@ -244,17 +241,8 @@ export async function agentExists(deps: Deps, handle: string): Promise<boolean> 
  * that decided to hold at the very instant an agent freed up).
  */
 export async function releaseWaitingWork(deps: Deps): Promise<string[]> {
-  const now = deps.clock.now();
-  const rows = await deps.database.rows<{ handle: string }>(
-    deps.database.db,
-    sql`select a.handle from agents a
-        where (not a.busy or (a.busy_until is not null and a.busy_until <= ${now.toISOString()}::timestamptz))
-          and (select count(*) from tickets t where t.assignee = a.handle and t.status = 'active') < a.capacity
-          and exists (select 1 from tickets t where t.status = 'intake'
-                      and (t.pinned_agent = a.handle or (t.pinned_agent is null and t.type = any(a.skills))))
-        order by a.handle`,
-  );
+  const handles = await agentsWithRoomAndWaitingWork(deps.database.db, deps.clock.now());
   const assigned: string[] = [];
-  for (const { handle } of rows) assigned.push(...(await inTransaction(deps, (uow) => releaseHeld(uow, handle))));
+  for (const handle of handles) assigned.push(...(await inTransaction(deps, (uow) => releaseHeld(uow, handle))));
   return assigned;
 }

@@ -1,9 +1,9 @@
 // Shared steps of the use cases: finding agents, routing a ticket, assigning it, releasing held work.
 import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
+import { dueAt } from '../core/escalation.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
 import type { Agent, Ticket } from '../core/types.js';
-import { thresholdSec } from '../core/types.js';
 import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
@@ -19,12 +19,6 @@ export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
   const a = await agentByUser(q, ref.user);
   if (!a) throw new DomainError('unknown_agent', `<@${ref.user}> is not an agent. \`/agent list\` shows the roster.`, 'handle');
   return a;
-}
-
-
-export function dueAt(t: Ticket, from: Date): Date | null {
-  if (t.status !== 'active' || t.waitingOn || t.chainExhausted) return null;
-  return new Date(from.getTime() + thresholdSec(t) * 1000);
 }
 
 async function candidatesFor(uow: UnitOfWork, t: Ticket, o: { skipLocked?: boolean; read?: boolean } = {}): Promise<Candidate[]> {

@@ -2,11 +2,10 @@
 import type { Clock } from '../core/clock.js';
 import type { Policy } from '../core/permissions.js';
 import type { Database, Tx } from '../storage/db.js';
-import { appendAudit, type NewAuditEvent } from '../storage/tickets.js';
+import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
-import { processedRequests } from '../storage/schema.js';
+import { recordRequest } from '../storage/requests.js';
 import type { Renderer } from './renderer.js';
-
 
 export interface Deps {
   database: Database;
@@ -69,14 +68,7 @@ export async function inTransaction<T>(
     try {
       return await deps.database.db.transaction(async (tx) => {
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now());
-        if (opts.requestKey) {
-          const inserted = await tx
-            .insert(processedRequests)
-            .values({ key: opts.requestKey, at: uow.now })
-            .onConflictDoNothing()
-            .returning({ key: processedRequests.key });
-          if (inserted.length === 0) throw new DuplicateRequest(opts.requestKey);
-        }
+        if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const result = await fn(uow);
         await enqueue(tx as unknown as Tx, uow.messages, uow.now);
         return result;

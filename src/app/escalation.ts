@@ -1,35 +1,20 @@
 // Escalation: one step up the chain for a stale ticket (the sweep) or on request (command, button),
 // and take-over by the agent that was pinged.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
-import { auditEvents } from '../storage/schema.js';
-import { assertCanTakeOver, BATON, type Principal } from '../core/permissions.js';
-import { isAvailable } from '../core/routing.js';
+import { escalationStep } from '../core/escalation.js';
+import { actorName, assertCanTakeOver, BATON, type Principal } from '../core/permissions.js';
 import { assertTransition } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getAgent, listAgents } from '../storage/agents.js';
-import { appendAudits, getTicket, lockDueTickets, saveEscalations, saveTicket, type NewAuditEvent } from '../storage/tickets.js';
-import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld } from './assignment.js';
+import { appendAudits, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
+import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
+import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
-import { actorName, loadForAction } from './ticketActions.js';
-import type { AgentRef } from '../core/commands.js';
-
-/** The next agent up the chain from `start`, skipping busy agents; null when the chain runs out. */
-export function nextInChain(byHandle: Map<string, Agent>, start: string | null, exclude: string | null, now: Date): Agent | null {
-  const seen = new Set<string>();
-  let cur = start ? byHandle.get(start)?.escalatesTo ?? null : null;
-  while (cur && !seen.has(cur)) {
-    seen.add(cur);
-    const a = byHandle.get(cur);
-    if (!a) return null;
-    if (a.handle !== exclude && isAvailable(a, now)) return a;
-    cur = a.escalatesTo;
-  }
-  return null;
-}
+import { loadForAction } from './ticketActions.js';
 
 interface PlannedStep {
   t: Ticket;
@@ -38,15 +23,9 @@ interface PlannedStep {
   event: Omit<NewAuditEvent, 'at'>;
 }
 
-/** Raise the level and pick the next agent of the chain (in memory); the caller writes the ticket and the event. */
+/** Take the step up the chain (in memory) and describe its audit event; the caller writes both. */
 function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): PlannedStep {
-  const target = nextInChain(byHandle, t.escalatedTo ?? t.assignee, t.assignee, uow.now);
-  const from = t.escalatedTo ?? t.assignee;
-  t.escalationLevel += 1;
-  t.clockStartedAt = uow.now;
-  if (target) t.escalatedTo = target.handle;
-  else t.chainExhausted = true;
-  t.escalateDueAt = dueAt(t, uow.now);
+  const { target, from } = escalationStep(t, byHandle, uow.now);
   const event = {
     ticketKey: t.key,
     actor,
@@ -169,18 +148,13 @@ export async function takeOver(deps: Deps, by: Principal, key: string, takerRef:
         action: 'taken_over',
       });
       // The ping that offered the take-over loses its button.
-      const [ping] = await uow.tx
-        .select({ id: auditEvents.id })
-        .from(auditEvents)
-        .where(and(eq(auditEvents.ticketKey, t.key), eq(auditEvents.action, 'escalated'), sql`${auditEvents.data}->>'to' = ${taker.handle}`))
-        .orderBy(desc(auditEvents.id))
-        .limit(1);
-      if (ping) {
+      const ping = await lastEscalationTo(uow.tx, t.key, taker.handle);
+      if (ping !== null) {
         uow.send({
           ticketKey: t.key,
-          idempotencyKey: `${ping.id}:ping-taken`,
+          idempotencyKey: `${ping}:ping-taken`,
           channel: taker.channel,
-          updates: `${ping.id}:ping`,
+          updates: `${ping}:ping`,
           ...deps.render.escalationPingTakenOver(t, taker),
         });
       }

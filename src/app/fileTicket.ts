@@ -2,14 +2,13 @@
 import type { NewTicketInput } from '../core/commands.js';
 import { invalid, unknownTicket } from '../core/errors.js';
 import type { Principal } from '../core/permissions.js';
+import { yearOf } from '../core/ticketKey.js';
 import type { Agent, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
+import { requestSeen } from '../storage/requests.js';
 import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
-import { eq } from 'drizzle-orm';
-import type { Queryable } from '../storage/db.js';
-import { processedRequests } from '../storage/schema.js';
 import { DuplicateRequest, inTransaction, type Deps, type UnitOfWork } from './context.js';
 
 export interface FileTicketInput extends NewTicketInput {
@@ -155,21 +154,4 @@ export async function fileTicket(
     },
     { requestKey: opts.requestKey },
   );
-}
-
-const yearFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar year in the configured zone: keys are `T-<year>-<seq>`. */
-export function yearOf(now: Date, timeZone: string): number {
-  let f = yearFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
-    yearFormats.set(timeZone, f);
-  }
-  return Number(f.format(now));
-}
-
-async function requestSeen(q: Queryable, key: string): Promise<boolean> {
-  const rows = await q.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-  return rows.length > 0;
 }

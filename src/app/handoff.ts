@@ -2,15 +2,17 @@
 import type { AgentRef } from '../core/commands.js';
 import { invalid, invalidState } from '../core/errors.js';
 import { handoffChild } from '../core/handoff.js';
-import type { Principal } from '../core/permissions.js';
+import { actorName, type Principal } from '../core/permissions.js';
+import { ticketTypeFor } from '../core/routing.js';
 import { assertTransition } from '../core/ticketState.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
-import { saveTicket, trailOf } from '../storage/tickets.js';
+import { trailOf } from '../storage/audit.js';
+import { saveTicket } from '../storage/tickets.js';
 import { findAgent, trailNames } from './assignment.js';
 import { inTransaction, type Deps } from './context.js';
 import { createTicket } from './fileTicket.js';
-import { actorName, loadForAction } from './ticketActions.js';
+import { loadForAction } from './ticketActions.js';
 
 export async function handoffTicket(
   deps: Deps,
@@ -32,11 +34,10 @@ export async function handoffTicket(
 
       const trail = await trailOf(uow.tx, parent.key);
       const child = handoffChild(parent, trail, parent.assignee, note?.trim() || undefined, { names: await trailNames(uow), timeZone: deps.timeZone });
-      const type = target.skills.includes(parent.type) ? parent.type : target.skills[0] ?? parent.type;
       const filed = await createTicket(
         uow,
         {
-          type,
+          type: ticketTypeFor(target, parent.type),
           title: child.title,
           description: child.description,
           priority: parent.priority,

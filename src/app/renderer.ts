@@ -1,7 +1,7 @@
 // How use cases turn domain facts into Slack messages. Implemented by the Slack layer's Block Kit builders;
 // the use cases store what it returns in the outbox.
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
-import type { AgentBriefing, Overview } from './briefing.js';
+import type { AgentBriefing, Overview } from '../core/briefing.js';
 
 export interface Rendered {
   text: string;

@@ -1,19 +1,21 @@
 // Acting on a ticket: assign, accept, resolve, reopen, claim next.
 import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
+import { dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
-import { assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../core/permissions.js';
+import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../core/permissions.js';
+import { ticketTypeFor } from '../core/routing.js';
 import { assertTransition } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { charLength, cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
-import { getTicket, lockIntake, saveTicket, trailOf } from '../storage/tickets.js';
-import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
+import { trailOf } from '../storage/audit.js';
+import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
+import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 
-export const actorName = (p: Principal) => (p.kind === 'user' ? p.user : 'baton');
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : 'Baton');
 
 /** Lock a ticket and check that `by` may act on it. */
@@ -104,7 +106,7 @@ export async function resolveTicket(deps: Deps, by: Principal, key: string, note
           const filed = await createTicket(
             uow,
             // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
-            { ...b, type: agent.skills.includes(t.type) ? t.type : agent.skills[0] ?? t.type, priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
+            { ...b, type: ticketTypeFor(agent, t.type), priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
             'baton',
             'filed_briefing',
           );

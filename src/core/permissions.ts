@@ -12,6 +12,9 @@ export interface Policy {
 export const BATON: Principal = { kind: 'baton' };
 export const user = (id: string): Principal => ({ kind: 'user', user: id });
 
+/** How a principal is named in the audit trail: its Slack user ID, or `baton`. */
+export const actorName = (p: Principal): string => (p.kind === 'user' ? p.user : 'baton');
+
 export function isAdmin(p: Principal, policy: Policy): boolean {
   return p.kind === 'baton' || policy.admins.includes(p.user);
 }

@@ -81,6 +81,11 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
   return { kind: 'assign', handle: best.agent.handle, reason };
 }
 
+/** The type of a ticket made for `agent` from one of `type` (a handoff, a briefing): kept when the agent takes it, else the agent's first skill. */
+export function ticketTypeFor(agent: Agent, type: string): string {
+  return agent.skills.includes(type) ? type : agent.skills[0] ?? type;
+}
+
 /** Fewest active first; then the longest since last assignment (never assigned first); then by handle. */
 export function compareLoad(a: Candidate, b: Candidate): number {
   if (a.active !== b.active) return a.active - b.active;

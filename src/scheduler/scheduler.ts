@@ -6,7 +6,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
-import { sendBriefing, slotOf } from '../app/briefing.js';
+import { sendBriefing } from '../app/briefing.js';
+import { slotOf } from '../core/briefing.js';
 import type { Logger } from '../logger.js';
 
 export interface Scheduler {

@@ -1,6 +1,6 @@
 // Block Kit for the daily briefing. Pure functions; user text escaped.
 import type { types } from '@slack/bolt';
-import type { AgentBriefing, Overview } from '../app/briefing.js';
+import type { AgentBriefing, Overview } from '../core/briefing.js';
 import type { Ticket } from '../core/types.js';
 import { escapeText, escapeTruncate, formatAge, formatTime, handleText, oneLine, priorityLabel, SLACK_LIMITS, truncateMrkdwn } from './text.js';
 

@@ -1,7 +1,7 @@
 // Agent repository: returns core types, never rows.
 import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Agent } from '../core/types.js';
-import type { Queryable } from './db.js';
+import { rowsOf, type Queryable } from './db.js';
 import { agents } from './schema.js';
 
 type Row = typeof agents.$inferSelect;
@@ -100,6 +100,11 @@ export async function deleteAgent(q: Queryable, handle: string): Promise<void> {
   await q.delete(agents).where(eq(agents.handle, handle));
 }
 
+/** Agents that escalated to `handle` escalate to nobody. */
+export async function clearEscalationsTo(q: Queryable, handle: string): Promise<void> {
+  await q.update(agents).set({ escalatesTo: null }).where(eq(agents.escalatesTo, handle));
+}
+
 /** Agents whose busy window has ended. */
 export async function agentsWithEndedBusy(q: Queryable, now: Date): Promise<string[]> {
   const rows = await q
@@ -109,9 +114,22 @@ export async function agentsWithEndedBusy(q: Queryable, now: Date): Promise<stri
   return rows.map((r) => r.handle);
 }
 
-
 /** Agents with this skill, read without locking. */
 export async function agentsWithSkill(q: Queryable, skill: string): Promise<Agent[]> {
   const rows = await q.select().from(agents).where(sql`${skill} = any(${agents.skills})`).orderBy(asc(agents.handle));
   return rows.map(toAgent);
+}
+
+/** Available agents (or whose busy window has ended) with room, for which work they could take waits in intake. */
+export async function agentsWithRoomAndWaitingWork(q: Queryable, now: Date): Promise<string[]> {
+  const rows = await rowsOf<{ handle: string }>(
+    q,
+    sql`select a.handle from agents a
+        where (not a.busy or (a.busy_until is not null and a.busy_until <= ${now.toISOString()}::timestamptz))
+          and (select count(*) from tickets t where t.assignee = a.handle and t.status = 'active') < a.capacity
+          and exists (select 1 from tickets t where t.status = 'intake'
+                      and (t.pinned_agent = a.handle or (t.pinned_agent is null and t.type = any(a.skills))))
+        order by a.handle`,
+  );
+  return rows.map((r) => r.handle);
 }

@@ -43,7 +43,8 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
-async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
+/** Rows of a raw SQL query, whichever driver runs it (postgres.js answers an array, PGlite `{ rows }`). */
+export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];

@@ -1,9 +1,10 @@
-// Ticket and audit-trail repository: returns core types, never rows.
+// Ticket repository: returns core types, never rows.
 import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
-import type { AuditEvent, Priority, Ticket, TicketStatus } from '../core/types.js';
+import type { Priority, Ticket, TicketStatus } from '../core/types.js';
+import { ticketKey } from '../core/ticketKey.js';
 import { PRIORITY_RANK } from '../core/types.js';
 import type { Queryable } from './db.js';
-import { auditEvents, tickets, ticketSequences } from './schema.js';
+import { tickets, ticketSequences } from './schema.js';
 
 type Row = typeof tickets.$inferSelect;
 
@@ -81,7 +82,7 @@ export async function nextTicketKey(q: Queryable, year: number): Promise<string>
     .values({ year, last: 1 })
     .onConflictDoUpdate({ target: ticketSequences.year, set: { last: sql`${ticketSequences.last} + 1` } })
     .returning({ last: ticketSequences.last });
-  return `T-${year}-${String(row!.last).padStart(3, '0')}`;
+  return ticketKey(year, row!.last);
 }
 
 export async function insertTicket(q: Queryable, t: Ticket): Promise<void> {
@@ -197,6 +198,12 @@ export async function openTicketsOf(q: Queryable, handle: string, opts: { lock?:
   return rows.map(toTicket);
 }
 
+/** Whether a ticket waits for this agent (`assign:`). */
+export async function anyTicketPinnedTo(q: Queryable, handle: string): Promise<boolean> {
+  const rows = await q.select({ key: tickets.key }).from(tickets).where(eq(tickets.pinnedAgent, handle)).limit(1);
+  return rows.length > 0;
+}
+
 /** Tickets due for escalation, locked, skipping those another copy is escalating. */
 export async function lockDueTickets(q: Queryable, now: Date, limit: number): Promise<Ticket[]> {
   const rows = await q
@@ -207,43 +214,6 @@ export async function lockDueTickets(q: Queryable, now: Date, limit: number): Pr
     .limit(limit)
     .for('update', { skipLocked: true });
   return rows.map(toTicket);
-}
-
-export interface NewAuditEvent {
-  ticketKey: string;
-  at: Date;
-  actor: string;
-  action: string;
-  fromStatus?: TicketStatus | null;
-  toStatus?: TicketStatus | null;
-  note?: string | null;
-  data?: Record<string, unknown>;
-}
-
-export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<number> {
-  const [id] = await appendAudits(q, [e]);
-  return id!;
-}
-
-/** Several events in one statement; their ids in the order given (a bigserial is drawn row by row). */
-export async function appendAudits(q: Queryable, es: NewAuditEvent[]): Promise<number[]> {
-  if (es.length === 0) return [];
-  const rows = await q
-    .insert(auditEvents)
-    .values(
-      es.map((e) => ({
-        ticketKey: e.ticketKey,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        fromStatus: e.fromStatus ?? null,
-        toStatus: e.toStatus ?? null,
-        note: e.note ?? null,
-        data: e.data ?? {},
-      })),
-    )
-    .returning({ id: auditEvents.id });
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /** Write the escalation fields of several tickets in one statement (the sweep's batch). */
@@ -258,19 +228,4 @@ export async function saveEscalations(q: Queryable, ts: Ticket[]): Promise<void>
       clock_started_at = v.clock, escalate_due_at = v.due
     from (values ${values}) as v(key, level, escalated_to, exhausted, clock, due)
     where tickets.key = v.key`);
-}
-
-export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> {
-  const rows = await q.select().from(auditEvents).where(eq(auditEvents.ticketKey, key)).orderBy(asc(auditEvents.id));
-  return rows.map((r) => ({
-    id: r.id,
-    ticketKey: r.ticketKey,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    fromStatus: r.fromStatus as TicketStatus | null,
-    toStatus: r.toStatus as TicketStatus | null,
-    note: r.note,
-    data: r.data ?? {},
-  }));
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, isNull } from 'drizzle-orm';
 import { addAgent } from '../../src/app/agents.js';
-import { sendBriefing, slotOf } from '../../src/app/briefing.js';
+import { sendBriefing } from '../../src/app/briefing.js';
+import { slotOf } from '../../src/core/briefing.js';
 import { escalateDue } from '../../src/app/escalation.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { resolveTicket } from '../../src/app/ticketActions.js';

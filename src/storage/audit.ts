@@ -1,0 +1,83 @@
+// Audit-trail repository: events appended, never changed; read back as core types.
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { EscalationSince } from '../core/briefing.js';
+import type { AuditEvent, TicketStatus } from '../core/types.js';
+import type { Queryable } from './db.js';
+import { auditEvents, tickets } from './schema.js';
+
+export interface NewAuditEvent {
+  ticketKey: string;
+  at: Date;
+  actor: string;
+  action: string;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
+  note?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<number> {
+  const [id] = await appendAudits(q, [e]);
+  return id!;
+}
+
+/** Several events in one statement; their ids in the order given (a bigserial is drawn row by row). */
+export async function appendAudits(q: Queryable, es: NewAuditEvent[]): Promise<number[]> {
+  if (es.length === 0) return [];
+  const rows = await q
+    .insert(auditEvents)
+    .values(
+      es.map((e) => ({
+        ticketKey: e.ticketKey,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        fromStatus: e.fromStatus ?? null,
+        toStatus: e.toStatus ?? null,
+        note: e.note ?? null,
+        data: e.data ?? {},
+      })),
+    )
+    .returning({ id: auditEvents.id });
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> {
+  const rows = await q.select().from(auditEvents).where(eq(auditEvents.ticketKey, key)).orderBy(asc(auditEvents.id));
+  return rows.map((r) => ({
+    id: r.id,
+    ticketKey: r.ticketKey,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    fromStatus: r.fromStatus as TicketStatus | null,
+    toStatus: r.toStatus as TicketStatus | null,
+    note: r.note,
+    data: r.data ?? {},
+  }));
+}
+
+/** The id of the latest escalation of this ticket that pinged `handle`; null when none did. */
+export async function lastEscalationTo(q: Queryable, ticketKey: string, handle: string): Promise<number | null> {
+  const [ping] = await q
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.ticketKey, ticketKey), eq(auditEvents.action, 'escalated'), sql`${auditEvents.data}->>'to' = ${handle}`))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return ping ? ping.id : null;
+}
+
+/** Escalations and exhausted chains recorded since `since`, in the order they happened. */
+export async function escalationsSince(q: Queryable, since: Date): Promise<EscalationSince[]> {
+  const rows = await q
+    .select({ key: auditEvents.ticketKey, data: auditEvents.data, title: tickets.title, assignee: tickets.assignee })
+    .from(auditEvents)
+    .innerJoin(tickets, eq(tickets.key, auditEvents.ticketKey))
+    .where(and(inArray(auditEvents.action, ['escalated', 'escalation_exhausted']), gte(auditEvents.at, since)))
+    .orderBy(asc(auditEvents.id));
+  return rows.map((r) => {
+    const data = r.data as { to?: string | null; level?: number };
+    return { key: r.key, title: r.title, assignee: r.assignee, to: data.to ?? null, level: Number(data.level ?? 0) };
+  });
+}
