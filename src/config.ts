@@ -111,7 +111,8 @@ export interface Config {
   escalationsChannel: string | null;
   adminUserIds: readonly string[];
   escalationCron: string;
-  digestCron: string;
+  /** When the daily briefing goes out (`DIGEST_CRON`). */
+  briefingCron: string;
   timeZone: string;
 }
 
@@ -148,7 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     escalationsChannel: e.ESCALATIONS_CHANNEL || null,
     adminUserIds: Object.freeze(e.ADMIN_USER_IDS),
     escalationCron: e.ESCALATION_CRON,
-    digestCron: e.DIGEST_CRON,
+    briefingCron: e.DIGEST_CRON,
     timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
   });
 }

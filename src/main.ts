@@ -56,7 +56,7 @@ export async function startBaton(
     throw e;
   }
   worker.start();
-  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, digestCron: config.digestCron, timeZone: config.timeZone, after: () => worker.kick() });
+  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker.kick() });
   logger.info({ port: started.port, mode: config.slackAppToken ? 'socket' : 'http', database: database.kind }, 'Baton is running');
 
   let stopping: Promise<void> | null = null;

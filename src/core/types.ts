@@ -27,11 +27,6 @@ export interface Agent {
   createdAt: Date;
 }
 
-/** Who did something: a Slack user, an agent, or Baton itself. */
-export type Actor =
-  | { kind: 'user'; user: string }
-  | { kind: 'baton' };
-
 export interface Ticket {
   key: string;
   type: string;

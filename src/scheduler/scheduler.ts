@@ -22,7 +22,7 @@ export function startScheduler(o: {
   deps: Deps;
   logger: Logger;
   escalationCron: string;
-  digestCron: string;
+  briefingCron: string;
   timeZone: string;
   after?: () => void;
 }): Scheduler {
@@ -65,7 +65,7 @@ export function startScheduler(o: {
       { timezone: o.timeZone, name: 'escalation-sweep', noOverlap: true },
     ),
     cron.schedule(
-      o.digestCron,
+      o.briefingCron,
       async () => {
         await brief().catch((e) => logger.warn({ err: String(e) }, 'briefing failed'));
       },

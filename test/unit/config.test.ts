@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
       escalationsChannel: null,
       adminUserIds: [],
       escalationCron: '* * * * *',
-      digestCron: '0 9 * * 1-5',
+      briefingCron: '0 9 * * 1-5',
       timeZone: 'UTC',
     });
   });
@@ -71,7 +71,7 @@ describe('loadConfig defaults', () => {
       escalationsChannel: null,
       adminUserIds: [],
       escalationCron: '* * * * *',
-      digestCron: '0 9 * * 1-5',
+      briefingCron: '0 9 * * 1-5',
       timeZone: 'UTC',
     });
   });
@@ -105,7 +105,7 @@ describe('loadConfig defaults', () => {
       escalationsChannel: 'C0ESCAL01',
       adminUserIds: ['U0ADMIN01', 'W0ADMIN02'],
       escalationCron: '*/30 * * * * *',
-      digestCron: '30 8 * * 1-5',
+      briefingCron: '30 8 * * 1-5',
       timeZone: 'Europe/Berlin',
     });
   });
