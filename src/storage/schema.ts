@@ -136,8 +136,3 @@ export const scheduleRuns = pgTable('schedule_runs', {
   slot: text('slot').notNull(),
   at: ts('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.job, t.slot] })]);
-
-export const settings = pgTable('settings', {
-  key: text('key').primaryKey(),
-  value: jsonb('value').notNull(),
-});
