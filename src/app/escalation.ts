@@ -14,7 +14,7 @@ import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../stora
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
-import { loadForAction } from './ticketActions.js';
+import { actOnTicket } from './ticketActions.js';
 
 interface PlannedStep {
   t: Ticket;
@@ -93,16 +93,10 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
 /** `/ticket escalate` and the Escalate button: the same step as the sweep, at once. */
 export async function escalateTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
   validateText(note, 'note', LIMITS.note);
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const { t } = await loadForAction(uow, by, key, 'escalate');
-      assertTransition(t, 'escalate');
-      const { target } = await escalateStep(uow, t, actorName(by), 'manual', note?.trim() || undefined);
-      return { ticket: t, target };
-    },
-    o,
-  );
+  return actOnTicket(deps, by, key, 'escalate', o, async (uow, t) => {
+    const { target } = await escalateStep(uow, t, actorName(by), 'manual', note?.trim() || undefined);
+    return { ticket: t, target };
+  });
 }
 
 /**

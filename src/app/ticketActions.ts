@@ -3,12 +3,12 @@ import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
 import { dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
-import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../core/permissions.js';
+import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal, type TicketAction } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
 import { assertTransition } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { charLength, cutText, validateText } from '../core/validate.js';
+import { cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
@@ -18,13 +18,30 @@ import { createTicket } from './fileTicket.js';
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : 'Baton');
 
-/** Lock a ticket and check that `by` may act on it. */
-export async function loadForAction(uow: UnitOfWork, by: Principal, key: string, action: Parameters<typeof assertCanActOnTicket>[4]) {
-  const t = await getTicket(uow.tx, key, { lock: true });
-  if (!t) throw unknownTicket(key);
-  const assignee = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
-  assertCanActOnTicket(by, t, assignee, uow.deps.policy, action);
-  return { t, assignee };
+/**
+ * Runs `action` on one ticket in one transaction: the ticket is locked, `by` must be allowed to act on it,
+ * and the action allowed from the ticket's state.
+ */
+export function actOnTicket<T>(
+  deps: Deps,
+  by: Principal,
+  key: string,
+  action: TicketAction,
+  o: { requestKey?: string },
+  fn: (uow: UnitOfWork, t: Ticket) => Promise<T>,
+): Promise<T> {
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const t = await getTicket(uow.tx, key, { lock: true });
+      if (!t) throw unknownTicket(key);
+      const assignee = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
+      assertCanActOnTicket(by, t, assignee, deps.policy, action);
+      assertTransition(t, action);
+      return fn(uow, t);
+    },
+    o,
+  );
 }
 
 function homeReply(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts: Array<string | { raw: string }>) {
@@ -39,85 +56,67 @@ function homeReply(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts
 }
 
 export async function assignTicket(deps: Deps, by: Principal, key: string, ref: AgentRef, o: { requestKey?: string } = {}) {
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const { t } = await loadForAction(uow, by, key, 'assign');
-      assertTransition(t, 'assign');
-      const agent = await findAgent(uow.tx, ref);
-      if (t.assignee === agent.handle) throw invalidState(`${t.key} is already assigned to ${agent.handle}.`);
-      await assertCanTake(uow, agent);
-      const previous = t.assignee;
-      await assignTo(uow, t, agent, actorName(by), `assigned by ${by.kind === 'user' ? `<@${by.user}>` : 'Baton'}`);
-      if (previous) await releaseHeld(uow, previous);
-      return { ticket: t, agent };
-    },
-    o,
-  );
+  return actOnTicket(deps, by, key, 'assign', o, async (uow, t) => {
+    const agent = await findAgent(uow.tx, ref);
+    if (t.assignee === agent.handle) throw invalidState(`${t.key} is already assigned to ${agent.handle}.`);
+    await assertCanTake(uow, agent);
+    const previous = t.assignee;
+    await assignTo(uow, t, agent, actorName(by), `assigned by ${mention(by)}`);
+    if (previous) await releaseHeld(uow, previous);
+    return { ticket: t, agent };
+  });
 }
 
 export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const { t } = await loadForAction(uow, by, key, 'accept');
-      assertTransition(t, 'accept');
-      const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
-      homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
-      return { ticket: t };
-    },
-    o,
-  );
+  return actOnTicket(deps, by, key, 'accept', o, async (uow, t) => {
+    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
+    homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
+    return { ticket: t };
+  });
 }
 
 export async function resolveTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
   validateText(note, 'note', LIMITS.note);
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const { t } = await loadForAction(uow, by, key, 'resolve');
-      assertTransition(t, 'resolve');
-      const from = t.status;
-      const assignee = t.assignee;
-      t.status = 'completed';
-      t.resolvedAt = uow.now;
-      t.resolution = note?.trim() || null;
-      t.escalateDueAt = null;
-      t.holdReason = null;
-      t.pinnedAgent = null;
-      await saveTicket(uow.tx, t);
-      const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'resolved', fromStatus: from, toStatus: 'completed', note: t.resolution });
-      homeReply(uow, t, id, 'resolved', [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])]);
+  return actOnTicket(deps, by, key, 'resolve', o, async (uow, t) => {
+    const from = t.status;
+    const assignee = t.assignee;
+    t.status = 'completed';
+    t.resolvedAt = uow.now;
+    t.resolution = note?.trim() || null;
+    t.escalateDueAt = null;
+    t.holdReason = null;
+    t.pinnedAgent = null;
+    await saveTicket(uow.tx, t);
+    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'resolved', fromStatus: from, toStatus: 'completed', note: t.resolution });
+    homeReply(uow, t, id, 'resolved', [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])]);
 
-      if (t.parentKey) await tellParent(uow, t, id);
-      else if (t.origin) {
-        uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.origin.channel, threadTs: t.origin.ts, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
-      } else if (t.requester && t.requester !== (by.kind === 'user' ? by.user : null)) {
-        uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.requester, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
-      }
+    if (t.parentKey) await tellParent(uow, t, id);
+    else if (t.origin) {
+      uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.origin.channel, threadTs: t.origin.ts, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
+    } else if (t.requester && t.requester !== (by.kind === 'user' ? by.user : null)) {
+      uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.requester, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
+    }
 
-      const briefings: string[] = [];
-      if (t.requiresHandoff.length) {
-        const trail = await trailOf(uow.tx, t.key);
-        for (const handle of t.requiresHandoff) {
-          const agent = await getAgent(uow.tx, handle);
-          if (!agent) continue; // removed from the roster since
-          const b = briefingTicket(t, trail, t.resolution, { names: await trailNames(uow), timeZone: deps.timeZone });
-          const filed = await createTicket(
-            uow,
-            // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
-            { ...b, type: ticketTypeFor(agent, t.type), priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
-            'baton',
-            'filed_briefing',
-          );
-          briefings.push(filed.ticket.key);
-        }
+    const briefings: string[] = [];
+    if (t.requiresHandoff.length) {
+      const trail = await trailOf(uow.tx, t.key);
+      for (const handle of t.requiresHandoff) {
+        const agent = await getAgent(uow.tx, handle);
+        if (!agent) continue; // removed from the roster since
+        const b = briefingTicket(t, trail, t.resolution, { names: await trailNames(uow), timeZone: deps.timeZone });
+        const filed = await createTicket(
+          uow,
+          // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
+          { ...b, type: ticketTypeFor(agent, t.type), priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
+          'baton',
+          'filed_briefing',
+        );
+        briefings.push(filed.ticket.key);
       }
-      if (assignee) await releaseHeld(uow, assignee);
-      return { ticket: t, briefings };
-    },
-    o,
-  );
+    }
+    if (assignee) await releaseHeld(uow, assignee);
+    return { ticket: t, briefings };
+  });
 }
 
 /** A child (handoff) ticket resolved: the parent's clock starts again and its thread and assignee hear about it. */
@@ -145,27 +144,21 @@ async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) 
 
 export async function reopenTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
   validateText(note, 'note', LIMITS.note);
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const { t } = await loadForAction(uow, by, key, 'reopen');
-      assertTransition(t, 'reopen');
-      const previous = t.assignee;
-      const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: note?.trim() || null });
-      homeReply(uow, t, id, 'reopened', [{ raw: `:leftwards_arrow_with_hook: Reopened by ${mention(by)}` }, ...(note ? [{ raw: ': ' }, note.trim()] : [])]);
-      t.status = 'intake';
-      t.assignee = null;
-      t.resolvedAt = null;
-      t.resolution = null;
-      t.escalationLevel = 0;
-      t.escalatedTo = null;
-      t.chainExhausted = false;
-      await saveTicket(uow.tx, t);
-      const routed = await routeTicket(uow, t, 'baton', { preferred: previous });
-      return { ticket: t, ...routed };
-    },
-    o,
-  );
+  return actOnTicket(deps, by, key, 'reopen', o, async (uow, t) => {
+    const previous = t.assignee;
+    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: note?.trim() || null });
+    homeReply(uow, t, id, 'reopened', [{ raw: `:leftwards_arrow_with_hook: Reopened by ${mention(by)}` }, ...(note ? [{ raw: ': ' }, note.trim()] : [])]);
+    t.status = 'intake';
+    t.assignee = null;
+    t.resolvedAt = null;
+    t.resolution = null;
+    t.escalationLevel = 0;
+    t.escalatedTo = null;
+    t.chainExhausted = false;
+    await saveTicket(uow.tx, t);
+    const routed = await routeTicket(uow, t, 'baton', { preferred: previous });
+    return { ticket: t, ...routed };
+  });
 }
 
 /** An agent pulls the most urgent, oldest intake ticket it can take. */

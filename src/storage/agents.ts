@@ -6,36 +6,13 @@ import { agents } from './schema.js';
 
 type Row = typeof agents.$inferSelect;
 
-function toAgent(r: Row): Agent {
-  return {
-    handle: r.handle,
-    skills: r.skills,
-    channel: r.channel,
-    user: r.slackUser,
-    capacity: r.capacity,
-    escalatesTo: r.escalatesTo,
-    busy: r.busy,
-    busyUntil: r.busyUntil,
-    busyReason: r.busyReason,
-    lastAssignedAt: r.lastAssignedAt,
-    createdAt: r.createdAt,
-  };
+// The row is the agent, with its Slack user in the `slack_user` column.
+function toAgent({ slackUser, ...same }: Row): Agent {
+  return { ...same, user: slackUser };
 }
 
-function toRow(a: Agent): Row {
-  return {
-    handle: a.handle,
-    skills: a.skills,
-    channel: a.channel,
-    slackUser: a.user,
-    capacity: a.capacity,
-    escalatesTo: a.escalatesTo,
-    busy: a.busy,
-    busyUntil: a.busyUntil,
-    busyReason: a.busyReason,
-    lastAssignedAt: a.lastAssignedAt,
-    createdAt: a.createdAt,
-  };
+function toRow({ user, ...same }: Agent): Row {
+  return { ...same, slackUser: user };
 }
 
 export async function getAgent(q: Queryable, handle: string, opts: { lock?: boolean } = {}): Promise<Agent | null> {

@@ -8,70 +8,26 @@ import { tickets, ticketSequences } from './schema.js';
 
 type Row = typeof tickets.$inferSelect;
 
-export function toTicket(r: Row): Ticket {
+// The row is the ticket, with the priority's rank (for ordering) and message references in two columns each.
+export function toTicket({ priorityRank: _rank, originChannel, originTs, homeChannel, homeTs, ...same }: Row): Ticket {
   return {
-    key: r.key,
-    type: r.type,
-    title: r.title,
-    description: r.description,
-    priority: r.priority as Priority,
-    status: r.status as TicketStatus,
-    assignee: r.assignee,
-    requester: r.requester,
-    context: r.context ?? {},
-    escalateAfterSec: r.escalateAfterSec,
-    escalationLevel: r.escalationLevel,
-    escalatedTo: r.escalatedTo,
-    chainExhausted: r.chainExhausted,
-    requiresHandoff: r.requiresHandoff,
-    parentKey: r.parentKey,
-    waitingOn: r.waitingOn,
-    follows: r.follows,
-    pinnedAgent: r.pinnedAgent,
-    holdReason: r.holdReason,
-    origin: r.originChannel && r.originTs ? { channel: r.originChannel, ts: r.originTs } : null,
-    home: r.homeChannel && r.homeTs ? { channel: r.homeChannel, ts: r.homeTs } : null,
-    createdAt: r.createdAt,
-    assignedAt: r.assignedAt,
-    clockStartedAt: r.clockStartedAt,
-    escalateDueAt: r.escalateDueAt,
-    resolvedAt: r.resolvedAt,
-    resolution: r.resolution,
+    ...same,
+    priority: same.priority as Priority,
+    status: same.status as TicketStatus,
+    context: same.context ?? {},
+    origin: originChannel && originTs ? { channel: originChannel, ts: originTs } : null,
+    home: homeChannel && homeTs ? { channel: homeChannel, ts: homeTs } : null,
   };
 }
 
-function toRow(t: Ticket): Row {
+function toRow({ origin, home, ...same }: Ticket): Row {
   return {
-    key: t.key,
-    type: t.type,
-    title: t.title,
-    description: t.description,
-    priority: t.priority,
-    priorityRank: PRIORITY_RANK[t.priority],
-    status: t.status,
-    assignee: t.assignee,
-    requester: t.requester,
-    context: t.context,
-    escalateAfterSec: t.escalateAfterSec,
-    escalationLevel: t.escalationLevel,
-    escalatedTo: t.escalatedTo,
-    chainExhausted: t.chainExhausted,
-    requiresHandoff: t.requiresHandoff,
-    parentKey: t.parentKey,
-    waitingOn: t.waitingOn,
-    follows: t.follows,
-    pinnedAgent: t.pinnedAgent,
-    holdReason: t.holdReason,
-    originChannel: t.origin?.channel ?? null,
-    originTs: t.origin?.ts ?? null,
-    homeChannel: t.home?.channel ?? null,
-    homeTs: t.home?.ts ?? null,
-    createdAt: t.createdAt,
-    assignedAt: t.assignedAt,
-    clockStartedAt: t.clockStartedAt,
-    escalateDueAt: t.escalateDueAt,
-    resolvedAt: t.resolvedAt,
-    resolution: t.resolution,
+    ...same,
+    priorityRank: PRIORITY_RANK[same.priority],
+    originChannel: origin?.channel ?? null,
+    originTs: origin?.ts ?? null,
+    homeChannel: home?.channel ?? null,
+    homeTs: home?.ts ?? null,
   };
 }
 
