@@ -95,7 +95,7 @@ export function compareLoad(a: Candidate, b: Candidate): number {
   return a.agent.handle < b.agent.handle ? -1 : a.agent.handle > b.agent.handle ? 1 : 0;
 }
 
-export function clockTime(d: Date, timeZone: string): string {
+function clockTime(d: Date, timeZone: string): string {
   const f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
   return f.format(d);
 }

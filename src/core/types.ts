@@ -82,7 +82,7 @@ export interface AuditEvent {
 export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
 /** Default escalation thresholds by priority, in seconds. */
-export const DEFAULT_THRESHOLD_SEC: Record<Priority, number> = {
+const DEFAULT_THRESHOLD_SEC: Record<Priority, number> = {
   urgent: 15 * 60,
   high: 30 * 60,
   normal: 4 * 3600,

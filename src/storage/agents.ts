@@ -15,9 +15,8 @@ function toRow({ user, ...same }: Agent): Row {
   return { ...same, slackUser: user };
 }
 
-export async function getAgent(q: Queryable, handle: string, opts: { lock?: boolean } = {}): Promise<Agent | null> {
-  const base = q.select().from(agents).where(eq(agents.handle, handle));
-  const rows = opts.lock ? await base.for('update') : await base;
+export async function getAgent(q: Queryable, handle: string): Promise<Agent | null> {
+  const rows = await q.select().from(agents).where(eq(agents.handle, handle));
   return rows[0] ? toAgent(rows[0]) : null;
 }
 
