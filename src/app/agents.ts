@@ -3,6 +3,7 @@
 import type { AgentOptions, AgentRef } from '../core/commands.js';
 import { DomainError, invalid, unknownAgent } from '../core/errors.js';
 import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
+import { unassign } from '../core/ticketState.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
@@ -138,10 +139,7 @@ export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: {
       const rerouted: Array<{ key: string; to: string | null }> = [];
       for (const t of open) {
         await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'unassigned', fromStatus: 'active', toStatus: 'intake', note: `${agent.handle} left the roster` });
-        t.status = 'intake';
-        t.assignee = null;
-        t.escalateDueAt = null;
-        t.escalatedTo = null;
+        unassign(t);
         await saveTicket(uow.tx, t);
         const r = await routeTicket(uow, t, 'baton');
         rerouted.push({ key: t.key, to: r.agent?.handle ?? null });

@@ -1,8 +1,8 @@
 // Shared steps of the use cases: finding agents, routing a ticket, assigning it, releasing held work.
 import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
-import { dueAt } from '../core/escalation.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
+import { assign } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
@@ -106,15 +106,7 @@ export async function assignTo(
   const from = t.status;
   const previous = t.assignee;
   const oldHome = t.home;
-  t.status = 'active';
-  t.assignee = agent.handle;
-  t.assignedAt = uow.now;
-  t.clockStartedAt = uow.now;
-  t.holdReason = null;
-  t.pinnedAgent = null;
-  t.escalatedTo = null;
-  t.chainExhausted = false;
-  t.escalateDueAt = dueAt(t, uow.now);
+  assign(t, agent.handle, uow.now);
   await saveTicket(uow.tx, t);
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
   if (!o.agentLocked) {

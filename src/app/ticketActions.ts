@@ -5,7 +5,7 @@ import { dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
 import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal, type TicketAction } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
-import { assertTransition } from '../core/ticketState.js';
+import { assertTransition, complete, reopen } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { cutText, validateText } from '../core/validate.js';
@@ -80,43 +80,45 @@ export async function resolveTicket(deps: Deps, by: Principal, key: string, note
   return actOnTicket(deps, by, key, 'resolve', o, async (uow, t) => {
     const from = t.status;
     const assignee = t.assignee;
-    t.status = 'completed';
-    t.resolvedAt = uow.now;
-    t.resolution = note?.trim() || null;
-    t.escalateDueAt = null;
-    t.holdReason = null;
-    t.pinnedAgent = null;
+    complete(t, note?.trim() || null, uow.now);
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'resolved', fromStatus: from, toStatus: 'completed', note: t.resolution });
     homeReply(uow, t, id, 'resolved', [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])]);
-
     if (t.parentKey) await tellParent(uow, t, id);
-    else if (t.origin) {
-      uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.origin.channel, threadTs: t.origin.ts, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
-    } else if (t.requester && t.requester !== (by.kind === 'user' ? by.user : null)) {
-      uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, channel: t.requester, ...deps.render.resolution(t, t.resolution ?? undefined, by.kind === 'user' ? by.user : null) });
-    }
-
-    const briefings: string[] = [];
-    if (t.requiresHandoff.length) {
-      const trail = await trailOf(uow.tx, t.key);
-      for (const handle of t.requiresHandoff) {
-        const agent = await getAgent(uow.tx, handle);
-        if (!agent) continue; // removed from the roster since
-        const b = briefingTicket(t, trail, t.resolution, { names: await trailNames(uow), timeZone: deps.timeZone });
-        const filed = await createTicket(
-          uow,
-          // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
-          { ...b, type: ticketTypeFor(agent, t.type), priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
-          'baton',
-          'filed_briefing',
-        );
-        briefings.push(filed.ticket.key);
-      }
-    }
+    else tellRequester(uow, t, id, by);
+    const briefings = await fileBriefings(uow, t);
     if (assignee) await releaseHeld(uow, assignee);
     return { ticket: t, briefings };
   });
+}
+
+/** The requester hears of the resolution: in the intake thread it came from, else by DM unless they resolved it. */
+function tellRequester(uow: UnitOfWork, t: Ticket, id: number, by: Principal) {
+  const byUser = by.kind === 'user' ? by.user : null;
+  const where = t.origin ? { channel: t.origin.channel, threadTs: t.origin.ts } : t.requester && t.requester !== byUser ? { channel: t.requester } : null;
+  if (!where) return;
+  uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, ...where, ...uow.deps.render.resolution(t, t.resolution ?? undefined, byUser) });
+}
+
+/** A briefing ticket for each agent this one requires a handoff to (`handoff:`); their keys. */
+async function fileBriefings(uow: UnitOfWork, t: Ticket): Promise<string[]> {
+  const briefings: string[] = [];
+  if (!t.requiresHandoff.length) return briefings;
+  const trail = await trailOf(uow.tx, t.key);
+  for (const handle of t.requiresHandoff) {
+    const agent = await getAgent(uow.tx, handle);
+    if (!agent) continue; // removed from the roster since
+    const b = briefingTicket(t, trail, t.resolution, { names: await trailNames(uow), timeZone: uow.deps.timeZone });
+    const filed = await createTicket(
+      uow,
+      // A briefing is information, not urgent work: low priority, and nobody is notified when it is closed.
+      { ...b, type: ticketTypeFor(agent, t.type), priority: 'low', requester: null, pinnedAgent: agent.handle, parentKey: null },
+      'baton',
+      'filed_briefing',
+    );
+    briefings.push(filed.ticket.key);
+  }
+  return briefings;
 }
 
 /** A child (handoff) ticket resolved: the parent's clock starts again and its thread and assignee hear about it. */
@@ -148,13 +150,7 @@ export async function reopenTicket(deps: Deps, by: Principal, key: string, note:
     const previous = t.assignee;
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: note?.trim() || null });
     homeReply(uow, t, id, 'reopened', [{ raw: `:leftwards_arrow_with_hook: Reopened by ${mention(by)}` }, ...(note ? [{ raw: ': ' }, note.trim()] : [])]);
-    t.status = 'intake';
-    t.assignee = null;
-    t.resolvedAt = null;
-    t.resolution = null;
-    t.escalationLevel = 0;
-    t.escalatedTo = null;
-    t.chainExhausted = false;
+    reopen(t);
     await saveTicket(uow.tx, t);
     const routed = await routeTicket(uow, t, 'baton', { preferred: previous });
     return { ticket: t, ...routed };

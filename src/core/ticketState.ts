@@ -1,5 +1,6 @@
 // The ticket state machine: which action is allowed from which state.
 import { invalidState } from './errors.js';
+import { dueAt } from './escalation.js';
 import type { Ticket } from './types.js';
 
 export type Transition = 'assign' | 'accept' | 'resolve' | 'reopen' | 'escalate' | 'handoff' | 'takeover' | 'claim';
@@ -31,4 +32,46 @@ export function assertTransition(t: Ticket, action: Transition): void {
       if (t.status !== 'completed') throw invalidState(`${t.key} is not completed, so there is nothing to reopen.`);
       return;
   }
+}
+
+/** Assign: active with `handle`, its escalation clock started now and its chain from the start. */
+export function assign(t: Ticket, handle: string, now: Date): void {
+  t.status = 'active';
+  t.assignee = handle;
+  t.assignedAt = now;
+  t.clockStartedAt = now;
+  t.holdReason = null;
+  t.pinnedAgent = null;
+  t.escalatedTo = null;
+  t.chainExhausted = false;
+  t.escalateDueAt = dueAt(t, now);
+}
+
+/** Resolve: completed with its resolution, off the escalation clock, nothing pinned or held. */
+export function complete(t: Ticket, resolution: string | null, now: Date): void {
+  t.status = 'completed';
+  t.resolvedAt = now;
+  t.resolution = resolution;
+  t.escalateDueAt = null;
+  t.holdReason = null;
+  t.pinnedAgent = null;
+}
+
+/** Reopen: back to intake without an assignee or resolution, its escalation starting over. */
+export function reopen(t: Ticket): void {
+  t.status = 'intake';
+  t.assignee = null;
+  t.resolvedAt = null;
+  t.resolution = null;
+  t.escalationLevel = 0;
+  t.escalatedTo = null;
+  t.chainExhausted = false;
+}
+
+/** Its assignee left the roster: back to intake, off the escalation clock. */
+export function unassign(t: Ticket): void {
+  t.status = 'intake';
+  t.assignee = null;
+  t.escalateDueAt = null;
+  t.escalatedTo = null;
 }
