@@ -34,44 +34,26 @@ export function assertTransition(t: Ticket, action: Transition): void {
   }
 }
 
+/** Sets fields of a ticket, checked against its type. */
+const change = (t: Ticket, fields: Partial<Ticket>): void => void Object.assign(t, fields);
+
 /** Assign: active with `handle`, its escalation clock started now and its chain from the start. */
 export function assign(t: Ticket, handle: string, now: Date): void {
-  t.status = 'active';
-  t.assignee = handle;
-  t.assignedAt = now;
-  t.clockStartedAt = now;
-  t.holdReason = null;
-  t.pinnedAgent = null;
-  t.escalatedTo = null;
-  t.chainExhausted = false;
+  change(t, { status: 'active', assignee: handle, assignedAt: now, clockStartedAt: now, holdReason: null, pinnedAgent: null, escalatedTo: null, chainExhausted: false });
   t.escalateDueAt = dueAt(t, now);
 }
 
 /** Resolve: completed with its resolution, off the escalation clock, nothing pinned or held. */
 export function complete(t: Ticket, resolution: string | null, now: Date): void {
-  t.status = 'completed';
-  t.resolvedAt = now;
-  t.resolution = resolution;
-  t.escalateDueAt = null;
-  t.holdReason = null;
-  t.pinnedAgent = null;
+  change(t, { status: 'completed', resolvedAt: now, resolution, escalateDueAt: null, holdReason: null, pinnedAgent: null });
 }
 
 /** Reopen: back to intake without an assignee or resolution, its escalation starting over. */
 export function reopen(t: Ticket): void {
-  t.status = 'intake';
-  t.assignee = null;
-  t.resolvedAt = null;
-  t.resolution = null;
-  t.escalationLevel = 0;
-  t.escalatedTo = null;
-  t.chainExhausted = false;
+  change(t, { status: 'intake', assignee: null, resolvedAt: null, resolution: null, escalationLevel: 0, escalatedTo: null, chainExhausted: false });
 }
 
 /** Its assignee left the roster: back to intake, off the escalation clock. */
 export function unassign(t: Ticket): void {
-  t.status = 'intake';
-  t.assignee = null;
-  t.escalateDueAt = null;
-  t.escalatedTo = null;
+  change(t, { status: 'intake', assignee: null, escalateDueAt: null, escalatedTo: null });
 }
