@@ -28,6 +28,8 @@ export class DeliveryLoop {
   private readonly ledger: SentLedger;
   /** Rows retried or failed by this copy. */
   failures = 0;
+  /** The one clock (ms): due times, leases, pacing and the round budget all read it. */
+  private readonly now = () => this.o.clock.now().getTime();
 
   constructor(opts: DeliveryLoopOptions) {
     this.o = withDefaults(opts);
@@ -54,8 +56,6 @@ export class DeliveryLoop {
   kick(): void {
     this.poller.kick();
   }
-
-  private now = () => this.o.clock.now().getTime();
 
   /** One round: claim due rows (the oldest pending row of each ticket) and deliver them. Returns rows handled. */
   async deliverOnce(): Promise<number> {
