@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../src/core/clock.js';
-import { OutboxWorker } from '../src/slack/outboxWorker.js';
+import { OutboxWorker } from '../src/delivery/outboxWorker.js';
 import { openDatabase, type Database } from '../src/storage/db.js';
 import { startFakeSlack } from '../test/support/fakeSlack.js';
 import { round, sleep, type BenchOptions, type Databases, type Result } from './lib.js';

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackApp } from './slack/app.js';
-import { OutboxWorker } from './slack/outboxWorker.js';
+import { OutboxWorker } from './delivery/outboxWorker.js';
 import { blockKitRenderer } from './slack/renderer.js';
 import { openDatabase, type Database } from './storage/db.js';
 

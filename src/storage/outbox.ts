@@ -1,6 +1,7 @@
 // The outbox: every Slack message Baton must send, written in the same transaction as the change
-// that causes it, delivered later by the worker.
-import { sql } from 'drizzle-orm';
+// that causes it, delivered later by the delivery loop (src/delivery), which claims, leases, retries
+// and records rows only through the functions below.
+import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from './db.js';
 import { outbox } from './schema.js';
 
@@ -46,10 +47,135 @@ export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date):
 }
 
 export async function pendingCount(q: Queryable): Promise<{ pending: number; failed: number }> {
-  const result = (await q.execute(
+  const [r = {}] = await rowsOf<{ pending?: number; failed?: number }>(
+    q,
     sql`select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'failed')::int as failed from outbox`,
-  )) as unknown;
-  const rows = Array.isArray(result) ? result : ((result as { rows: unknown[] }).rows ?? []);
-  const r = (rows[0] ?? {}) as { pending?: number; failed?: number };
+  );
   return { pending: Number(r.pending ?? 0), failed: Number(r.failed ?? 0) };
+}
+
+/** A message claimed for delivery: what a destination needs to send it. */
+export interface ClaimedMessage {
+  id: number;
+  ticketKey: string | null;
+  channel: string;
+  threadTs: string | null;
+  threadOfTicket: string | null;
+  threadOf: string | null;
+  recordsHomeOf: string | null;
+  updatesKey: string | null;
+  text: string;
+  blocks: unknown[] | null;
+  /** Attempts so far, this claim included. */
+  attempts: number;
+}
+
+/** Where a delivered message landed (a DM's channel differs from the user ID it was sent to). */
+export interface Receipt {
+  channel: string;
+  ts: string | null;
+}
+
+async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}
+
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const ERROR_MAX = 500;
+
+/**
+ * Claims due rows — the oldest pending row of each ticket, and rows of no ticket — with FOR UPDATE
+ * SKIP LOCKED, so several copies never claim one row. A claim counts as an attempt and is a lease: the
+ * row is due again at `leaseUntil`, when another copy may take it if this one never answered.
+ */
+export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedMessage[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    q,
+    sql`with next as (
+          select o.id from outbox o
+          where o.status = 'pending' and o.next_attempt_at <= ${at(o.now)}
+            and (o.ticket_key is null or not exists (
+              select 1 from outbox p where p.ticket_key = o.ticket_key and p.status = 'pending' and p.id < o.id))
+          order by o.id
+          limit ${o.limit}
+          for update skip locked)
+        update outbox set next_attempt_at = ${at(o.leaseUntil)}, attempts = attempts + 1
+        where id in (select id from next)
+        returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, updates_key, text, blocks, attempts`,
+  );
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      ticketKey: r.ticket_key as string | null,
+      channel: r.channel as string,
+      threadTs: r.thread_ts as string | null,
+      threadOfTicket: r.thread_of_ticket as string | null,
+      threadOf: r.thread_of as string | null,
+      recordsHomeOf: r.records_home_of as string | null,
+      updatesKey: r.updates_key as string | null,
+      text: r.text as string,
+      blocks: r.blocks as unknown[] | null,
+      attempts: Number(r.attempts),
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Hands claimed rows back, due at `dueAt`, without counting their claim as an attempt. */
+export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await q.execute(
+    sql`update outbox set next_attempt_at = ${at(dueAt)}, attempts = greatest(attempts - 1, 0) where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+  );
+}
+
+/** Delivered: the row is sent and, if it was to become a ticket's home message, the ticket records it — both or neither. */
+export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf'>, receipt: Receipt, now: Date): Promise<void> {
+  await q.transaction(async (tx) => {
+    await tx.execute(
+      sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null where id = ${msg.id}`,
+    );
+    if (msg.recordsHomeOf && receipt.ts) await recordHomeMessage(tx, msg.recordsHomeOf, { channel: receipt.channel, ts: receipt.ts });
+  });
+}
+
+/** The ticket's home message: replies "under the home" go in its thread. */
+export async function recordHomeMessage(q: Queryable, ticketKey: string, home: { channel: string; ts: string }): Promise<void> {
+  await q.execute(sql`update tickets set home_channel = ${home.channel}, home_ts = ${home.ts} where key = ${ticketKey}`);
+}
+
+/**
+ * Not delivered this time: due again at `dueAt`, with the error kept for whoever looks. `countAttempt:
+ * false` gives the claim's attempt back (the destination asked for the wait, as with Retry-After).
+ */
+export async function scheduleRetry(q: Queryable, id: number, o: { dueAt: Date; error: string; countAttempt: boolean }): Promise<void> {
+  await q.execute(
+    sql`update outbox set next_attempt_at = ${at(o.dueAt)}, last_error = ${o.error.slice(0, ERROR_MAX)}${o.countAttempt ? sql`` : sql`, attempts = greatest(attempts - 1, 0)`} where id = ${id}`,
+  );
+}
+
+/** Refused for good: the row stays, failed, with the reason. */
+export async function markFailed(q: Queryable, id: number, error: string): Promise<void> {
+  await q.execute(sql`update outbox set status = 'failed', last_error = ${error.slice(0, ERROR_MAX)} where id = ${id}`);
+}
+
+/** Where the message sent under `idempotencyKey` landed, if it was sent. */
+export async function sentMessage(q: Queryable, idempotencyKey: string): Promise<Receipt | null> {
+  const [orig] = await rowsOf<{ channel: string; sent_channel: string | null; sent_ts: string | null }>(
+    q,
+    sql`select channel, sent_channel, sent_ts from outbox where idempotency_key = ${idempotencyKey} and status = 'sent'`,
+  );
+  return orig?.sent_ts ? { channel: orig.sent_channel ?? orig.channel, ts: orig.sent_ts } : null;
+}
+
+/** A ticket's home and origin messages, where known. */
+export async function ticketThreads(q: Queryable, ticketKey: string): Promise<Record<'home' | 'origin', { channel: string; ts: string } | null>> {
+  const [t] = await rowsOf<{ home_channel: string | null; home_ts: string | null; origin_channel: string | null; origin_ts: string | null }>(
+    q,
+    sql`select home_channel, home_ts, origin_channel, origin_ts from tickets where key = ${ticketKey}`,
+  );
+  return {
+    home: t?.home_channel && t.home_ts ? { channel: t.home_channel, ts: t.home_ts } : null,
+    origin: t?.origin_channel && t.origin_ts ? { channel: t.origin_channel, ts: t.origin_ts } : null,
+  };
 }

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { systemClock } from '../../src/core/clock.js';
-import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWorker.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outboxWorker.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox } from '../../src/storage/schema.js';
 import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';

@@ -6,7 +6,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { systemClock, type Clock } from '../../src/core/clock.js';
-import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWorker.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outboxWorker.js';
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox, tickets } from '../../src/storage/schema.js';

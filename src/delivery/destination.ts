@@ -1,0 +1,32 @@
+// A destination knows how to send one outbox row and what its answer means; claiming, leasing,
+// ordering per ticket, pacing, backoff and recording are the delivery loop's, the same for every
+// destination. The Slack Web API is the first (slackDestination.ts); webhooks and A2A come next.
+//
+// Today every row goes to the one destination the loop is built with. When a second kind arrives, the
+// outbox gains a `destination` column (default 'slack', a migration), `claimDue` returns it, and the
+// loop picks the destination from a map by that kind — nothing else in the loop changes.
+import type { ClaimedMessage, Receipt } from '../storage/outbox.js';
+
+export type { ClaimedMessage, Receipt };
+
+/** Where a row goes now. `lane` is paced on its own (for Slack, the channel posted to). */
+export type Route<T> = { lane: string; target: T } | { failed: string };
+
+export type SendOutcome =
+  | { kind: 'sent'; receipt: Receipt }
+  /**
+   * Not sent; try again later. `afterMs` when the destination said how long to wait (a 429's
+   * Retry-After): the lane waits that long too and the try is not counted as an attempt; otherwise
+   * the loop backs off. `reached: false` when the try never reached the destination's rate limiter.
+   */
+  | { kind: 'retry'; error: string; afterMs?: number; reached: boolean }
+  /** Refused for good: kept as failed with this error. */
+  | { kind: 'failed'; error: string }
+  /** The destination fixed what stood in the way (Slack: joined the channel): send once more, now. */
+  | { kind: 'again' };
+
+export interface Destination<T = unknown> {
+  route(row: ClaimedMessage): Promise<Route<T>>;
+  /** Sends once. `again` is true on the second try after an `again` outcome, which must not ask for a third. */
+  send(row: ClaimedMessage, target: T, again: boolean): Promise<SendOutcome>;
+}

@@ -1,0 +1,160 @@
+// Delivers the outbox through a destination: in order per ticket, each row once in normal operation
+// (claimed with FOR UPDATE SKIP LOCKED and leased, so several copies can run), retrying what the
+// destination says may work later with backoff, honouring its Retry-After, pacing each channel, and
+// keeping failed rows visible. Time is the injected clock's; the waits are real timers.
+import type { Logger } from '../logger.js';
+import { claimDue, markFailed, releaseClaims, scheduleRetry, type ClaimedMessage } from '../storage/outbox.js';
+import type { SendOutcome } from './destination.js';
+import { backoffMs, ROUND_BUDGET_MS, withDefaults, type DeliveryLoopOptions, type DeliverySettings } from './options.js';
+import { ChannelPacer } from './pacer.js';
+import { Poller } from './poller.js';
+import { SentLedger } from './sentLedger.js';
+
+export type { DeliveryLoopOptions };
+
+/** `done`: sent, or kept as failed; the channel goes on. `pause`: this row is rescheduled and the channel's later rows are handed back due at `restAt`. `defer`: not sent; this row and the later ones are handed back due at `at`. */
+type Step = { kind: 'done' } | { kind: 'pause'; restAt: number } | { kind: 'defer'; at: number };
+const DONE: Step = { kind: 'done' };
+
+/** One channel's share of a round: when it began, and how long it slept on pacing (which a clock standing still would not show). */
+interface Round { start: number; slept: number }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class DeliveryLoop {
+  private readonly o: DeliverySettings;
+  private readonly pacer: ChannelPacer;
+  private readonly poller: Poller;
+  private readonly ledger: SentLedger;
+  /** Rows retried or failed by this copy. */
+  failures = 0;
+  /** The one clock (ms): due times, leases, pacing and the round budget all read it. */
+  private readonly now = () => this.o.clock.now().getTime();
+
+  constructor(opts: DeliveryLoopOptions) {
+    this.o = withDefaults(opts);
+    this.pacer = new ChannelPacer(this.o.perChannel.perSecond, this.o.perChannel.burst);
+    this.poller = new Poller({ round: () => this.deliverOnce(), pollMs: this.o.pollMs, now: this.now, logger: this.o.logger });
+    this.ledger = new SentLedger({ database: this.o.database, now: this.now, logger: this.o.logger });
+  }
+
+  /** Rows delivered and recorded as sent by this copy. */
+  get delivered(): number {
+    return this.ledger.delivered;
+  }
+
+  start(): void {
+    this.poller.start();
+  }
+
+  /** Stop claiming; finish what is in flight. */
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  /** Look for work now (called after a use case commits). */
+  kick(): void {
+    this.poller.kick();
+  }
+
+  /** One round: claim due rows (the oldest pending row of each ticket) and deliver them. Returns rows handled. */
+  async deliverOnce(): Promise<number> {
+    await this.ledger.flush();
+    const now = this.now();
+    const rows = await claimDue(this.o.database.db, { now: new Date(now), leaseUntil: new Date(now + this.o.leaseMs), limit: this.o.batch });
+    // Channels are paced independently: each channel's rows in order, channels in parallel, and every
+    // channel finishes (or fails) before the round ends, so that nothing of it is still in flight.
+    const byChannel = new Map<string, ClaimedMessage[]>();
+    for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+    const start = this.now();
+    const results = await Promise.allSettled([...byChannel.values()].map((list) => this.deliverChannel(list, { start, slept: 0 })));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return rows.length;
+  }
+
+  private elapsed(round: Round, now = this.now()): number {
+    return Math.max(now - round.start, round.slept);
+  }
+
+  private async deliverChannel(list: ClaimedMessage[], round: Round): Promise<void> {
+    for (let i = 0; i < list.length; i++) {
+      // Slow answers: past the round's budget, the rest goes back (due now) rather than risk the lease.
+      if (i > 0 && this.elapsed(round) > ROUND_BUDGET_MS) return this.release(list.slice(i), this.now());
+      const step = await this.deliver(list[i]!, round);
+      if (step.kind === 'done') continue;
+      // Later rows of the same channel wait for a later round (their order matters within a ticket).
+      const rest = list.slice(step.kind === 'defer' ? i : i + 1);
+      if (rest.length) await this.release(rest, step.kind === 'defer' ? step.at : step.restAt);
+      return;
+    }
+  }
+
+  /** Hand claimed rows back, due at `at`, without counting the claim as an attempt. */
+  private async release(rows: ClaimedMessage[], at: number): Promise<void> {
+    this.poller.dueAt(at);
+    await releaseClaims(this.o.database.db, rows.map((r) => r.id), new Date(at));
+  }
+
+  /** Deliver one row; anything but `done` pauses the channel for this round. */
+  private async deliver(row: ClaimedMessage, round: Round, again = false): Promise<Step> {
+    if (this.ledger.has(row)) {
+      // Sent already (the lease ran out while the database was away): record, never send again.
+      await this.ledger.record(row);
+      return DONE;
+    }
+    const route = await this.o.destination.route(row);
+    if ('failed' in route) return this.fail(row, route.failed);
+    for (;;) {
+      const now = this.now();
+      const wait = this.pacer.take(route.lane, now);
+      if (wait === 0) break;
+      if (this.elapsed(round, now) + wait > ROUND_BUDGET_MS) return { kind: 'defer', at: now + wait };
+      round.slept += wait;
+      await sleep(wait);
+    }
+    const start = this.now();
+    const out = await this.o.destination.send(row, route.target, again);
+    if (out.kind === 'retry' && !out.reached) this.pacer.refund(route.lane);
+    else this.pacer.answered(route.lane, start, this.now());
+    const log = this.o.logger.child({ outbox: row.id, ticket: row.ticketKey ?? undefined });
+    switch (out.kind) {
+      case 'again':
+        return this.deliver(row, round, true);
+      case 'retry':
+        return this.retry(row, route.lane, out, log);
+      case 'failed':
+        log.error({ error: out.error, channel: route.lane }, 'delivery refused; kept as failed');
+        return this.fail(row, out.error);
+      case 'sent':
+        await this.ledger.record(row, out.receipt);
+        return DONE;
+    }
+  }
+
+  private async retry(row: ClaimedMessage, lane: string, out: Extract<SendOutcome, { kind: 'retry' }>, log: Logger): Promise<Step> {
+    const now = this.now();
+    if (out.afterMs !== undefined) {
+      this.pacer.block(lane, now + out.afterMs);
+      log.warn({ retryAfter: out.afterMs / 1000 }, 'rate limited; retrying after Retry-After');
+      await this.reschedule(row, now + out.afterMs, out.error, false);
+      return { kind: 'pause', restAt: now + out.afterMs };
+    }
+    if (row.attempts >= this.o.maxAttempts) return this.fail(row, `gave up after ${row.attempts} attempts: ${out.error}`);
+    log.warn({ err: out.error, attempt: row.attempts }, 'delivery failed; will retry');
+    await this.reschedule(row, now + backoffMs(row.attempts, this.o.retryBaseMs, this.o.retryMaxMs), out.error, true);
+    return { kind: 'pause', restAt: this.now() };
+  }
+
+  private async reschedule(row: ClaimedMessage, at: number, error: string, countAttempt: boolean): Promise<void> {
+    this.failures++;
+    this.poller.dueAt(at);
+    await scheduleRetry(this.o.database.db, row.id, { dueAt: new Date(at), error, countAttempt });
+  }
+
+  private async fail(row: ClaimedMessage, error: string): Promise<Step> {
+    this.failures++;
+    await markFailed(this.o.database.db, row.id, error);
+    return DONE;
+  }
+}
