@@ -6,7 +6,7 @@ import { assertCanActAsAgent, assertCanActOnTicket, type Principal } from '../co
 import { assertTransition } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { charLength, cutText, validateText } from '../core/validate.js';
+import { cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { getTicket, lockIntake, saveTicket, trailOf } from '../storage/tickets.js';
 import { assertCanTake, assignTo, dueAt, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';

@@ -2,11 +2,7 @@
 import { DuplicateRequest } from '../app/context.js';
 import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
-
-export interface Answer {
-  text: string;
-  blocks?: unknown[];
-}
+import type { Answer } from './blocks/outcomes.js';
 
 /** Slack escapes `&`, `<` and `>` typed by users; stored text keeps what they typed. */
 export function decodeSlackText(s: string): string {
