@@ -29,7 +29,7 @@ export async function listFor(deps: Deps, by: Principal, filter: ListFilter, lim
 }
 
 /** Most urgent first, then oldest first; the key breaks ties. */
-export function byPriorityThenAge(x: Ticket, y: Ticket): number {
+function byPriorityThenAge(x: Ticket, y: Ticket): number {
   return PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt.getTime() - y.createdAt.getTime() || x.key.localeCompare(y.key);
 }
 

@@ -9,7 +9,7 @@ export interface TrailFormat {
   timeZone?: string;
 }
 
-export function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {}): string {
+function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {}): string {
   const fmt = new Intl.DateTimeFormat('en-GB', {
     timeZone: f.timeZone ?? 'UTC',
     day: 'numeric',

@@ -66,8 +66,8 @@ export const HANDLE_PATTERN = /^[a-z0-9_-]+$/;
 /** Ticket types and skills: like handles, but not starting with `-` or `_`; at most LIMITS.type. */
 export const TYPE_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
-export const isHandle = (s: string) => HANDLE_PATTERN.test(s) && charLength(s) <= LIMITS.handle;
-export const isTicketType = (s: string) => TYPE_PATTERN.test(s) && charLength(s) <= LIMITS.type;
+const isHandle = (s: string) => HANDLE_PATTERN.test(s) && charLength(s) <= LIMITS.handle;
+const isTicketType = (s: string) => TYPE_PATTERN.test(s) && charLength(s) <= LIMITS.type;
 export const isCapacity = (n: number) => Number.isInteger(n) && n >= 1 && n <= LIMITS.capacity;
 
 /** A handle given to a use case as it is (no `@`, no lowercasing). */

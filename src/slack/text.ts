@@ -10,7 +10,7 @@
 import type { Priority } from '../core/types.js';
 
 /** The mark appended to anything we cut. */
-export const CUT_MARK = '…';
+const CUT_MARK = '…';
 
 /** Slack limits we respect. */
 export const SLACK_LIMITS = {
@@ -126,7 +126,7 @@ const USER_ID = /^[UW][A-Z0-9]+$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
 
 export const isUserId = (s: string | null | undefined): boolean => !!s && USER_ID.test(s);
-export const isChannelId = (s: string | null | undefined): boolean => !!s && CHANNEL_ID.test(s);
+const isChannelId = (s: string | null | undefined): boolean => !!s && CHANNEL_ID.test(s);
 
 /** `<@U…>` for a user ID we stored ourselves; anything else is returned as escaped text. */
 export function mentionUser(userId: string): string {

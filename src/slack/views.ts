@@ -176,7 +176,7 @@ export interface NewTicketModalValues {
 const stripAt = (s: string) => (s.startsWith('@') ? s.slice(1) : s);
 
 /** Parses `key: value` lines. */
-export function parseContextLines(text: string): { context: Record<string, string>; errors: string[] } {
+function parseContextLines(text: string): { context: Record<string, string>; errors: string[] } {
   const context: Record<string, string> = {};
   const errors: string[] = [];
   for (const rawLine of text.split(/\r?\n/)) {

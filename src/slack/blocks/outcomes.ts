@@ -1,6 +1,7 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
 import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
+import { keyMd as k } from './ticketParts.js';
 
 export interface Answer {
   text: string;
@@ -10,7 +11,6 @@ export interface Answer {
 type Keyed = { key: string };
 type Handled = { handle: string };
 
-const k = (key: string) => `*${escapeText(key)}*`;
 const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${assigned.length} held ticket(s): ${assigned.join(', ')}.` : '');
 
 // --- Tickets ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ async function bestEffort(sd: SlackDeps, what: string, fn: () => Promise<unknown
   }
 }
 
-export async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: string, client: WebClient): Promise<say.Answer> {
+async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: string, client: WebClient): Promise<say.Answer> {
   const { deps } = sd;
   const by = user(caller);
   switch (cmd.kind) {

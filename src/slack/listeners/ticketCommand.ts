@@ -14,7 +14,7 @@ import * as say from '../blocks/outcomes.js';
 import { answerCommand, commandFromCaller, type SlackDeps } from '../context.js';
 import { newTicketModal } from '../views.js';
 
-export async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: string): Promise<say.Answer> {
+async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: string): Promise<say.Answer> {
   const { deps } = sd;
   const by = user(caller);
   switch (cmd.kind) {
