@@ -6,24 +6,11 @@ import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal }
 import { unassign } from '../core/ticketState.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { validateText } from '../core/validate.js';
+import { checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
 import { agentByUser, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, clearEscalationsTo, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
-
-const HANDLE = /^[a-z0-9_-]+$/;
-
-function checkOptions(o: AgentOptions) {
-  if (o.skills) {
-    if (o.skills.length === 0) throw invalid('`skills:` needs at least one ticket type, e.g. `skills:billing,support`.', 'skills');
-    if (o.skills.length > LIMITS.skills) throw invalid(`At most ${LIMITS.skills} skills per agent.`, 'skills');
-    for (const s of o.skills) if (!/^[a-z0-9][a-z0-9_-]*$/.test(s) || s.length > LIMITS.type) throw invalid(`\`${s.slice(0, 40)}\` is not a ticket type: use lowercase letters, digits, - or _.`, 'skills');
-  }
-  if (o.capacity !== undefined && (!Number.isInteger(o.capacity) || o.capacity < 1 || o.capacity > LIMITS.capacity)) {
-    throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}; got \`${o.capacity}\`.`, 'capacity');
-  }
-}
 
 async function resolveEscalatesTo(
   uow: UnitOfWork,
@@ -53,9 +40,9 @@ export async function addAgent(
   o: { requestKey?: string } = {},
 ): Promise<{ agent: Agent; assigned: string[] }> {
   assertCanManageRoster(by, deps.policy);
-  if (!HANDLE.test(input.handle) || input.handle.length > LIMITS.handle) throw invalid(`\`${input.handle.slice(0, 40)}\` is not a valid handle: lowercase letters, digits, - or _, up to ${LIMITS.handle}.`, 'handle');
-  if (!input.skills) throw invalid('`/agent add` needs `skills:`, e.g. `/agent add iris skills:support,billing`.', 'skills');
-  checkOptions(input);
+  checkHandle(input.handle);
+  requireSkills(input.handle, input.skills);
+  checkAgentOptions(input);
   return inTransaction(
     deps,
     async (uow) => {
@@ -91,10 +78,8 @@ export async function updateAgent(
   o: { requestKey?: string } = {},
 ): Promise<{ agent: Agent; assigned: string[] }> {
   assertCanManageRoster(by, deps.policy);
-  checkOptions(input);
-  if (input.skills === undefined && input.channel === undefined && input.user === undefined && input.capacity === undefined && input.escalatesTo === undefined) {
-    throw invalid('`/agent update` needs at least one option: `skills:`, `channel:`, `user:`, `capacity:` or `escalates-to:`.', 'options');
-  }
+  checkAgentOptions(input);
+  requireChange(input.handle, input);
   return inTransaction(
     deps,
     async (uow) => {

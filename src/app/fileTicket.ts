@@ -5,7 +5,7 @@ import type { Principal } from '../core/permissions.js';
 import { yearOf } from '../core/ticketKey.js';
 import type { Agent, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { validateText } from '../core/validate.js';
+import { checkContextEntry, checkTicketType, validateText } from '../core/validate.js';
 import { requestSeen } from '../storage/requests.js';
 import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
@@ -91,11 +91,8 @@ export async function fileTicket(
   validateText(input.title, 'title', LIMITS.title, { required: true });
   validateText(input.description, 'description', LIMITS.description);
   const type = input.type ?? deps.defaultTicketType;
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(type) || type.length > LIMITS.type) throw invalid(`\`type:\` must be lowercase letters, digits, - or _; got \`${type.slice(0, 40)}\`.`, 'type');
-  for (const [k, v] of Object.entries(input.context)) {
-    validateText(k, `context name ${k.slice(0, 40)}`, LIMITS.contextKey, { required: true });
-    validateText(v, `${k.slice(0, 40)}:`, LIMITS.contextValue, { required: true });
-  }
+  checkTicketType(type);
+  for (const [k, v] of Object.entries(input.context)) checkContextEntry(k, v);
   if (Object.keys(input.context).length > LIMITS.contextEntries) throw invalid(`At most ${LIMITS.contextEntries} context values (\`name:value\`) per ticket.`, 'context');
   const requester = by.kind === 'user' ? by.user : null;
   const db = deps.database.db;

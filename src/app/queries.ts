@@ -1,8 +1,9 @@
-// Read-only use cases: lists and lookups.
-import type { ListFilter } from '../core/commands.js';
-import type { Principal } from '../core/permissions.js';
-import type { Ticket } from '../core/types.js';
-import { agentByUser, agentsByUser } from '../storage/agents.js';
+// Read-only use cases: lists, lookups and the checks that need the roster before anything is written.
+import type { AgentRef, ListFilter } from '../core/commands.js';
+import { DomainError, isDomainError } from '../core/errors.js';
+import { assertCanManageRoster, type Principal } from '../core/permissions.js';
+import { PRIORITY_RANK, type Ticket } from '../core/types.js';
+import { agentByUser, agentsByUser, getAgent } from '../storage/agents.js';
 import { listTickets, ticketByThread } from '../storage/tickets.js';
 import { findAgent } from './assignment.js';
 import type { Deps } from './context.js';
@@ -27,10 +28,59 @@ export async function listFor(deps: Deps, by: Principal, filter: ListFilter, lim
   }
 }
 
+/** Most urgent first, then oldest first; the key breaks ties. */
+function byPriorityThenAge(x: Ticket, y: Ticket): number {
+  return PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt.getTime() - y.createdAt.getTime() || x.key.localeCompare(y.key);
+}
+
+/**
+ * A list as `/ticket list` shows it: every list by priority, then age (PRODUCT.md), completed
+ * tickets too (`listFor` gives those most recently resolved first).
+ */
+export async function ticketListing(deps: Deps, by: Principal, filter: ListFilter): Promise<{ title: string; tickets: Ticket[] }> {
+  const r = await listFor(deps, by, filter);
+  return { title: r.title, tickets: [...r.tickets].sort(byPriorityThenAge) };
+}
+
 export function ticketForThread(deps: Deps, channel: string, ts: string): Promise<Ticket | null> {
   return ticketByThread(deps.database.db, channel, ts);
 }
 
 export function agentByUserId(deps: Deps, userId: string) {
   return agentByUser(deps.database.db, userId);
+}
+
+/**
+ * The refusal a use case would give for an agent reference that names nobody on the roster, or
+ * null when it names an agent. Null too when the roster cannot be read: the use case will then
+ * fail and say so.
+ */
+export async function unknownAgentError(deps: Deps, ref: AgentRef): Promise<DomainError | null> {
+  try {
+    await findAgent(deps.database.db, ref);
+    return null;
+  } catch (e) {
+    return isDomainError(e) && e.code === 'unknown_agent' ? e : null;
+  }
+}
+
+/**
+ * The refusals of `addAgent` that need the roster, checked before Baton creates the agent's
+ * Slack channel (which would otherwise be left over).
+ */
+export async function checkAddable(
+  deps: Deps,
+  by: Principal,
+  input: { handle: string; user?: string | null; escalatesTo?: AgentRef | null },
+): Promise<void> {
+  assertCanManageRoster(by, deps.policy);
+  const db = deps.database.db;
+  if (await getAgent(db, input.handle)) {
+    throw new DomainError('agent_exists', `There is already an agent \`${input.handle}\`; use \`/agent update\` to change it.`, 'handle');
+  }
+  if (input.user) {
+    const other = await agentByUser(db, input.user);
+    if (other) throw new DomainError('conflict', `<@${input.user}> is already the user of agent ${other.handle}.`, 'user');
+  }
+  if (input.escalatesTo) await findAgent(db, input.escalatesTo);
 }

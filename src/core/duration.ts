@@ -1,6 +1,7 @@
 // Durations (`90s`, `1h30m`), times of day (`17:30`) and the next wall-clock occurrence of a
 // time in an IANA zone. Pure: the current time is always passed in.
 import { invalid } from './errors.js';
+import { quoteValue } from './validate.js';
 
 /** The longest duration accepted anywhere: 365 days, in seconds. */
 export const MAX_DURATION_SEC = 365 * 86400;
@@ -14,20 +15,6 @@ const UNITS = [
 
 const DURATION_RE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const DURATION_EXAMPLES = '`90s`, `30m`, `4h`, `1d` or `1h30m`';
-
-/**
- * Shows a user-supplied value inside a Slack mrkdwn message: as inline code, on one line, cut
- * to `max` characters with `…`, with backticks neutralised and `&`, `<`, `>` escaped so it can
- * never ping anyone or turn into a link. An empty value reads as `nothing`.
- */
-export function quoteValue(value: string, max = 40): string {
-  let s = value.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'");
-  const chars = [...s];
-  if (chars.length > max) s = chars.slice(0, max - 1).join('') + '…';
-  if (s.trim() === '') return 'nothing';
-  s = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return '`' + s + '`';
-}
 
 function optionLabel(option: string | undefined): string | undefined {
   if (option === undefined) return undefined;
@@ -207,4 +194,14 @@ export function nextOccurrence(now: Date, hour: number, minute: number, timeZone
   }
   // Unreachable for real zones: every local day has the time (or its shifted stand-in).
   throw invalid(`Could not find the next \`${hour}:${minute}\` in ${quoteValue(timeZone)}.`, 'time');
+}
+
+/**
+ * When a busy spell ends: `for:` a duration from now, `until:` the next time the clock in
+ * `timeZone` shows that time, or null (until the agent is marked available).
+ */
+export function busyUntil(now: Date, o: { forSec?: number; until?: ClockTime }, timeZone: string): Date | null {
+  if (o.forSec) return new Date(now.getTime() + o.forSec * 1000);
+  if (o.until) return nextOccurrence(now, o.until.hour, o.until.minute, timeZone);
+  return null;
 }

@@ -9,7 +9,7 @@ export interface TrailFormat {
   timeZone?: string;
 }
 
-export function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {}): string {
+function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {}): string {
   const fmt = new Intl.DateTimeFormat('en-GB', {
     timeZone: f.timeZone ?? 'UTC',
     day: 'numeric',
@@ -36,7 +36,7 @@ export function handoffChild(parent: Ticket, trail: AuditEvent[], fromHandle: st
   let description = `${head}\n\nOriginal request:\n${parent.description}\n\nHistory of ${parent.key}:\n${summarizeTrail(trail, 15, f)}`;
   description = cutText(description, LIMITS.description);
   const title = note ? `${firstLine(note)} (from ${parent.key})` : `${parent.title} (from ${parent.key})`;
-  return { context, description, title: clip(title, LIMITS.title) };
+  return { context, description, title: cutText(title, LIMITS.title) };
 }
 
 /** A briefing ticket for an agent listed in `requires-handoff`, filed when the ticket is resolved. */
@@ -46,7 +46,7 @@ export function briefingTicket(t: Ticket, trail: AuditEvent[], resolution: strin
     `Original request:\n${t.description}\n\nHistory of ${t.key}:\n${summarizeTrail(trail, 15, f)}`;
   description = cutText(description, LIMITS.description);
   return {
-    title: clip(`Briefing: ${t.title} (${t.key})`, LIMITS.title),
+    title: cutText(`Briefing: ${t.title} (${t.key})`, LIMITS.title),
     description,
     context: { ...t.context, briefing_for: t.key },
   };
@@ -56,7 +56,3 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-/** At most `max` characters (code points), ending with `…` when cut. */
-export function clip(s: string, max: number): string {
-  return cutText(s, max);
-}

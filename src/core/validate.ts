@@ -1,16 +1,13 @@
-// Checks on user-supplied text before it reaches the database.
+// The rules on user-supplied values (text lengths, handles, ticket types, skills, capacity, context),
+// held once: the command parser and the use cases both check them here.
+//
+// The parser reports on what was typed ("`capacity:` takes a whole number…"); a use case called
+// with an already typed value (the new-ticket form, tests, other callers) reports on that value.
+// Where those two wordings still differ they sit side by side below, over the same rule.
+import { AGENT_SPEC, optionList, optionNames } from './commandSpec.js';
+import type { AgentOptions } from './commands.js';
 import { invalid } from './errors.js';
-
-/** Refuse NUL characters (PostgreSQL cannot store them), empty required values and values over the limit. */
-export function validateText(value: string | undefined | null, field: string, max: number, o: { required?: boolean } = {}): void {
-  if (value === undefined || value === null || value.trim() === '') {
-    if (o.required) throw invalid(`The ${field} is empty; it is required.`, field);
-    return;
-  }
-  if (value.includes('\u0000')) throw invalid(`The ${field} contains a NUL character, which can't be stored.`, field);
-  const n = charLength(value);
-  if (n > max) throw invalid(`The ${field} is ${n} characters long; the limit is ${max}.`, field);
-}
+import { LIMITS } from './types.js';
 
 /** Length in characters (code points), as the parser and PostgreSQL count them; an emoji is one. */
 export function charLength(s: string): number {
@@ -19,9 +16,122 @@ export function charLength(s: string): number {
   return n;
 }
 
-/** Cuts `s` to at most `max` characters (code points, never half an emoji), ending with `…` when cut. */
+/**
+ * Cuts `s` to at most `max` characters (code points, never half an emoji), ending with `…` when
+ * cut: for values stored within a limit. (Slack text is cut by `slack/text.ts`, which counts as
+ * Slack does and knows mrkdwn.)
+ */
 export function cutText(s: string, max: number): string {
   if (s.length <= max) return s;
   const chars = Array.from(s);
   return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+}
+
+/**
+ * Shows a user-supplied value inside a Slack mrkdwn message: as inline code, on one line, cut
+ * to `max` characters with `…`, with backticks neutralised and `&`, `<`, `>` escaped so it can
+ * never ping anyone or turn into a link. An empty value reads as `nothing`.
+ */
+export function quoteValue(value: string, max = 40): string {
+  let s = cutText(value.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'"), max);
+  if (s.trim() === '') return 'nothing';
+  s = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return '`' + s + '`';
+}
+
+/**
+ * Refuses NUL characters (PostgreSQL cannot store them), empty required values and values over
+ * `max` characters. `label` names the value in the message (default: `field`); `hint` follows it.
+ */
+export function validateText(
+  value: string | undefined | null,
+  field: string,
+  max: number,
+  o: { required?: boolean; label?: string; hint?: string } = {},
+): void {
+  const label = o.label ?? field;
+  if (value === undefined || value === null || value.trim() === '') {
+    if (o.required) throw invalid(`The ${label} is empty; it is required.`, field);
+    return;
+  }
+  if (value.includes('\u0000')) throw invalid(`The ${label} contains a NUL character, which can't be stored.`, field);
+  const n = charLength(value);
+  if (n > max) throw invalid(`The ${label} is ${n} characters long; the limit is ${max}.${o.hint ? ` ${o.hint}` : ''}`, field);
+}
+
+// --- Handles, ticket types, skills, capacity --------------------------------------------------
+
+/** Agent handles: lowercase letters, digits, `-` and `_`, at most LIMITS.handle characters. */
+export const HANDLE_PATTERN = /^[a-z0-9_-]+$/;
+/** Ticket types and skills: like handles, but not starting with `-` or `_`; at most LIMITS.type. */
+export const TYPE_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+const isHandle = (s: string) => HANDLE_PATTERN.test(s) && charLength(s) <= LIMITS.handle;
+const isTicketType = (s: string) => TYPE_PATTERN.test(s) && charLength(s) <= LIMITS.type;
+export const isCapacity = (n: number) => Number.isInteger(n) && n >= 1 && n <= LIMITS.capacity;
+
+/** A handle given to a use case as it is (no `@`, no lowercasing). */
+export function checkHandle(handle: string): void {
+  if (!isHandle(handle)) {
+    throw invalid(`\`${handle.slice(0, 40)}\` is not a valid handle: lowercase letters, digits, - or _, up to ${LIMITS.handle}.`, 'handle');
+  }
+}
+
+/** A ticket type given to a use case as it is. */
+export function checkTicketType(type: string): void {
+  if (!isTicketType(type)) throw invalid(`\`type:\` must be lowercase letters, digits, - or _; got \`${type.slice(0, 40)}\`.`, 'type');
+}
+
+export function checkSkillCount(n: number): void {
+  if (n > LIMITS.skills) throw invalid(`An agent can have at most ${LIMITS.skills} skills; \`skills:\` lists ${n}.`, 'skills');
+}
+
+/** Skills and capacity given to a use case as they are. */
+export function checkAgentOptions(o: AgentOptions): void {
+  if (o.skills) {
+    if (o.skills.length === 0) throw invalid('`skills:` needs at least one ticket type, e.g. `skills:billing,support`.', 'skills');
+    checkSkillCount(o.skills.length);
+    for (const s of o.skills) {
+      if (!isTicketType(s)) throw invalid(`\`${s.slice(0, 40)}\` is not a ticket type: use lowercase letters, digits, - or _.`, 'skills');
+    }
+  }
+  if (o.capacity !== undefined && !isCapacity(o.capacity)) {
+    throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}; got \`${o.capacity}\`.`, 'capacity');
+  }
+}
+
+/** Adding an agent needs its skills. */
+export function requireSkills(handle: string, skills: readonly string[] | undefined): void {
+  if (!skills) {
+    throw invalid(
+      `\`/agent add\` needs \`skills:\` (the ticket types the agent takes), e.g. \`/agent add ${handle} skills:billing,refunds\`.`,
+      'skills',
+    );
+  }
+}
+
+/** Updating an agent needs something to change. */
+export function requireChange(handle: string, o: AgentOptions): void {
+  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined) {
+    throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
+  }
+}
+
+// --- Ticket context ---------------------------------------------------------------------------
+
+/** One `name:value` of a ticket's context. */
+export function checkContextEntry(name: string, value: string): void {
+  const subject = `\`${name.slice(0, 40)}:\``;
+  if (name.trim() === '') throw invalid('A context name is empty; it is required.', 'context');
+  if (name.includes('\u0000')) throw invalid(`Context name ${quoteValue(name)} contains a NUL character, which can't be stored.`, 'context');
+  const kn = charLength(name);
+  if (kn > LIMITS.contextKey) {
+    throw invalid(`Context name ${quoteValue(name)} is ${kn} characters long; the limit is ${LIMITS.contextKey}.`, 'context');
+  }
+  if (value.trim() === '') throw invalid(`Context value of ${subject} is empty; it is required.`, 'context');
+  if (value.includes('\u0000')) throw invalid(`Context value of ${subject} contains a NUL character, which can't be stored.`, 'context');
+  const vn = charLength(value);
+  if (vn > LIMITS.contextValue) {
+    throw invalid(`Context value of ${subject} is ${vn} characters long; the limit is ${LIMITS.contextValue}.`, 'context');
+  }
 }

@@ -2,11 +2,7 @@
 import { DuplicateRequest } from '../app/context.js';
 import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
-
-export interface Answer {
-  text: string;
-  blocks?: unknown[];
-}
+import type { Answer } from './blocks/outcomes.js';
 
 /** Slack escapes `&`, `<` and `>` typed by users; stored text keeps what they typed. */
 export function decodeSlackText(s: string): string {
@@ -17,7 +13,7 @@ export function decodeOptional(s: string | undefined): string | undefined {
   return s === undefined ? undefined : decodeSlackText(s);
 }
 
-export function isDatabaseDown(e: unknown): boolean {
+function isDatabaseDown(e: unknown): boolean {
   const codes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004']);
   let cur: unknown = e;
   for (let i = 0; i < 5 && cur; i++) {

@@ -7,10 +7,11 @@ import { boltLogger, type Logger } from '../logger.js';
 import { pendingCount } from '../storage/outbox.js';
 import type { SlackDeps } from './context.js';
 import { registerAgentCommand } from './listeners/agentCommand.js';
-import { registerInteractions } from './listeners/interactions.js';
+import { registerButtons } from './listeners/buttons.js';
 import { registerMessages } from './listeners/messages.js';
+import { registerModals } from './listeners/modals.js';
+import { registerShortcuts } from './listeners/shortcuts.js';
 import { registerTicketCommand } from './listeners/ticketCommand.js';
-
 
 export interface SlackApp {
   app: BoltApp;
@@ -78,7 +79,9 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   registerTicketCommand(app, sd);
   registerAgentCommand(app, sd);
   registerMessages(app, sd);
-  registerInteractions(app, sd);
+  registerButtons(app, sd);
+  registerModals(app, sd);
+  registerShortcuts(app);
   app.error(async (e) => {
     logger.error({ err: (e as Error).stack ?? String(e) }, 'unhandled error in a Slack listener');
   });

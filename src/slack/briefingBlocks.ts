@@ -1,13 +1,8 @@
 // Block Kit for the daily briefing. Pure functions; user text escaped.
-import type { types } from '@slack/bolt';
 import type { AgentBriefing, Overview } from '../core/briefing.js';
 import type { Ticket } from '../core/types.js';
-import { escapeText, escapeTruncate, formatAge, formatTime, handleText, oneLine, priorityLabel, SLACK_LIMITS, truncateMrkdwn } from './text.js';
-
-type KnownBlock = types.KnownBlock;
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(text, SLACK_LIMITS.sectionText), verbatim: true } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(text, SLACK_LIMITS.sectionText), verbatim: true }] });
+import { contextBlocks, section, type KnownBlock } from './blocks/kit.js';
+import { escapeAndCut, escapeText, formatAge, formatTime, handleText, oneLine, priorityLabel } from './text.js';
 
 function lines(items: string[], max = 15): string {
   const shown = items.slice(0, max);
@@ -16,13 +11,13 @@ function lines(items: string[], max = 15): string {
 }
 
 const ticketLine = (t: Ticket, now: Date) =>
-  `• *${escapeText(t.key)}* ${priorityLabel(t.priority)} ${escapeTruncate(oneLine(t.title), 120)} — ${formatAge(t.createdAt, now)} old${t.waitingOn ? `, waits on ${escapeText(t.waitingOn)}` : ''}`;
+  `• *${escapeText(t.key)}* ${priorityLabel(t.priority)} ${escapeAndCut(oneLine(t.title), 120)} — ${formatAge(t.createdAt, now)} old${t.waitingOn ? `, waits on ${escapeText(t.waitingOn)}` : ''}`;
 
 export function agentBriefing(b: AgentBriefing, o: { since: Date; now: Date; timeZone: string }) {
   const blocks: KnownBlock[] = [section(`:sunrise: *Briefing for ${handleText(b.agent.handle)}* — since ${formatTime(o.since, o.timeZone)}`)];
   blocks.push(section(b.open.length ? `*Open (${b.open.length})*\n${lines(b.open.map((t) => ticketLine(t, o.now)))}` : '*Open:* nothing — a clear queue.'));
-  if (b.completed.length) blocks.push(section(`*Completed (${b.completed.length})*\n${lines(b.completed.map((t) => `• *${escapeText(t.key)}* ${escapeTruncate(oneLine(t.title), 120)}${t.resolution ? ` — ${escapeTruncate(oneLine(t.resolution), 200)}` : ''}`))}`));
-  if (b.escalated.length) blocks.push(section(`*Escalated (${b.escalated.length})*\n${lines(b.escalated.map((e) => `• *${escapeText(e.key)}* ${escapeTruncate(oneLine(e.title), 120)} (level ${e.level})`))}`));
+  if (b.completed.length) blocks.push(section(`*Completed (${b.completed.length})*\n${lines(b.completed.map((t) => `• *${escapeText(t.key)}* ${escapeAndCut(oneLine(t.title), 120)}${t.resolution ? ` — ${escapeAndCut(oneLine(t.resolution), 200)}` : ''}`))}`));
+  if (b.escalated.length) blocks.push(section(`*Escalated (${b.escalated.length})*\n${lines(b.escalated.map((e) => `• *${escapeText(e.key)}* ${escapeAndCut(oneLine(e.title), 120)} (level ${e.level})`))}`));
   const text = `Briefing for ${b.agent.handle}: ${b.open.length} open, ${b.completed.length} completed, ${b.escalated.length} escalated`;
   return { text: escapeText(text), blocks };
 }
@@ -41,6 +36,6 @@ export function managersBriefing(ov: Overview, o: { now: Date; timeZone: string 
     ),
   ];
   if (ov.stale.length) blocks.push(section(`*Stale*\n${lines(ov.stale.map((t) => `${ticketLine(t, o.now)} (${t.assignee ? handleText(t.assignee) : 'unassigned'})`), 10)}`));
-  if (ov.oldest) blocks.push(context(`Oldest open: *${escapeText(ov.oldest.key)}* ${escapeTruncate(oneLine(ov.oldest.title), 120)} — ${formatAge(ov.oldest.createdAt, o.now)} old`));
+  if (ov.oldest) blocks.push(...contextBlocks([`Oldest open: *${escapeText(ov.oldest.key)}* ${escapeAndCut(oneLine(ov.oldest.title), 120)} — ${formatAge(ov.oldest.createdAt, o.now)} old`]));
   return { text: `Baton overview: ${ov.intake} in intake, ${ov.active} active, ${ov.stale.length} stale, ${ov.escalated} escalated`, blocks };
 }

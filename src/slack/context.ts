@@ -2,8 +2,9 @@
 import type { Deps } from '../app/context.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Answer } from './answers.js';
+import type { RespondArguments } from '@slack/bolt';
 import { errorAnswer } from './answers.js';
+import { NO_CALLER, WORKING, type Answer } from './blocks/outcomes.js';
 
 export interface SlackDeps {
   deps: Deps;
@@ -42,7 +43,7 @@ export async function answerInTime(
     sd.kick();
     return;
   }
-  await now({ text: ':hourglass_flowing_sand: Working on it…' });
+  await now(WORKING);
   const a = await result;
   sd.kick();
   try {
@@ -53,7 +54,7 @@ export async function answerInTime(
 }
 
 /** The text and caller of a slash command, however the body was shaped (a repeated field arrives as an array). */
-export function commandInput(command: { text?: unknown; user_id?: unknown }): { text: string; user: string | null } {
+function commandInput(command: { text?: unknown; user_id?: unknown }): { text: string; user: string | null } {
   const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
   const text = first(command.text);
   const user = first(command.user_id);
@@ -63,4 +64,32 @@ export function commandInput(command: { text?: unknown; user_id?: unknown }): { 
   };
 }
 
-export const NO_CALLER = { text: ':warning: This request did not say who sent it, so Baton did nothing.' };
+/** The text and caller of a slash command; a command that does not say who sent it is refused at once (null). */
+export async function commandFromCaller(
+  command: { text?: unknown; user_id?: unknown },
+  ack: (a: RespondArguments) => Promise<void>,
+): Promise<{ text: string; caller: string } | null> {
+  const { text, user } = commandInput(command);
+  if (user) return { text, caller: user };
+  await ack({ response_type: 'ephemeral', ...NO_CALLER });
+  return null;
+}
+
+/** A slash command's answer, only to whoever sent it: at once with the acknowledgement, or later through its response URL. */
+export function answerCommand(
+  sd: SlackDeps,
+  what: string,
+  work: () => Promise<Answer>,
+  ack: (a: RespondArguments) => Promise<void>,
+  respond: (a: RespondArguments) => Promise<unknown>,
+): Promise<void> {
+  return answerInTime(
+    sd,
+    what,
+    work,
+    async (a) => ack({ response_type: 'ephemeral', ...(a as object), text: a.text }),
+    async (a) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...(a as object), text: a.text });
+    },
+  );
+}

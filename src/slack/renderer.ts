@@ -1,7 +1,7 @@
 // The Block Kit builders behind the use cases' Renderer port.
 import type { Renderer } from '../app/renderer.js';
 import type { Clock } from '../core/clock.js';
-import * as b from './blocks.js';
+import * as b from './blocks/index.js';
 import { agentBriefing, managersBriefing } from './briefingBlocks.js';
 import { messageLink } from './text.js';
 

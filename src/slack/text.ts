@@ -10,7 +10,7 @@
 import type { Priority } from '../core/types.js';
 
 /** The mark appended to anything we cut. */
-export const CUT_MARK = '…';
+const CUT_MARK = '…';
 
 /** Slack limits we respect. */
 export const SLACK_LIMITS = {
@@ -68,8 +68,12 @@ function safeCutIndex(s: string, cut: number): number {
   return cut;
 }
 
-/** Cuts plain text to at most `max` characters (UTF-16 units), ending with a visible `…` when cut. */
-export function truncate(s: string, max: number): string {
+/**
+ * Cuts plain text (not mrkdwn) to at most `max` UTF-16 units, as Slack counts its limits, never
+ * splitting an emoji; ends with a visible `…` when cut. (Stored values are cut by `cutText` in
+ * core, which counts characters as the database does.)
+ */
+export function cutSlackText(s: string, max: number): string {
   if (max <= 0) return '';
   if (s.length <= max) return s;
   if (max === 1) return CUT_MARK;
@@ -77,10 +81,10 @@ export function truncate(s: string, max: number): string {
 }
 
 /**
- * Cuts already-built mrkdwn to at most `max` characters without leaving half an entity (`&am`)
+ * Cuts already-built mrkdwn to at most `max` UTF-16 units without leaving half an entity (`&am`)
  * or half a `<…>` token (link, mention) behind; ends with `…` when cut.
  */
-export function truncateMrkdwn(s: string, max: number): string {
+export function cutMrkdwn(s: string, max: number): string {
   if (max <= 0) return '';
   if (s.length <= max) return s;
   if (max === 1) return CUT_MARK;
@@ -94,9 +98,9 @@ export function truncateMrkdwn(s: string, max: number): string {
   return s.slice(0, cut) + CUT_MARK;
 }
 
-/** Escapes user text, then cuts the escaped result to `max` characters with a mark. */
-export function escapeTruncate(s: string, max: number): string {
-  return truncateMrkdwn(escapeText(s), max);
+/** Escapes user text, then cuts the escaped result as mrkdwn (`cutMrkdwn`). */
+export function escapeAndCut(s: string, max: number): string {
+  return cutMrkdwn(escapeText(s), max);
 }
 
 /** Collapses whitespace (newlines included) to single spaces: for one-line values. */
@@ -122,7 +126,7 @@ const USER_ID = /^[UW][A-Z0-9]+$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
 
 export const isUserId = (s: string | null | undefined): boolean => !!s && USER_ID.test(s);
-export const isChannelId = (s: string | null | undefined): boolean => !!s && CHANNEL_ID.test(s);
+const isChannelId = (s: string | null | undefined): boolean => !!s && CHANNEL_ID.test(s);
 
 /** `<@U…>` for a user ID we stored ourselves; anything else is returned as escaped text. */
 export function mentionUser(userId: string): string {
@@ -136,7 +140,7 @@ export function mentionChannel(id: string): string {
 
 /** `@handle`, escaped and kept short (handles are short; anything else is cut). */
 export function handleText(handle: string): string {
-  return truncateMrkdwn(escapeText(`@${oneLine(handle)}`), 80);
+  return escapeAndCut(`@${oneLine(handle)}`, 80);
 }
 
 // Building an Intl.DateTimeFormat is costly (a sweep renders thousands of times): one per zone, cached.
@@ -185,20 +189,6 @@ export function formatAge(from: Date, now: Date): string {
   const h = Math.floor(min / 60);
   if (h < 24) return min % 60 ? `${h}h ${min % 60}m` : `${h}h`;
   return `${Math.floor(h / 24)}d`;
-}
-
-/** A duration in seconds as the slash commands write it: `90s`, `30m`, `4h`, `1d`, `1h30m`. */
-export function formatDuration(sec: number): string {
-  if (!Number.isFinite(sec) || sec <= 0) return '0s';
-  let rest = Math.round(sec);
-  const d = Math.floor(rest / 86400);
-  rest -= d * 86400;
-  const h = Math.floor(rest / 3600);
-  rest -= h * 3600;
-  const m = Math.floor(rest / 60);
-  const s = rest - m * 60;
-  const out = `${d ? `${d}d` : ''}${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-  return out || '0s';
 }
 
 export const PRIORITY_EMOJI: Record<Priority, string> = {

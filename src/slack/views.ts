@@ -4,7 +4,7 @@
 
 import type { types as SlackTypes } from '@slack/bolt';
 import { LIMITS, PRIORITIES, type Priority } from '../core/types.js';
-import { truncate } from './text.js';
+import { cutSlackText, SLACK_LIMITS } from './text.js';
 
 export type ModalView = SlackTypes.ModalView;
 type InputBlock = SlackTypes.InputBlock;
@@ -46,8 +46,8 @@ function textInput(
   if (o.multiline) element.multiline = true;
   const max = Math.min(o.maxLength ?? INPUT_MAX, INPUT_MAX);
   element.max_length = max;
-  if (o.placeholder) element.placeholder = plain(truncate(o.placeholder, 150));
-  if (o.initial) element.initial_value = truncate(o.initial, max);
+  if (o.placeholder) element.placeholder = plain(cutSlackText(o.placeholder, 150));
+  if (o.initial) element.initial_value = cutSlackText(o.initial, max);
   const block: InputBlock = { type: 'input', block_id: ids.blockId, label: plain(label), element };
   if (o.optional) block.optional = true;
   if (o.hint) block.hint = plain(o.hint);
@@ -59,19 +59,12 @@ export function newTicketModal(o?: { channel?: string }): ModalView {
   const ids = NEW_TICKET_IDS;
   const priorityOptions = PRIORITIES.map((p) => ({ text: plain(p), value: p }));
   const normal = priorityOptions.find((p) => p.value === 'normal');
+  const optional = (which: keyof typeof ids, label: string, o: Parameters<typeof textInput>[2]) =>
+    textInput(ids[which], label, { optional: true, ...o });
   const blocks: InputBlock[] = [
     textInput(ids.title, 'Title', { maxLength: LIMITS.title, placeholder: 'What needs doing?' }),
-    textInput(ids.description, 'Description', {
-      optional: true,
-      multiline: true,
-      maxLength: LIMITS.description,
-    }),
-    textInput(ids.type, 'Type', {
-      optional: true,
-      maxLength: LIMITS.type,
-      placeholder: 'e.g. billing',
-      hint: 'Which skill it needs. Empty means the default type.',
-    }),
+    optional('description', 'Description', { multiline: true, maxLength: LIMITS.description }),
+    optional('type', 'Type', { maxLength: LIMITS.type, placeholder: 'e.g. billing', hint: 'Which skill it needs. Empty means the default type.' }),
     {
       type: 'input',
       block_id: ids.priority.blockId,
@@ -83,26 +76,19 @@ export function newTicketModal(o?: { channel?: string }): ModalView {
         ...(normal ? { initial_option: normal } : {}),
       },
     },
-    textInput(ids.context, 'Context', {
-      optional: true,
-      multiline: true,
-      placeholder: 'customer: acme',
-      hint: 'One `key: value` per line.',
-    }),
-    textInput(ids.escalate, 'Escalate after', {
-      optional: true,
+    optional('context', 'Context', { multiline: true, placeholder: 'customer: acme', hint: 'One `key: value` per line.' }),
+    optional('escalate', 'Escalate after', {
       maxLength: 20,
       placeholder: 'e.g. 30m, 4h, 1h30m',
       hint: 'Empty means by priority (urgent 15m, high 30m, normal 4h, low 1d).',
     }),
-    textInput(ids.assign, 'Assign to', { optional: true, maxLength: 100, placeholder: 'agent handle, e.g. iris' }),
-    textInput(ids.handoff, 'Hand off when resolved', {
-      optional: true,
+    optional('assign', 'Assign to', { maxLength: 100, placeholder: 'agent handle, e.g. iris' }),
+    optional('handoff', 'Hand off when resolved', {
       maxLength: 500,
       placeholder: 'handles, comma-separated',
       hint: 'These agents get a briefing ticket when this one is resolved.',
     }),
-    textInput(ids.follows, 'Follows ticket', { optional: true, maxLength: 40, placeholder: 'e.g. T-2026-001' }),
+    optional('follows', 'Follows ticket', { maxLength: 40, placeholder: 'e.g. T-2026-001' }),
   ];
   return {
     type: 'modal',
@@ -120,7 +106,7 @@ export function handoffModal(key: string, o?: { initialNote?: string }): ModalVi
   return {
     type: 'modal',
     callback_id: HANDOFF_CALLBACK_ID,
-    title: plain(truncate(`Hand off ${key}`, 24)),
+    title: plain(cutSlackText(`Hand off ${key}`, 24)),
     submit: plain('Hand off'),
     close: plain('Cancel'),
     private_metadata: JSON.stringify({ key }),
@@ -137,6 +123,16 @@ export function handoffModal(key: string, o?: { initialNote?: string }): ModalVi
         ...(o?.initialNote ? { initial: o.initialNote } : {}),
       }),
     ],
+  };
+}
+
+/** What a submitted form turned into: replaces the form, with a Close button. */
+export function resultModal(title: string, text: string) {
+  return {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: title.slice(0, 24) },
+    close: { type: 'plain_text' as const, text: 'Close' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: text.slice(0, SLACK_LIMITS.sectionText) } }],
   };
 }
 
@@ -180,7 +176,7 @@ export interface NewTicketModalValues {
 const stripAt = (s: string) => (s.startsWith('@') ? s.slice(1) : s);
 
 /** Parses `key: value` lines. */
-export function parseContextLines(text: string): { context: Record<string, string>; errors: string[] } {
+function parseContextLines(text: string): { context: Record<string, string>; errors: string[] } {
   const context: Record<string, string> = {};
   const errors: string[] = [];
   for (const rawLine of text.split(/\r?\n/)) {

@@ -17,11 +17,10 @@ import {
   ticketDetail,
   ticketList,
   type SlackMessage,
-} from '../../src/slack/blocks.js';
+} from '../../src/slack/blocks/index.js';
 import {
   escapeText,
   formatAge,
-  formatDuration,
   formatTime,
   link,
   md,
@@ -30,9 +29,10 @@ import {
   messageLink,
   priorityLabel,
   raw,
-  truncate,
-  truncateMrkdwn,
+  cutMrkdwn,
+  cutSlackText,
 } from '../../src/slack/text.js';
+import { formatDuration } from '../../src/core/duration.js';
 import {
   HANDOFF_CALLBACK_ID,
   HANDOFF_IDS,
@@ -251,14 +251,14 @@ describe('text helpers', () => {
   });
 
   it('truncates with a visible mark', () => {
-    expect(truncate('hello', 10)).toBe('hello');
-    expect(truncate('hello world', 6)).toBe('hello…');
-    expect(truncate('hello world', 6)).toHaveLength(6);
+    expect(cutSlackText('hello', 10)).toBe('hello');
+    expect(cutSlackText('hello world', 6)).toBe('hello…');
+    expect(cutSlackText('hello world', 6)).toHaveLength(6);
     // never splits a surrogate pair
-    expect(truncate('ab😀cd', 4)).toBe('ab…');
+    expect(cutSlackText('ab😀cd', 4)).toBe('ab…');
     // never leaves half an entity or a half token
-    expect(truncateMrkdwn('ab &amp; cd', 6)).toBe('ab …');
-    expect(truncateMrkdwn('see <https://x.y|label> now', 10)).toBe('see …');
+    expect(cutMrkdwn('ab &amp; cd', 6)).toBe('ab …');
+    expect(cutMrkdwn('see <https://x.y|label> now', 10)).toBe('see …');
   });
 
   it('builds links and mentions', () => {

@@ -6,8 +6,8 @@ import {
   nextOccurrence,
   parseClockTime,
   parseDuration,
-  quoteValue,
 } from '../../src/core/duration.js';
+import { quoteValue } from '../../src/core/validate.js';
 import { DomainError, isDomainError } from '../../src/core/errors.js';
 
 function err(fn: () => unknown): DomainError {

@@ -12,7 +12,7 @@ import {
   sanitizeText,
   stripBotMention,
   tokenizeOptions,
-} from '../../src/core/parse.js';
+} from '../../src/core/parse/index.js';
 import type { AgentCommand, TicketCommand, ThreadVerb } from '../../src/core/commands.js';
 import { DomainError, isDomainError } from '../../src/core/errors.js';
 import { LIMITS } from '../../src/core/types.js';

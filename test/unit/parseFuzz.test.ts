@@ -2,7 +2,7 @@
 // for the person — never another error, never a hang.
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/core/errors.js';
-import { parseAgentCommand, parseThreadVerb, parseTicketCommand, stripBotMention } from '../../src/core/parse.js';
+import { parseAgentCommand, parseThreadVerb, parseTicketCommand, stripBotMention } from '../../src/core/parse/index.js';
 import { parseDuration } from '../../src/core/duration.js';
 
 function rng(seed: number) {

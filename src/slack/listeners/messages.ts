@@ -8,11 +8,9 @@ import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { agentByUserId, ticketForThread } from '../../app/queries.js';
 import { acceptTicket, recordThreadReply, resolveTicket, showTicket } from '../../app/ticketActions.js';
-import { clip } from '../../core/handoff.js';
-import { parseThreadVerb, sanitizeText, stripBotMention } from '../../core/parse.js';
+import { intakeTicketText, parseThreadVerb, stripBotMention } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
 import type { Ticket } from '../../core/types.js';
-import { LIMITS } from '../../core/types.js';
 import { decodeSlackText, errorAnswer } from '../answers.js';
 import type { SlackDeps } from '../context.js';
 
@@ -69,15 +67,13 @@ export function registerMessages(app: App, sd: SlackDeps): void {
 }
 
 async function onIntakeMessage(sd: SlackDeps, e: MessageEvent, author: string, text: string, requestKey: string) {
-  const clean = decodeSlackText(sanitizeText(text.replace(/\u0000/g, '')));
-  const firstLine = clean.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  if (!firstLine) return; // an empty message (a file alone) is not a ticket
+  const ticket = intakeTicketText(text, decodeSlackText);
+  if (!ticket) return;
   await fileTicket(
     sd.deps,
     user(author),
     {
-      title: clip(firstLine, LIMITS.title),
-      description: clip(clean, LIMITS.description),
+      ...ticket,
       context: {},
       handoff: [],
       origin: { channel: e.channel, ts: e.ts },

@@ -1,0 +1,169 @@
+// What `/ticket` and `/agent` accept, declared once: every subcommand's form, its `name:` options,
+// the usage line its refusals quote and its help entry. The parser reads the options and usage
+// lines from here; `help` renders the same entries.
+
+/** A `name:value` option and the placeholder its usage shows for the value. */
+export interface OptionSpec {
+  name: string;
+  value: string;
+}
+
+export interface SubcommandSpec {
+  /** The form, e.g. `/ticket show KEY`: quoted by usage answers and shown by help. */
+  synopsis: string;
+  /** An example the usage answers add after the form (`…, e.g. /ticket show T-2026-001`). */
+  example?: string;
+  /** The form help shows when it is shorter than the synopsis. */
+  helpSynopsis?: string;
+  /** What help says about it, with its own example. */
+  help: string;
+  /** The `name:` options it takes (others are refused or, for `/ticket new`, kept as context). */
+  options?: readonly OptionSpec[];
+}
+
+export interface CommandSpec<Sub extends string> {
+  command: 'ticket' | 'agent';
+  /** In the order help lists them and refusals name them. */
+  subcommands: Readonly<Record<Sub, SubcommandSpec>>;
+  /** The notes under the help entries. */
+  footer: string;
+}
+
+const form = (o: OptionSpec) => `${o.name}:${o.value}`;
+const optional = (options: readonly OptionSpec[]) => options.map((o) => `[${form(o)}]`).join(' ');
+const oneOf = (options: readonly OptionSpec[]) => `[${options.map(form).join('|')}]`;
+
+const NEW_OPTIONS: readonly OptionSpec[] = [
+  { name: 'type', value: 'T' },
+  { name: 'priority', value: 'P' },
+  { name: 'escalate', value: 'DUR' },
+  { name: 'assign', value: 'HANDLE' },
+  { name: 'handoff', value: 'H1,H2' },
+  { name: 'follows', value: 'KEY' },
+];
+
+const [SKILLS, ...AGENT_SETTINGS] = [
+  { name: 'skills', value: 'a,b' },
+  { name: 'channel', value: '#…' },
+  { name: 'user', value: '@…' },
+  { name: 'capacity', value: 'N' },
+  { name: 'escalates-to', value: 'HANDLE' },
+] as const satisfies readonly OptionSpec[];
+const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
+
+const BUSY_OPTIONS: readonly OptionSpec[] = [
+  { name: 'for', value: 'DUR' },
+  { name: 'until', value: 'HH:MM' },
+];
+
+/** A command's spec; its `help` subcommand comes last. */
+function defineCommand<S extends Record<string, SubcommandSpec>>(command: 'ticket' | 'agent', subcommands: S, footer: string) {
+  const help: SubcommandSpec = { synopsis: `/${command} help`, help: 'This help.' };
+  return { command, subcommands: { ...subcommands, help }, footer } satisfies CommandSpec<string>;
+}
+
+export const TICKET_SPEC = defineCommand(
+  'ticket',
+  {
+    new: {
+      synopsis: `/ticket new ${optional(NEW_OPTIONS)} [name:value…] TITLE`,
+      help: 'File a ticket. Answers with its key and assignee, or why it waits in intake. Any other `name:value` goes into the context. With no text it opens a form.\nExample: `/ticket new type:billing priority:high customer:acme Refund not received`',
+      options: NEW_OPTIONS,
+    },
+    show: {
+      synopsis: '/ticket show KEY',
+      example: '/ticket show T-2026-001',
+      help: 'The ticket, its context and its audit trail. Example: `/ticket show T-2026-001`',
+    },
+    list: {
+      synopsis: '/ticket list [mine|intake|active|completed|HANDLE]',
+      help: 'Tickets by priority, then age. Example: `/ticket list intake`',
+    },
+    assign: {
+      synopsis: '/ticket assign KEY HANDLE',
+      example: '/ticket assign T-2026-001 iris',
+      help: 'Assign (or reassign) a ticket. Example: `/ticket assign T-2026-001 iris`',
+    },
+    handoff: {
+      synopsis: '/ticket handoff KEY HANDLE [note]',
+      example: '/ticket handoff T-2026-001 iris needs a refund',
+      help: 'Hand off to another agent as a child ticket; this one waits on it. Example: `/ticket handoff T-2026-001 devin needs a code fix`',
+    },
+    resolve: {
+      synopsis: '/ticket resolve KEY [note]',
+      help: 'Resolve; the requester is told. Example: `/ticket resolve T-2026-001 refunded`',
+    },
+    reopen: {
+      synopsis: '/ticket reopen KEY [note]',
+      help: 'Reopen a completed ticket. Example: `/ticket reopen T-2026-001 still broken`',
+    },
+    escalate: {
+      synopsis: '/ticket escalate KEY [note]',
+      help: 'Escalate now to the next agent of the chain. Example: `/ticket escalate T-2026-001 customer is angry`',
+    },
+    next: {
+      synopsis: '/ticket next HANDLE',
+      example: '/ticket next iris',
+      help: 'The agent pulls the most urgent intake ticket it can take. Example: `/ticket next iris`',
+    },
+  },
+  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]` or `status`.',
+);
+
+export const AGENT_SPEC = defineCommand(
+  'agent',
+  {
+    add: {
+      synopsis: `/agent add HANDLE ${form(SKILLS)} ${optional(AGENT_SETTINGS)}`,
+      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix`',
+      options: AGENT_OPTIONS,
+    },
+    update: {
+      synopsis: `/agent update HANDLE ${optional(AGENT_OPTIONS)}`,
+      helpSynopsis: '/agent update HANDLE [same options]',
+      help: 'Change an agent (admins). Example: `/agent update iris capacity:8`',
+      options: AGENT_OPTIONS,
+    },
+    remove: {
+      synopsis: '/agent remove HANDLE',
+      help: 'Remove an agent (admins); its open tickets go back to intake and are routed again.',
+    },
+    list: {
+      synopsis: '/agent list',
+      help: 'The roster: skills, channel, user, load, availability, escalation chain.',
+    },
+    busy: {
+      synopsis: `/agent busy HANDLE ${oneOf(BUSY_OPTIONS)} [reason]`,
+      example: '/agent busy iris for:2h at the dentist',
+      help: 'Mark an agent busy (admins or the agent’s own user). Example: `/agent busy iris for:2h offsite`',
+      options: BUSY_OPTIONS,
+    },
+    available: {
+      synopsis: '/agent available HANDLE',
+      help: 'Mark an agent available again. Example: `/agent available iris`',
+    },
+  },
+  'Channels are written `#name`; users `@name`. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
+);
+
+/** The usage line a refusal quotes: the form in code, and its example when it has one. */
+export function usageLine(sub: SubcommandSpec): string {
+  return '`' + sub.synopsis + '`' + (sub.example ? `, e.g. \`${sub.example}\`` : '');
+}
+
+/** The option names of a subcommand, in the order its usage shows them. */
+export function optionNames(sub: SubcommandSpec): string[] {
+  return (sub.options ?? []).map((o) => o.name);
+}
+
+/** `` `skills:`, `channel:` `` — option names as refusals list them. */
+export function optionList(names: readonly string[]): string {
+  return names.map((n) => '`' + n + ':`').join(', ');
+}
+
+/** The subcommand words, in order, as refusals list them. */
+export function subcommandList(spec: CommandSpec<string>): string {
+  return Object.keys(spec.subcommands)
+    .map((s) => '`' + s + '`')
+    .join(', ');
+}

@@ -1,0 +1,134 @@
+// The text after `/agent`.
+import { AGENT_SPEC, optionNames, subcommandList } from '../commandSpec.js';
+import type { AgentCommand, AgentOptions } from '../commands.js';
+import { parseClockTime, parseDuration } from '../duration.js';
+import { invalid } from '../errors.js';
+import { LIMITS } from '../types.js';
+import { checkSkillCount, isCapacity, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { refuseUnknownOptions, tokenizeOptions } from './options.js';
+import { takeSubcommand, takeWord } from './text.js';
+import { usageRefusals } from './usage.js';
+import { expected, parseAgentRef, parseChannelRef, parseHandle, parseTicketType, parseUserRef } from './values.js';
+
+const spec = AGENT_SPEC.subcommands;
+const AGENT_OPTIONS = optionNames(spec.add);
+const BUSY_OPTIONS = optionNames(spec.busy);
+
+const { missing, unexpected, usage } = usageRefusals('agent', spec);
+
+function parseSkills(value: string): string[] {
+  const skills: string[] = [];
+  for (const part of value.split(',')) {
+    if (part.trim() === '') continue;
+    const skill = parseTicketType(part, 'Each skill in `skills:`', 'skills');
+    if (!skills.includes(skill)) skills.push(skill);
+  }
+  if (skills.length === 0) {
+    throw expected('`skills:`', 'one or more ticket types separated by commas, like `skills:billing,refunds`', value, 'skills');
+  }
+  checkSkillCount(skills.length);
+  return skills;
+}
+
+function parseCapacity(value: string): number {
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!isCapacity(n)) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}`, value, 'capacity');
+  return n;
+}
+
+function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
+  const { options, rest } = tokenizeOptions(text, AGENT_OPTIONS);
+  if (rest !== '') {
+    throw invalid(
+      `\`/agent ${sub}\` takes only \`name:value\` options after the handle; got unexpected text ${q(rest)}. ${usage(sub)}`,
+      'text',
+    );
+  }
+  refuseUnknownOptions(`\`/agent ${sub}\``, options, AGENT_OPTIONS);
+  const out: AgentOptions = {};
+  for (const { name, value } of options) {
+    switch (name) {
+      case 'skills':
+        out.skills = parseSkills(value);
+        break;
+      case 'channel':
+        out.channel = parseChannelRef(value, '`channel:`');
+        break;
+      case 'user':
+        out.user = parseUserRef(value, '`user:`');
+        break;
+      case 'capacity':
+        out.capacity = parseCapacity(value);
+        break;
+      case 'escalates-to': {
+        if (value.toLowerCase() === 'none') {
+          out.escalatesTo = null;
+          break;
+        }
+        const ref = parseAgentRef(value, '`escalates-to:`', 'escalates-to');
+        if ('handle' in ref && ref.handle === handle) {
+          throw invalid(`\`${handle}\` cannot escalate to itself; name another agent in \`escalates-to:\`, or \`none\`.`, 'escalates-to');
+        }
+        out.escalatesTo = ref;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function parseBusy(rest: string): AgentCommand {
+  const a = takeWord(rest);
+  if (a.word === undefined) throw missing('busy', 'an agent', 'agent');
+  const agent = parseAgentRef(a.word, '`/agent busy`');
+  const { options, rest: reasonText } = tokenizeOptions(a.rest, BUSY_OPTIONS);
+  refuseUnknownOptions('`/agent busy`', options, BUSY_OPTIONS);
+  const out: Extract<AgentCommand, { kind: 'busy' }> = { kind: 'busy', agent };
+  if (options.length > 1) {
+    throw invalid('`/agent busy` takes either `for:` (a duration) or `until:` (a time of day), not both.', 'until');
+  }
+  for (const { name, value } of options) {
+    if (name === 'for') out.forSec = parseDuration(value, 'for');
+    else out.until = parseClockTime(value, 'until');
+  }
+  const reason = reasonText.trim();
+  if (reason !== '') {
+    validateText(reason, 'reason', LIMITS.reason);
+    out.reason = reason;
+  }
+  return out;
+}
+
+/** Parses the text after `/agent`. Empty text and `help` give `{kind:'help'}`. */
+export function parseAgentCommand(text: string): AgentCommand {
+  const s = takeSubcommand(text);
+  if (s === null || s.sub === 'help') return { kind: 'help' };
+  const { word, sub, rest } = s;
+  switch (sub) {
+    case 'list': {
+      if (rest !== '') throw unexpected(sub, rest);
+      return { kind: 'list' };
+    }
+    case 'add':
+    case 'update': {
+      const a = takeWord(rest);
+      if (a.word === undefined) throw missing(sub, 'a handle', 'handle');
+      const handle = parseHandle(a.word, `\`/agent ${sub}\``);
+      const opts = parseAgentOptions(sub, handle, a.rest);
+      if (sub === 'add') requireSkills(handle, opts.skills);
+      else requireChange(handle, opts);
+      return { kind: sub, handle, ...opts };
+    }
+    case 'remove':
+    case 'available': {
+      const a = takeWord(rest);
+      if (a.word === undefined) throw missing(sub, 'an agent', 'agent');
+      if (a.rest !== '') throw unexpected(sub, a.rest);
+      return { kind: sub, agent: parseAgentRef(a.word, `\`/agent ${sub}\``) };
+    }
+    case 'busy':
+      return parseBusy(rest);
+    default:
+      throw invalid(`\`/agent\` has no command ${q(word)}. Use one of ${subcommandList(AGENT_SPEC)}.`, 'command');
+  }
+}

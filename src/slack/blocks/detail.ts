@@ -1,0 +1,88 @@
+// `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
+import { formatDuration } from '../../core/duration.js';
+import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
+import { escapeAndCut, escapeText, formatTime, handleText, isUserId, link, mentionUser, oneLine, priorityLabel } from '../text.js';
+import { contextBlocks, field, fieldSections, lineSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
+import { ageOf, assigneeMd, contextSections, descriptionBlocks, headline, keyMd, noteMd, requesterMd, titleMd, typeMd } from './ticketParts.js';
+
+/** Keep at most this many audit events in `/ticket show`. */
+const TRAIL_LIMIT = 40;
+
+function actorMd(actor: string): string {
+  if (actor === 'baton') return 'Baton';
+  if (isUserId(actor)) return mentionUser(actor);
+  if (actor.startsWith('agent:')) return handleText(actor.slice('agent:'.length));
+  return escapeAndCut(actor, 60);
+}
+
+function escalationSummary(t: Ticket, when: (d: Date | null) => string): string {
+  let escalation = `level ${t.escalationLevel} · after ${formatDuration(thresholdSec(t))} ${t.escalateAfterSec == null ? '(by priority)' : '(set)'}`;
+  if (t.escalatedTo) escalation += ` · last pinged ${handleText(t.escalatedTo)}`;
+  if (t.chainExhausted) escalation += ' · chain exhausted, managers told';
+  if (t.waitingOn) escalation += ' · clock stopped';
+  else if (t.escalateDueAt) escalation += ` · due ${when(t.escalateDueAt)}`;
+  return escalation;
+}
+
+function trailSections(trail: AuditEvent[], timeZone: string): KnownBlock[] {
+  const sorted = [...trail].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
+  const shown = sorted.slice(-TRAIL_LIMIT);
+  const omitted = sorted.length - shown.length;
+  let heading = `*Audit trail* (${sorted.length} event${sorted.length === 1 ? '' : 's'})`;
+  if (omitted > 0) heading += ` — ${omitted} earlier event${omitted === 1 ? '' : 's'} omitted, showing the latest ${shown.length}`;
+  const lines = shown.map((e) => {
+    let l = `\`${formatTime(e.at, timeZone)}\` ${actorMd(e.actor)} *${escapeAndCut(e.action, 60)}*`;
+    if (e.fromStatus || e.toStatus) {
+      if (e.fromStatus !== e.toStatus) {
+        l += e.fromStatus ? ` ${escapeText(e.fromStatus)} →` : ' →';
+        l += e.toStatus ? ` ${escapeText(e.toStatus)}` : ' —';
+      }
+    }
+    if (e.note?.trim()) l += ` — ${escapeAndCut(oneLine(e.note), 300)}`;
+    return l;
+  });
+  if (!lines.length) lines.push('_No events recorded._');
+  return [section(heading), ...lineSections(lines)];
+}
+
+export function ticketDetail(
+  t: Ticket,
+  trail: AuditEvent[],
+  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string },
+): SlackMessage {
+  const when = (d: Date | null) => (d ? formatTime(d, o.timeZone) : '—');
+  const blocks: KnownBlock[] = [section(headline(t))];
+
+  const fields = [
+    field('Status', escapeText(t.status)),
+    field('Assignee', assigneeMd(t)),
+    field('Requester', requesterMd(t)),
+    field('Priority', priorityLabel(t.priority)),
+    field('Type', typeMd(t)),
+    field('Filed', `${when(t.createdAt)} (${ageOf(t, o.now)} ago)`),
+    field('Assigned', when(t.assignedAt)),
+    field('Escalation', escalationSummary(t, when)),
+  ];
+  if (t.waitingOn) fields.push(field('Waiting on', keyMd(t.waitingOn)));
+  if (t.parentKey) fields.push(field('Parent', keyMd(t.parentKey)));
+  if (t.follows) fields.push(field('Follows', keyMd(t.follows)));
+  if (t.pinnedAgent) fields.push(field('Asked for', handleText(t.pinnedAgent)));
+  if (t.requiresHandoff.length) fields.push(field('Hand off when done', t.requiresHandoff.map(handleText).join(', ')));
+  if (t.status === 'intake' && t.holdReason) fields.push(field('Waiting because', escapeAndCut(t.holdReason, 500)));
+  if (t.resolvedAt) fields.push(field('Resolved', when(t.resolvedAt)));
+  blocks.push(...fieldSections(fields));
+
+  blocks.push(...contextSections(t.context, 500));
+  blocks.push(...descriptionBlocks(t, 2000));
+  if (t.resolution?.trim()) blocks.push(section(`*Resolution*\n${noteMd(t.resolution, 1500)}`));
+
+  const links: string[] = [];
+  if (o.homeLink) links.push(link(o.homeLink, 'Home thread'));
+  if (o.originLink) links.push(link(o.originLink, 'Where it came from'));
+  blocks.push(...contextBlocks(links));
+
+  blocks.push({ type: 'divider' });
+  blocks.push(...trailSections(trail, o.timeZone));
+
+  return message(`${escapeText(t.key)} (${escapeText(t.status)}) ${titleMd(t, 300)}`, blocks);
+}

@@ -1,0 +1,62 @@
+// `/ticket list` and `/agent list`.
+import type { Agent, Ticket } from '../../core/types.js';
+import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
+import { lineSections, message, section, type SlackMessage } from './kit.js';
+import { ageOf, assigneeMd, keyMd, priorityEmoji, titleMd } from './ticketParts.js';
+
+/** Max lines in a ticket list. */
+const LIST_LIMIT = 50;
+/** Max agents in the roster. */
+const ROSTER_LIMIT = 200;
+
+/** One line per ticket: key, priority, status, assignee, age, title. */
+export function ticketList(
+  title: Part | readonly Part[],
+  tickets: Ticket[],
+  o: { now: Date; timeZone: string },
+): SlackMessage {
+  const heading = `*${md(title)}*`;
+  if (!tickets.length) return message(`${md(title)}: No tickets.`, [section(`${heading}\nNo tickets.`)]);
+  const shown = tickets.slice(0, LIST_LIMIT);
+  const lines = shown.map(
+    (t) =>
+      `${priorityEmoji(t)} ${keyMd(t.key)} · ${escapeText(t.status)} · ${assigneeMd(t)} · ${ageOf(t, o.now)} · ${titleMd(t, 120)}${t.waitingOn ? ` _(waiting on ${escapeText(t.waitingOn)})_` : ''}`,
+  );
+  if (tickets.length > shown.length) lines.push(`_…and ${tickets.length - shown.length} more_`);
+  return message(`${md(title)}: ${tickets.length} ticket${tickets.length === 1 ? '' : 's'}`, [
+    section(heading),
+    ...lineSections(lines),
+  ]);
+}
+
+function availability(a: Agent, o: { now: Date; timeZone: string }): string {
+  if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) return ':large_green_circle: available';
+  let b = ':no_entry: busy';
+  if (a.busyUntil) b += ` until ${formatTime(a.busyUntil, o.timeZone)}`;
+  if (a.busyReason?.trim()) b += ` (${escapeAndCut(oneLine(a.busyReason), 200)})`;
+  return b;
+}
+
+/** The roster: handle, skills, channel, user, load, availability, escalates-to. */
+export function agentList(
+  agents: Array<Agent & { active: number }>,
+  o: { now: Date; timeZone: string },
+): SlackMessage {
+  if (!agents.length) {
+    const l = 'No agents yet. Add one with `/agent add HANDLE skills:a,b`.';
+    return message(l, [section(`*Agents*\n${l}`)]);
+  }
+  const lines = agents.slice(0, ROSTER_LIMIT).map((a) =>
+    [
+      `*${handleText(a.handle)}*`,
+      `skills: ${a.skills.length ? a.skills.map((s) => `\`${escapeAndCut(s, 40)}\``).join(', ') : '—'}`,
+      mentionChannel(a.channel),
+      a.user ? mentionUser(a.user) : 'no user',
+      `load ${a.active}/${a.capacity}`,
+      availability(a, o),
+      `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
+    ].join(' · '),
+  );
+  if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);
+  return message(`Agents: ${agents.length}`, [section(`*Agents* (${agents.length})`), ...lineSections(lines)]);
+}

@@ -1,0 +1,128 @@
+// The ephemeral answers that tell the person who asked what their command, button or form did.
+// Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
+import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
+import { keyMd as k } from './ticketParts.js';
+
+export interface Answer {
+  text: string;
+  blocks?: unknown[];
+}
+
+type Keyed = { key: string };
+type Handled = { handle: string };
+
+const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${assigned.length} held ticket(s): ${assigned.join(', ')}.` : '');
+
+// --- Tickets ----------------------------------------------------------------------------------
+
+export function filed(r: { ticket: Keyed; agent: Handled | null; reason: string }): Answer {
+  return {
+    text: r.agent
+      ? `:ticket: Filed ${k(r.ticket.key)} and assigned it to ${handleText(r.agent.handle)} (${escapeText(r.reason)}).`
+      : `:ticket: Filed ${k(r.ticket.key)}. It waits in intake: ${escapeText(r.reason)}.`,
+  };
+}
+
+export function assigned(r: { ticket: Keyed; agent: Handled }): Answer {
+  return { text: `:arrow_right: ${k(r.ticket.key)} is now with ${handleText(r.agent.handle)}.` };
+}
+
+type HandedOff = { parent: Keyed; child: Keyed; target: Handled; held?: string | null };
+
+export function handedOff(r: HandedOff): Answer {
+  return {
+    text:
+      `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}; ` +
+      (r.held ? `it waits in intake: ${escapeText(r.held)}.` : `${escapeText(r.parent.key)} waits on it.`),
+  };
+}
+
+/** The handoff form's closing view says less than the command. */
+export function handedOffFromForm(r: HandedOff): Answer {
+  return { text: `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}.` };
+}
+
+export function resolved(r: { ticket: Keyed; briefings: string[] }): Answer {
+  const extra = r.briefings.length ? ` Briefings filed: ${r.briefings.map(k).join(', ')}.` : '';
+  return { text: `:white_check_mark: Resolved ${k(r.ticket.key)}.${extra}` };
+}
+
+export function reopened(r: { ticket: Keyed; agent: Handled | null; reason: string }): Answer {
+  return {
+    text: r.agent
+      ? `:leftwards_arrow_with_hook: Reopened ${k(r.ticket.key)}; it is with ${handleText(r.agent.handle)}.`
+      : `:leftwards_arrow_with_hook: Reopened ${k(r.ticket.key)}; it waits in intake: ${escapeText(r.reason)}.`,
+  };
+}
+
+type Escalated = { ticket: Keyed & { escalationLevel: number }; target: Handled | null };
+
+export function escalated(r: Escalated): Answer {
+  return {
+    text: r.target
+      ? `:rotating_light: Escalated ${k(r.ticket.key)} to ${handleText(r.target.handle)} (level ${r.ticket.escalationLevel}).`
+      : `:rotating_light: ${k(r.ticket.key)}: the escalation chain has run out; the managers were told.`,
+  };
+}
+
+/** The Escalate button's answer says less than the command. */
+export function escalatedByButton(r: Escalated): Answer {
+  return {
+    text: r.target
+      ? `:rotating_light: Escalated ${k(r.ticket.key)} to ${handleText(r.target.handle)}.`
+      : `:rotating_light: ${k(r.ticket.key)}: the chain has run out; the managers were told.`,
+  };
+}
+
+export function claimed(r: { agent: Handled; ticket: (Keyed & { title: string }) | null }): Answer {
+  return {
+    text: r.ticket
+      ? `:inbox_tray: ${handleText(r.agent.handle)} took ${k(r.ticket.key)}: ${escapeText(r.ticket.title)}`
+      : `Nothing in intake that ${handleText(r.agent.handle)} can take.`,
+  };
+}
+
+export const accepted = (key: string): Answer => ({ text: `:white_check_mark: You accepted ${k(key)}.` });
+
+export const tookOver = (r: { agent: Handled }, key: string): Answer => ({
+  text: `:raised_hand: ${handleText(r.agent.handle)} took over ${k(key)}.`,
+});
+
+// --- Agents -----------------------------------------------------------------------------------
+
+export function agentAdded(r: { agent: Handled & { skills: string[]; channel: string }; assigned: string[] }): Answer {
+  return {
+    text: `:wave: Added ${handleText(r.agent.handle)} (skills: ${escapeText(r.agent.skills.join(', '))}) in ${mentionChannel(r.agent.channel)}.${tookHeld(r.assigned)}`,
+  };
+}
+
+export function agentUpdated(r: { agent: Handled; assigned: string[] }): Answer {
+  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${tookHeld(r.assigned)}` };
+}
+
+export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }> }): Answer {
+  const moved = r.rerouted.length
+    ? ` Its open tickets went back to intake: ${r.rerouted.map((x) => `${x.key} → ${x.to ?? 'waiting'}`).join(', ')}.`
+    : '';
+  return { text: `:wave: Removed ${handleText(r.agent.handle)}.${escapeText(moved)}` };
+}
+
+export function agentBusy(r: { agent: Handled & { busyUntil: Date | null; busyReason: string | null } }, timeZone: string): Answer {
+  const until = r.agent.busyUntil;
+  const when = until ? ` until ${formatTime(until, timeZone)}` : ' until `/agent available`';
+  const why = r.agent.busyReason ? ` (${escapeText(r.agent.busyReason)})` : '';
+  return { text: `:no_entry: ${handleText(r.agent.handle)} is busy${when}${why}. New work waits in intake.` };
+}
+
+export function agentAvailable(r: { agent: Handled; assigned: string[] }): Answer {
+  const held = r.assigned.length ? ` Assigned from intake: ${r.assigned.join(', ')}.` : '';
+  return { text: `:large_green_circle: ${handleText(r.agent.handle)} is available.${held}` };
+}
+
+// --- When nothing could be done ---------------------------------------------------------------
+
+export const NO_CALLER: Answer = { text: ':warning: This request did not say who sent it, so Baton did nothing.' };
+export const WORKING: Answer = { text: ':hourglass_flowing_sand: Working on it…' };
+export const UNKNOWN_BUTTON: Answer = { text: ':warning: Baton does not know this button.' };
+export const NEW_FORM_FAILED: Answer = { text: ':x: Could not open the form; try `/ticket new TITLE` instead.' };
+export const HANDOFF_FORM_FAILED: Answer = { text: ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' };

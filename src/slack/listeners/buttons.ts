@@ -1,0 +1,92 @@
+// The buttons on Baton's messages: the card's Accept, Resolve, Hand off and Escalate, and Take over.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { escalateTicket, takeOver } from '../../app/escalation.js';
+import { acceptTicket, resolveTicket } from '../../app/ticketActions.js';
+import { isDomainError } from '../../core/errors.js';
+import { parseTicketKey } from '../../core/parse/index.js';
+import { user, type Principal } from '../../core/permissions.js';
+import { errorAnswer } from '../answers.js';
+import { ACTIONS } from '../blocks/index.js';
+import * as say from '../blocks/outcomes.js';
+import { answerInTime, type SlackDeps } from '../context.js';
+import { handoffModal } from '../views.js';
+
+interface ButtonBody {
+  user: { id: string };
+  trigger_id?: string;
+  actions?: Array<{ action_id?: string; value?: string }>;
+  channel?: { id?: string };
+  container?: { channel_id?: string };
+}
+
+type Respond = ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) | undefined;
+
+/**
+ * Answer whoever pressed a button, only to them: through the response URL, or, when the payload has
+ * none (a button outside a message), as an ephemeral message in its channel. Never throws: an expired
+ * response URL must not turn into an unhandled listener error.
+ */
+async function tellPresser(sd: SlackDeps, respond: Respond, client: WebClient, body: ButtonBody, text: string): Promise<void> {
+  try {
+    if (respond) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      return;
+    }
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    else sd.logger.info({ text }, 'no way to answer a button press');
+  } catch (e) {
+    sd.logger.info({ err: String(e) }, 'could not answer a button press');
+  }
+}
+
+function keyOf(value: string | undefined): string {
+  return parseTicketKey((value ?? '').split('|')[0] ?? '', 'the button');
+}
+
+/** The button's use case, and what it answers. */
+async function press(sd: SlackDeps, by: Principal, action: { action_id?: string; value?: string } | undefined): Promise<say.Answer> {
+  const key = keyOf(action?.value);
+  switch (action?.action_id) {
+    case ACTIONS.accept:
+      await acceptTicket(sd.deps, by, key);
+      return say.accepted(key);
+    case ACTIONS.resolve:
+      return say.resolved(await resolveTicket(sd.deps, by, key, undefined));
+    case ACTIONS.escalate:
+      return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined));
+    default:
+      return say.tookOver(await takeOver(sd.deps, by, key, null), key);
+  }
+}
+
+export function registerButtons(app: App, sd: SlackDeps): void {
+  app.action(/^ticket_(accept|resolve|escalate|takeover)$/, async ({ ack, body, respond, client }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    const action = b.actions?.[0];
+    const by = user(b.user.id);
+    const tell = async (a: say.Answer) => tellPresser(sd, respond, client, b, a.text);
+    await answerInTime(sd, `button ${action?.action_id}`, () => press(sd, by, action), tell, tell, 60_000);
+  });
+
+  app.action(ACTIONS.handoff, async ({ ack, body, client, respond }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    try {
+      const key = keyOf(b.actions?.[0]?.value);
+      await client.views.open({ trigger_id: b.trigger_id!, view: handoffModal(key) });
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'handoff button');
+      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.HANDOFF_FORM_FAILED.text);
+    }
+  });
+
+  // Buttons Baton does not know (an old message, a forged payload): acknowledge and say so.
+  const known = Object.values(ACTIONS).join('|');
+  app.action({ action_id: new RegExp(`^(?!(${known})$)`) }, async ({ ack, body, respond, client }) => {
+    await ack();
+    await tellPresser(sd, respond, client, body as unknown as ButtonBody, say.UNKNOWN_BUTTON.text);
+  });
+}

@@ -1,0 +1,105 @@
+// The forms: filing a ticket, and handing one off.
+import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
+import { fileTicket } from '../../app/fileTicket.js';
+import { handoffTicket } from '../../app/handoff.js';
+import { unknownAgentError } from '../../app/queries.js';
+import type { AgentRef } from '../../core/commands.js';
+import { isDomainError } from '../../core/errors.js';
+import { parseAgentRef, parseTicketKey } from '../../core/parse/index.js';
+import { user } from '../../core/permissions.js';
+import { errorAnswer } from '../answers.js';
+import * as say from '../blocks/outcomes.js';
+import type { SlackDeps } from '../context.js';
+import { handoffBlockFor, newTicketBlockFor, readNewTicketForm, type FormErrors } from '../forms.js';
+import {
+  HANDOFF_CALLBACK_ID,
+  HANDOFF_IDS,
+  NEW_TICKET_CALLBACK_ID,
+  NEW_TICKET_IDS,
+  readHandoffModal,
+  readModalMetadata,
+  resultModal,
+  type ModalStateValues,
+} from '../views.js';
+
+/**
+ * The use case reports an unknown agent without saying which input named it: look the agents up
+ * first so the refusal lands on the right input (Assign to, or Hand off when resolved).
+ */
+async function flagUnknownAgents(sd: SlackDeps, errors: FormErrors, blockId: string, refs: AgentRef[]): Promise<void> {
+  if (errors[blockId]) return;
+  for (const ref of refs) {
+    const e = await unknownAgentError(sd.deps, ref);
+    if (e) {
+      errors[blockId] = e.message;
+      return;
+    }
+  }
+}
+
+type ViewAck = AckFn<void> | AckFn<ViewResponseAction>;
+
+/**
+ * Runs a form's use case: the form then shows what happened, or the refusal sits on the input it
+ * is about (`blockFor` its field), or the form shows the refusal under the title `failed`.
+ */
+async function submit(
+  sd: SlackDeps,
+  ack: ViewAck,
+  o: { what: string; blockFor: (field: string | undefined) => string | undefined; failed: string },
+  work: () => Promise<ReturnType<typeof resultModal>>,
+): Promise<void> {
+  try {
+    await ack({ response_action: 'update', view: await work() });
+    sd.kick();
+  } catch (e) {
+    const a = errorAnswer(e, sd.logger, o.what);
+    const blockId = isDomainError(e) ? o.blockFor(e.field) : undefined;
+    if (blockId) await ack({ response_action: 'errors', errors: { [blockId]: a.text } });
+    else await ack({ response_action: 'update', view: resultModal(o.failed, a.text) });
+  }
+}
+
+export function registerModals(app: App, sd: SlackDeps): void {
+  app.view(NEW_TICKET_CALLBACK_ID, async ({ ack, body, view }) => {
+    const { input, errors } = readNewTicketForm(view.state.values as unknown as ModalStateValues);
+    await flagUnknownAgents(sd, errors, NEW_TICKET_IDS.assign.blockId, input.assign ? [input.assign] : []);
+    await flagUnknownAgents(sd, errors, NEW_TICKET_IDS.handoff.blockId, input.handoff);
+    if (Object.keys(errors).length) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await submit(sd, ack, { what: 'new ticket modal', blockFor: newTicketBlockFor, failed: 'Not filed' }, async () => {
+      const r = await fileTicket(sd.deps, user(body.user.id), input);
+      return resultModal('Ticket filed', say.filed(r).text);
+    });
+  });
+
+  app.view(HANDOFF_CALLBACK_ID, async ({ ack, body, view }) => {
+    const meta = readModalMetadata(view.private_metadata);
+    const v = readHandoffModal(view.state.values as unknown as ModalStateValues);
+    let ref;
+    try {
+      ref = parseAgentRef(v.agent, 'Hand off to');
+    } catch (e) {
+      await ack({ response_action: 'errors', errors: { [HANDOFF_IDS.agent.blockId]: isDomainError(e) ? e.message : 'Not an agent.' } });
+      return;
+    }
+    await submit(sd, ack, { what: 'handoff modal', blockFor: handoffBlockFor, failed: 'Not handed off' }, async () => {
+      const key = parseTicketKey(meta.key ?? '', 'the form');
+      const r = await handoffTicket(sd.deps, user(body.user.id), key, ref, v.note);
+      return resultModal('Handed off', say.handedOffFromForm(r).text);
+    });
+  });
+
+  const ours = `${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID}`;
+  // Modals Baton does not know: close them quietly.
+  app.view({ callback_id: new RegExp(`^(?!(${ours})$)`) }, async ({ ack }) => {
+    await ack();
+  });
+  // A modal closed (only sent with notify_on_close, which Baton does not ask for): acknowledge, so
+  // Slack is not left waiting for 3 seconds.
+  app.view({ type: 'view_closed', callback_id: new RegExp(`^(${ours})$`) }, async ({ ack }) => {
+    await ack();
+  });
+}
