@@ -1,7 +1,7 @@
 // 1. Intake: signed `/ticket new` slash commands over HTTP into the running app (a child process on
 // PostgreSQL), beside the ceiling of the same PostgreSQL for the same writes straight through postgres.js.
 import postgres from 'postgres';
-import { startFakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../test/support/slackRequests.js';
 import { blockKitRenderer } from '../src/slack/renderer.js';
 import { systemClock } from '../src/core/clock.js';

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort } from '../test/support/slackRequests.js';
 import { addAgents, AGENTS, batonEnv, fileOne, simFor } from './intake.js';
 import { round, sleep, spawnBaton, waitForOutput, type BenchOptions, type Databases, type Result } from './lib.js';

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { DB_KINDS, type DbKind } from '../support/db.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
 import { cardKey, clonePostgres, healthz, pool, seedPgliteDataDir, sleep, spawnBaton, ticketKeys, type BatonProcess } from './support.js';
 

@@ -9,7 +9,7 @@ import { openDatabase, type Database } from '../../src/storage/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
 import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, tsOf } from '../support/e2eHelpers.js';
-import type { FakeSlackCall } from '../support/fakeSlack.js';
+import type { FakeSlackCall } from '../../fake-slack/index.js';
 import type { CommandResponse } from '../support/slackRequests.js';
 import { cardKey, healthz, pool, TcpProxy, throughProxy } from './support.js';
 

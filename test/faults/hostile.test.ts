@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, ticket, unescapedCalls } from '../support/e2eHelpers.js';
-import { startFakeSlack } from '../support/fakeSlack.js';
+import { startFakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim, type SimResponse } from '../support/slackRequests.js';
 import { seedPgliteDataDir, spawnBaton } from './support.js';
 

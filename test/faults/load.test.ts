@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/db.js';
 import { HAS_POSTGRES } from '../support/db.js';
-import { startFakeSlack } from '../support/fakeSlack.js';
+import { startFakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
 import { clonePostgres, healthz, percentile, sleep, spawnBaton, ticketKeys, type BatonProcess } from './support.js';
 

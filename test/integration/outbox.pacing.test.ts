@@ -10,7 +10,7 @@ import { OutboxWorker, type OutboxWorkerOptions } from '../../src/slack/outboxWo
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox } from '../../src/storage/schema.js';
 import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fakeSlack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../../fake-slack/index.js';
 
 const logger = pino({ level: 'silent' });
 

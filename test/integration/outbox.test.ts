@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../../src/storage/db.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox, tickets } from '../../src/storage/schema.js';
 import { DB_KINDS, HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fakeSlack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../../fake-slack/index.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -4,7 +4,7 @@
 import { pendingCount } from '../../src/storage/outbox.js';
 import type { Clock } from '../../src/core/clock.js';
 import { ADMIN_USER, type Harness } from './batonHarness.js';
-import type { FakeSlackCall, Json } from './fakeSlack.js';
+import type { FakeSlackCall, Json } from '../../fake-slack/index.js';
 
 export const json = (x: unknown): string => JSON.stringify(x);
 
