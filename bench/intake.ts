@@ -7,7 +7,9 @@ import { blockKitRenderer } from '../src/slack/renderer.js';
 import { systemClock } from '../src/core/clock.js';
 import type { Agent, Ticket } from '../src/core/types.js';
 import { PRIORITY_RANK } from '../src/core/types.js';
-import { percentile, round, sleep, spawnBaton, waitForOutput, type BenchOptions, type Databases, type Result } from './lib.js';
+import { spawnBaton } from '../test/support/spawnBaton.js';
+import { percentile } from '../test/support/stats.js';
+import { round, sleep, type BenchOptions, type Databases, type Result } from './lib.js';
 
 const SECRET = 'bench-signing-secret';
 const ADMIN = 'UADMIN001';
@@ -57,7 +59,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
   const port = await freePort();
   const baton = spawnBaton(batonEnv(port, fake.url, { DATABASE_URL: db.url }));
   try {
-    await waitForOutput(baton, /Baton is running/);
+    await baton.ready();
     const slack = simFor(port);
     await addAgents(slack, AGENTS);
 

@@ -5,13 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
-import { DB_KINDS, type DbKind } from '../support/db.js';
+import { clonePostgres, DB_KINDS, type DbKind } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
-import { cardKey, clonePostgres, healthz, pool, seedPgliteDataDir, sleep, spawnBaton, ticketKeys, type BatonProcess } from './support.js';
+import { keysIn } from '../support/e2eHelpers.js';
+import { healthz, spawnBaton, type BatonProcess } from '../support/spawnBaton.js';
+import { cardKey, pool, seedPgliteDataDir } from './support.js';
 
 const SECRET = 'crash-secret';
 const ADMIN = 'UADMIN01';
@@ -90,7 +93,7 @@ describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
           try {
             const r = await slack.command('/ticket', `new Crash burst ticket ${i}`, { user: `UREQ${String(i).padStart(4, '0')}` });
             const body = JSON.stringify(r.body);
-            if (r.status === 200 && body.includes('Filed')) acked.set(ticketKeys(body)[0]!, i);
+            if (r.status === 200 && body.includes('Filed')) acked.set(keysIn(body)[0]!, i);
             else if (r.status === 200 && body.includes('Working on it')) working.push(i);
             else failed++;
           } catch {
@@ -146,7 +149,7 @@ describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
         phase('drained');
         const after = await slack.command('/ticket', 'new Filed after the restart', { user: 'UREQAFTER' });
         expect(JSON.stringify(after.body)).toContain('Filed');
-        const afterKey = ticketKeys(JSON.stringify(after.body))[0]!;
+        const afterKey = keysIn(JSON.stringify(after.body))[0]!;
         await fake.waitFor(() => fake.posts().some((c) => cardKey(c.args) === afterKey), 10_000, 'the card of the ticket filed after the restart');
 
         expect(await baton.kill('SIGTERM')).toBe(0);

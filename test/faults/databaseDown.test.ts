@@ -11,7 +11,8 @@ import { HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db
 import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, tsOf } from '../support/e2eHelpers.js';
 import type { FakeSlackCall } from '../../fake-slack/index.js';
 import type { CommandResponse } from '../support/slackRequests.js';
-import { cardKey, healthz, pool, TcpProxy, throughProxy } from './support.js';
+import { healthz } from '../support/spawnBaton.js';
+import { cardKey, pool, TcpProxy, throughProxy } from './support.js';
 
 const INTAKE = 'CINTAKE1';
 const IRIS_CHANNEL = 'CIRIS001';

@@ -12,7 +12,8 @@ import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.
 import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, ticket, unescapedCalls } from '../support/e2eHelpers.js';
 import { startFakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim, type SimResponse } from '../support/slackRequests.js';
-import { seedPgliteDataDir, spawnBaton } from './support.js';
+import { spawnBaton } from '../support/spawnBaton.js';
+import { seedPgliteDataDir } from './support.js';
 
 const INTAKE = 'CINTAKE1';
 const AGENT_CHANNEL = 'CIRIS001';
