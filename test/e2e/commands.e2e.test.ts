@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
+import { ManualClock } from '../support/deps.js';
 import {
   addAgent,
   agent,
@@ -11,7 +12,6 @@ import {
   json,
   keyIn,
   keysIn,
-  manualClock,
   outboxIdle,
   ticket,
   trailActions,
@@ -29,7 +29,7 @@ const MINUTE = 60_000;
 
 describe.each(DB_KINDS)('slash commands on %s', (kind) => {
   let h: Harness;
-  const clock = manualClock('2026-03-02T10:00:00Z'); // a Monday
+  const clock = new ManualClock('2026-03-02T10:00:00Z'); // a Monday
 
   /** The keys of a list answer, in the order shown. */
   const listed = async (filter: string, user = REQ) => keysIn(await ticket(h, `list ${filter}`, user));

@@ -6,7 +6,6 @@ import { startHarness, type Harness } from '../support/batonHarness.js';
 import {
   addAgent,
   cardOf,
-  eventually,
   fileTicket,
   json,
   keyIn,
@@ -17,6 +16,7 @@ import {
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { WAIT } from '../support/wait.js';
 
 const INTAKE = 'CINTAKE1';
 const OTHER = 'CRANDOM1';
@@ -355,6 +355,6 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     await h.slack.message({ channel: INTAKE, user: REQ, thread_ts: originTs, text: `Big comment ${'z'.repeat(20_000)}` });
     const show = await showWhen(h, key, 'Big comment');
     expect(show).toContain('…');
-    await eventually(async () => (await ticket(h, `show ${key}`)).includes('commented'));
+    await expect.poll(() => ticket(h, `show ${key}`), WAIT).toContain('commented');
   });
 });

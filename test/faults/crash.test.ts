@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { clonePostgres, DB_KINDS, type DbKind } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
@@ -137,15 +136,10 @@ describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
         await baton.ready();
         phase('restarted');
         const running = baton;
-        await (async () => {
-          const deadline = Date.now() + 60_000;
-          for (;;) {
-            const h = await healthz(port);
-            if (h.status === 200 && h.body.outbox && h.body.outbox.pending === 0) return;
-            if (Date.now() > deadline) throw new Error(`the outbox did not drain: ${JSON.stringify(h.body)}\n${running.output().slice(-3000)}`);
-            await sleep(100);
-          }
-        })();
+        await vi.waitFor(
+          async () => expect(await healthz(port), `the outbox to drain\n${running.output().slice(-3000)}`).toMatchObject({ status: 200, body: { outbox: { pending: 0 } } }),
+          { timeout: 60_000, interval: 100 },
+        );
         phase('drained');
         const after = await slack.command('/ticket', 'new Filed after the restart', { user: 'UREQAFTER' });
         expect(JSON.stringify(after.body)).toContain('Filed');

@@ -1,7 +1,7 @@
 // The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx, 429 and
 // dropped connections, outages, permanent errors, not_in_channel, several workers on one PostgreSQL
 // database, and leases left behind by a crashed worker.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
@@ -12,6 +12,7 @@ import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/o
 import { outbox, tickets } from '../../src/storage/schema.js';
 import { DB_KINDS, HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../../fake-slack/index.js';
+import { WAIT } from '../support/wait.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -41,17 +42,6 @@ async function insertTicket(db: Database, key: string, o: { origin?: { channel: 
     originTs: o.origin?.ts ?? null,
     createdAt: new Date(),
   });
-}
-
-/** Poll an async condition every 20 ms (for database state; the fake has its own waitFor). */
-async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, label = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const texts = (calls: FakeSlackCall[]) => calls.map((c) => String(c.args.text));
@@ -215,10 +205,11 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       const during = [msg('T-1', 'CAGENT1', 'a3'), msg('T-4', 'CAGENT2', 'd1')];
       await enqueue(db.db, during, new Date());
       w.kick();
-      const stuck = await eventually(async () => {
+      const stuck = await vi.waitFor(async () => {
         const r = await rows();
-        return r.filter((x) => x.lastError).length >= 4 && r;
-      }, 5000, 'errors recorded');
+        expect(r.filter((x) => x.lastError).length, 'rows with an error recorded').toBeGreaterThanOrEqual(4);
+        return r;
+      }, WAIT);
       expect(stuck.every((r) => r.status === 'pending')).toBe(true);
       expect(stuck.filter((r) => r.lastError).every((r) => /503/.test(r.lastError!))).toBe(true);
       expect(fake.posts()).toHaveLength(0);
@@ -356,7 +347,7 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       const hung = { chat: { postMessage: () => { reached++; return new Promise(() => {}); } }, conversations: { join: () => new Promise(() => {}) } };
       const dead = new OutboxWorker({ database: db, client: hung as unknown as WebClient, clock: systemClock, logger, leaseMs: 60_000 });
       void dead.deliverOnce();
-      await eventually(async () => reached === 1, 5000, 'the crashed worker to claim');
+      await expect.poll(() => reached, { ...WAIT, message: 'Slack calls reached by the crashed worker' }).toBe(1);
       expect(await rowByText('claimed by the dead')).toMatchObject({ status: 'pending', attempts: 1 });
 
       // Within the lease, nobody else touches the ticket.

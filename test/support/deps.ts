@@ -4,16 +4,20 @@ import type { Clock } from '../../src/core/clock.js';
 import type { Database } from '../../src/storage/db.js';
 import { blockKitRenderer } from '../../src/slack/renderer.js';
 
+/** A clock the test moves by hand; it starts on Monday 2026-03-02 09:00 UTC unless told otherwise. */
 export class ManualClock implements Clock {
-  constructor(private t = new Date('2026-03-02T09:00:00Z')) {}
+  private t: number;
+  constructor(start: Date | string = '2026-03-02T09:00:00Z') {
+    this.t = new Date(start).getTime();
+  }
   now() {
     return new Date(this.t);
   }
   advance(ms: number) {
-    this.t = new Date(this.t.getTime() + ms);
+    this.t += ms;
   }
-  set(d: Date) {
-    this.t = new Date(d);
+  set(d: Date | string) {
+    this.t = new Date(d).getTime();
   }
 }
 
