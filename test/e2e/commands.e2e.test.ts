@@ -8,22 +8,22 @@ import {
   addAgent,
   agent,
   cardOf,
+  DEVIN,
+  FELIX,
   fileTicket,
+  IRIS,
   json,
   keyIn,
   keysIn,
   outboxIdle,
+  REQ,
   ticket,
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
 
-const REQ = 'UREQUEST1';
 const REQ2 = 'UREQUEST2';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
 const EVE = 'UEVE0001';
-const FELIX = 'UFELIX01';
 const OPSY = 'UOPSY001';
 const MINUTE = 60_000;
 

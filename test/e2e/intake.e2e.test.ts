@@ -6,10 +6,15 @@ import { startHarness, type Harness } from '../support/batonHarness.js';
 import {
   addAgent,
   cardOf,
+  DEVIN,
+  FELIX,
   fileTicket,
+  INTAKE,
+  IRIS,
   json,
   keyIn,
   outboxIdle,
+  REQ,
   showWhen,
   ticket,
   threadPosts,
@@ -18,12 +23,7 @@ import {
 } from '../support/e2eHelpers.js';
 import { WAIT } from '../support/wait.js';
 
-const INTAKE = 'CINTAKE1';
 const OTHER = 'CRANDOM1';
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
 const SCOUT_BOT = 'USCOUTBOT1';
 const SCOUT_BOT_ID = 'BSCOUT01';
 const MALLORY = 'UMALLORY1';

@@ -7,22 +7,21 @@ import { NEW_TICKET_IDS as IDS, HANDOFF_IDS } from '../../src/slack/views.js';
 import {
   addAgent,
   cardOf,
+  DEVIN,
+  FELIX,
   fileTicket,
+  IRIS,
   json,
   keyIn,
+  OTHER,
   outboxIdle,
+  REQ,
   ticket,
   trailActions,
   tsOf,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
 import { WAIT } from '../support/wait.js';
-
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
-const OTHER = 'UOTHER001';
 
 type Values = Record<string, Record<string, string | null | { staticSelect: string }>>;
 

@@ -8,10 +8,16 @@ import {
   agent,
   bodyOf,
   cardOf,
+  DEVIN,
+  FELIX,
   fileTicket,
+  INTAKE,
+  IRIS,
   json,
   keyIn,
+  OTHER,
   outboxIdle,
+  REQ,
   showWhen,
   slackEscape,
   ticket,
@@ -19,13 +25,6 @@ import {
   trailActions,
   unescapedCalls,
 } from '../support/e2eHelpers.js';
-
-const INTAKE = 'CINTAKE1';
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
-const OTHER = 'UOTHER001';
 
 describe.each(DB_KINDS)('security on %s', (kind) => {
   describe('request signatures', () => {

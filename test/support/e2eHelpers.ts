@@ -7,6 +7,16 @@ import { ADMIN_USER, type Harness } from './batonHarness.js';
 import { WAIT } from './wait.js';
 import type { FakeSlackCall, Json } from '../../fake-slack/index.js';
 
+// The people and the intake channel of the end-to-end suites.
+/** Files tickets (the default user of `ticket()` and `fileTicket()`). */
+export const REQ = 'UREQUEST1';
+export const IRIS = 'UIRIS001';
+export const DEVIN = 'UDEVIN01';
+export const FELIX = 'UFELIX01';
+/** Someone with no part in the ticket at hand. */
+export const OTHER = 'UOTHER001';
+export const INTAKE = 'CINTAKE1';
+
 export const json = (x: unknown): string => JSON.stringify(x);
 
 /** Everything an answer carries (text and blocks), as one string. */
@@ -47,7 +57,7 @@ export async function addAgent(h: Harness, handle: string, options: string, chan
 }
 
 /** `/ticket …` as `user`; answers the ephemeral answer as one string. */
-export async function ticket(h: Harness, text: string, user = 'UREQUEST1'): Promise<string> {
+export async function ticket(h: Harness, text: string, user = REQ): Promise<string> {
   const r = await h.slack.command('/ticket', text, { user });
   if (r.status !== 200) throw new Error(`/ticket ${text}: HTTP ${r.status}`);
   return bodyOf(r);
@@ -61,7 +71,7 @@ export async function agent(h: Harness, text: string, user = ADMIN_USER): Promis
 }
 
 /** `/ticket new …`; answers the key filed. */
-export async function fileTicket(h: Harness, text: string, user = 'UREQUEST1'): Promise<string> {
+export async function fileTicket(h: Harness, text: string, user = REQ): Promise<string> {
   const body = await ticket(h, `new ${text}`, user);
   if (!body.includes('Filed')) throw new Error(`/ticket new ${text} was not filed: ${body}`);
   return keyIn(body);
