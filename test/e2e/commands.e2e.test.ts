@@ -8,19 +8,16 @@ import {
   addAgent,
   agent,
   cardOf,
-  DEVIN,
-  FELIX,
   fileTicket,
-  IRIS,
   json,
   keyIn,
   keysIn,
   outboxIdle,
-  REQ,
   ticket,
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, IRIS, REQ } from '../support/cast.js';
 
 const REQ2 = 'UREQUEST2';
 const EVE = 'UEVE0001';

@@ -6,21 +6,17 @@ import { startHarness, type Harness } from '../support/batonHarness.js';
 import {
   addAgent,
   cardOf,
-  DEVIN,
-  FELIX,
   fileTicket,
-  INTAKE,
-  IRIS,
   json,
   keyIn,
   outboxIdle,
-  REQ,
   showWhen,
   ticket,
   threadPosts,
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, INTAKE, IRIS, REQ } from '../support/cast.js';
 import { WAIT } from '../support/wait.js';
 
 const OTHER = 'CRANDOM1';

@@ -7,20 +7,16 @@ import { NEW_TICKET_IDS as IDS, HANDOFF_IDS } from '../../src/slack/views.js';
 import {
   addAgent,
   cardOf,
-  DEVIN,
-  FELIX,
   fileTicket,
-  IRIS,
   json,
   keyIn,
-  OTHER,
   outboxIdle,
-  REQ,
   ticket,
   trailActions,
   tsOf,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, IRIS, OTHER, REQ } from '../support/cast.js';
 import { WAIT } from '../support/wait.js';
 
 type Values = Record<string, Record<string, string | null | { staticSelect: string }>>;

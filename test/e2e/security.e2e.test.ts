@@ -8,16 +8,10 @@ import {
   agent,
   bodyOf,
   cardOf,
-  DEVIN,
-  FELIX,
   fileTicket,
-  INTAKE,
-  IRIS,
   json,
   keyIn,
-  OTHER,
   outboxIdle,
-  REQ,
   showWhen,
   slackEscape,
   ticket,
@@ -25,6 +19,7 @@ import {
   trailActions,
   unescapedCalls,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, INTAKE, IRIS, OTHER, REQ } from '../support/cast.js';
 
 describe.each(DB_KINDS)('security on %s', (kind) => {
   describe('request signatures', () => {

@@ -4,18 +4,9 @@
 import { expect, vi } from 'vitest';
 import { pendingCount } from '../../src/storage/outbox.js';
 import { ADMIN_USER, type Harness } from './batonHarness.js';
+import { REQ } from './cast.js';
 import { WAIT } from './wait.js';
 import type { FakeSlackCall, Json } from '../../fake-slack/index.js';
-
-// The people and the intake channel of the end-to-end suites.
-/** Files tickets (the default user of `ticket()` and `fileTicket()`). */
-export const REQ = 'UREQUEST1';
-export const IRIS = 'UIRIS001';
-export const DEVIN = 'UDEVIN01';
-export const FELIX = 'UFELIX01';
-/** Someone with no part in the ticket at hand. */
-export const OTHER = 'UOTHER001';
-export const INTAKE = 'CINTAKE1';
 
 export const json = (x: unknown): string => JSON.stringify(x);
 
