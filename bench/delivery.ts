@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock } from '../src/core/clock.js';
 import { OutboxWorker } from '../src/delivery/outboxWorker.js';
 import { openDatabase, type Database } from '../src/storage/db.js';
-import { startFakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack } from '../fake-slack/index.js';
 import { round, sleep, type BenchOptions, type Databases, type Result } from './lib.js';
 import { quietLogger } from './sweep.js';
 

@@ -1,13 +1,15 @@
 // 1. Intake: signed `/ticket new` slash commands over HTTP into the running app (a child process on
 // PostgreSQL), beside the ceiling of the same PostgreSQL for the same writes straight through postgres.js.
 import postgres from 'postgres';
-import { startFakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../test/support/slackRequests.js';
 import { blockKitRenderer } from '../src/slack/renderer.js';
 import { systemClock } from '../src/core/clock.js';
 import type { Agent, Ticket } from '../src/core/types.js';
 import { PRIORITY_RANK } from '../src/core/types.js';
-import { percentile, round, sleep, spawnBaton, waitForOutput, type BenchOptions, type Databases, type Result } from './lib.js';
+import { spawnBaton } from '../test/support/spawnBaton.js';
+import { percentile } from '../test/support/stats.js';
+import { round, sleep, type BenchOptions, type Databases, type Result } from './lib.js';
 
 const SECRET = 'bench-signing-secret';
 const ADMIN = 'UADMIN001';
@@ -57,7 +59,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
   const port = await freePort();
   const baton = spawnBaton(batonEnv(port, fake.url, { DATABASE_URL: db.url }));
   try {
-    await waitForOutput(baton, /Baton is running/);
+    await baton.ready();
     const slack = simFor(port);
     await addAgents(slack, AGENTS);
 

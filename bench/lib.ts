@@ -1,11 +1,13 @@
-// Shared plumbing of the benchmark runner: options, databases, statistics, child processes, results.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Shared plumbing of the benchmark runner: options, databases, statistics, results. Baton as a child
+// process comes from test/support/spawnBaton.ts.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { openDatabase } from '../src/storage/db.js';
+import { databaseUrl, onServer } from '../test/support/pgServer.js';
+import { percentile } from '../test/support/stats.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SECTIONS = ['intake', 'sweep', 'claim', 'delivery', 'memory'] as const;
@@ -76,18 +78,11 @@ export class Databases {
     this.serverUrl = this.fixedUrl ?? DEFAULT_SERVER;
   }
 
-  private withDb(name: string): string {
-    const u = new URL(this.serverUrl);
-    u.pathname = `/${name}`;
-    return u.toString();
-  }
-
   async fresh(label: string): Promise<BenchDatabase> {
     if (this.fixedUrl) {
       const url = this.fixedUrl;
       await migrate(url);
-      const sql = postgres(url, { max: 1, onnotice: () => {} });
-      try {
+      await onServer(url, async (sql) => {
         const [db] = await sql<{ name: string }[]>`select current_database() as name`;
         const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from tickets limit 1) t`;
         const n = row?.n ?? 0;
@@ -96,81 +91,50 @@ export class Databases {
         }
         await sql.unsafe(`truncate ${BATON_TABLES.join(', ')} restart identity`);
         await sql.unsafe('drop schema if exists pgboss cascade');
-      } finally {
-        await sql.end();
-      }
+      });
       return { url, drop: async () => {} };
     }
-    const name = `baton_bench_${label}_${process.pid}_${++this.seq}`;
-    const admin = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.unsafe(`create database ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const url = this.withDb(name);
-    await migrate(url);
-    return {
-      url,
-      drop: async () => {
-        const a = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-        try {
-          await a.unsafe(`drop database if exists ${name} with (force)`);
-        } finally {
-          await a.end();
-        }
-      },
-    };
+    const created = await this.create(label);
+    await migrate(created.url);
+    return created;
   }
 
   /** An empty database without Baton's migrations (start-up measurements). */
   async empty(label: string): Promise<BenchDatabase> {
-    if (this.fixedUrl) {
-      // One database only: the migrations stay; start-up then measures a migrated database.
-      return this.fresh(label);
-    }
+    // One database only: the migrations stay; start-up then measures a migrated database.
+    if (this.fixedUrl) return this.fresh(label);
+    return this.create(label);
+  }
+
+  /** A new, empty database of our own on the server. */
+  private async create(label: string): Promise<BenchDatabase> {
     const name = `baton_bench_${label}_${process.pid}_${++this.seq}`;
-    const admin = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.unsafe(`create database ${name}`);
-    } finally {
-      await admin.end();
-    }
+    const dropIt = (sql: postgres.Sql) => sql.unsafe(`drop database if exists ${name} with (force)`);
+    await onServer(this.serverUrl, async (sql) => {
+      await dropIt(sql);
+      await sql.unsafe(`create database ${name}`);
+    });
     return {
-      url: this.withDb(name),
+      url: databaseUrl(this.serverUrl, name),
       drop: async () => {
-        const a = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-        try {
-          await a.unsafe(`drop database if exists ${name} with (force)`);
-        } finally {
-          await a.end();
-        }
+        await onServer(this.serverUrl, dropIt);
       },
     };
   }
 
   async serverVersion(): Promise<string> {
-    const sql = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-    try {
-      const [r] = await sql<{ v: string }[]>`select version() as v`;
-      return r!.v;
-    } finally {
-      await sql.end();
-    }
+    const [r] = await onServer(this.serverUrl, async (sql) => sql<{ v: string }[]>`select version() as v`);
+    return r!.v;
   }
 
   async serverSettings(): Promise<Record<string, string>> {
-    const sql = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
-    try {
-      const rows = await sql<{ name: string; setting: string; unit: string | null }[]>`
+    const rows = await onServer(
+      this.serverUrl,
+      async (sql) => sql<{ name: string; setting: string; unit: string | null }[]>`
         select name, setting, unit from pg_settings
-        where name in ('shared_buffers', 'synchronous_commit', 'fsync', 'max_connections', 'work_mem', 'wal_level')`;
-      return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]));
-    } finally {
-      await sql.end();
-    }
+        where name in ('shared_buffers', 'synchronous_commit', 'fsync', 'max_connections', 'work_mem', 'wal_level')`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]));
   }
 }
 
@@ -181,17 +145,11 @@ async function migrate(url: string) {
 
 // ------------------------------------------------------------------------------------------ statistics
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
+export { setTimeout as sleep } from 'node:timers/promises';
 
 export function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(xs, 50);
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const round = (x: number, digits = 1) => {
   const f = 10 ** digits;
@@ -221,63 +179,6 @@ export function pkgVersion(name: string): string {
     return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
   } catch {
     return 'not installed';
-  }
-}
-
-// ------------------------------------------------------------------------------------------ Baton as a process
-
-export interface Child {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-  /** Resident set size of the process now, in MiB (from /proc). */
-  rssMiB(): number;
-  stop(): Promise<void>;
-}
-
-/** `node --import tsx src/main.ts` with exactly this environment (plus PATH and HOME). */
-export function spawnBaton(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  // Keep only the tail: a long run must not grow the bench process.
-  const add = (d: Buffer) => {
-    out += d.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout!.on('data', add);
-  child.stderr!.on('data', add);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    rssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const m = /VmRSS:\s+(\d+) kB/.exec(status);
-      return m ? Number(m[1]) / 1024 : NaN;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-      if (!done) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-export async function waitForOutput(c: Child, pattern: RegExp, ms = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!pattern.test(c.output())) {
-    if (c.child.exitCode !== null) throw new Error(`Baton exited early:\n${c.output().slice(-3000)}`);
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${pattern}:\n${c.output().slice(-3000)}`);
-    await sleep(5);
   }
 }
 

@@ -4,10 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort } from '../test/support/slackRequests.js';
 import { addAgents, AGENTS, batonEnv, fileOne, simFor } from './intake.js';
-import { round, sleep, spawnBaton, waitForOutput, type BenchOptions, type Databases, type Result } from './lib.js';
+import { spawnBaton } from '../test/support/spawnBaton.js';
+import { round, sleep, type BenchOptions, type Databases, type Result } from './lib.js';
 
 const SETTLE_MS = 3000;
 /** Filing stops here whatever the count (the figure then names how many were filed). */
@@ -16,7 +17,7 @@ const MAX_FILING_MS = 300_000;
 async function startTimed(env: Record<string, string>) {
   const start = performance.now();
   const child = spawnBaton(env);
-  await waitForOutput(child, /Baton is running/, 120_000);
+  await child.ready(120_000);
   return { child, ms: performance.now() - start };
 }
 

@@ -2,7 +2,7 @@
 //
 // Starts the real Baton (Bolt HTTP receiver, outbox worker, scheduler) on the embedded database in a
 // temporary directory, against the local stand-in of the Slack Web API the tests use
-// (test/support/fakeSlack.ts), and plays the story through correctly signed Slack requests
+// (fake-slack/), and plays the story through correctly signed Slack requests
 // (test/support/slackRequests.ts): slash commands, button presses, a modal submission and a thread
 // reply. Every step waits for what Baton must deliver to Slack and stops with a clear message when it
 // does not happen. At the end it prints every channel's transcript and the key facts, then stops Baton,
@@ -19,7 +19,7 @@ import { startBaton, type Baton } from '../src/main.js';
 import type { Ticket } from '../src/core/types.js';
 import { pendingCount } from '../src/storage/outbox.js';
 import { listTickets } from '../src/storage/tickets.js';
-import { renderBlocks, startFakeSlack, type FakeSlack, type FakeSlackCall, type Json } from '../test/support/fakeSlack.js';
+import { renderBlocks, startFakeSlack, type FakeSlack, type FakeSlackCall, type Json } from '../fake-slack/index.js';
 import { SlackClientSim, type CommandResponse } from '../test/support/slackRequests.js';
 import { DemoFailure, cast, createNarrator, type Channel, type Person } from './demoSupport.js';
 

@@ -1,7 +1,7 @@
 // The cast of `npm run demo` and how it narrates: step headers, what each person types or presses,
 // Baton's private answers, the transcripts and the closing facts.
 import type { Ticket } from '../src/core/types.js';
-import type { FakeSlack, FakeSlackCall } from '../test/support/fakeSlack.js';
+import type { FakeSlack, FakeSlackCall } from '../fake-slack/index.js';
 
 /** A step that did not happen: its message says which and why. */
 export class DemoFailure extends Error {

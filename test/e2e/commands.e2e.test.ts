@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
+import { ManualClock } from '../support/deps.js';
 import {
   addAgent,
   agent,
@@ -11,25 +12,21 @@ import {
   json,
   keyIn,
   keysIn,
-  manualClock,
   outboxIdle,
   ticket,
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, IRIS, REQ } from '../support/cast.js';
 
-const REQ = 'UREQUEST1';
 const REQ2 = 'UREQUEST2';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
 const EVE = 'UEVE0001';
-const FELIX = 'UFELIX01';
 const OPSY = 'UOPSY001';
 const MINUTE = 60_000;
 
 describe.each(DB_KINDS)('slash commands on %s', (kind) => {
   let h: Harness;
-  const clock = manualClock('2026-03-02T10:00:00Z'); // a Monday
+  const clock = new ManualClock('2026-03-02T10:00:00Z'); // a Monday
 
   /** The keys of a list answer, in the order shown. */
   const listed = async (filter: string, user = REQ) => keysIn(await ticket(h, `list ${filter}`, user));

@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/storage/db.js';
 import { DB_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { ManualClock } from '../support/deps.js';
+import { outboxIdle } from '../support/e2eHelpers.js';
 
 const json = (x: unknown) => JSON.stringify(x);
 
@@ -94,8 +95,7 @@ describe.skipIf(!HAS_POSTGRES)('two copies of Baton on one PostgreSQL', () => {
     );
     await a.fake.waitFor(() => a.fake.posts('CIRIS001').length >= 60 || undefined, 20_000);
     // Let both workers finish marking rows sent before the clock jumps past their leases.
-    const { pendingCount } = await import('../../src/storage/outbox.js');
-    for (let i = 0; i < 200 && (await pendingCount(a.baton.database.db)).pending > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await outboxIdle(a);
     clock.advance(61_000);
     await a.fake.waitFor(() => (a.fake.posts('CFELIX01').length >= 60 ? true : undefined), 20_000);
     await new Promise((r) => setTimeout(r, 2500)); // a few more sweeps by both copies

@@ -6,7 +6,6 @@ import { startHarness, type Harness } from '../support/batonHarness.js';
 import {
   addAgent,
   cardOf,
-  eventually,
   fileTicket,
   json,
   keyIn,
@@ -17,13 +16,10 @@ import {
   trailActions,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
+import { DEVIN, FELIX, INTAKE, IRIS, REQ } from '../support/cast.js';
+import { WAIT } from '../support/wait.js';
 
-const INTAKE = 'CINTAKE1';
 const OTHER = 'CRANDOM1';
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
 const SCOUT_BOT = 'USCOUTBOT1';
 const SCOUT_BOT_ID = 'BSCOUT01';
 const MALLORY = 'UMALLORY1';
@@ -355,6 +351,6 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     await h.slack.message({ channel: INTAKE, user: REQ, thread_ts: originTs, text: `Big comment ${'z'.repeat(20_000)}` });
     const show = await showWhen(h, key, 'Big comment');
     expect(show).toContain('…');
-    await eventually(async () => (await ticket(h, `show ${key}`)).includes('commented'));
+    await expect.poll(() => ticket(h, `show ${key}`), WAIT).toContain('commented');
   });
 });

@@ -7,7 +7,6 @@ import { NEW_TICKET_IDS as IDS, HANDOFF_IDS } from '../../src/slack/views.js';
 import {
   addAgent,
   cardOf,
-  eventually,
   fileTicket,
   json,
   keyIn,
@@ -17,12 +16,8 @@ import {
   tsOf,
   waitThreadPost,
 } from '../support/e2eHelpers.js';
-
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
-const OTHER = 'UOTHER001';
+import { DEVIN, FELIX, IRIS, OTHER, REQ } from '../support/cast.js';
+import { WAIT } from '../support/wait.js';
 
 type Values = Record<string, Record<string, string | null | { staticSelect: string }>>;
 
@@ -204,7 +199,7 @@ describe.each(DB_KINDS)('buttons and modals on %s', (kind) => {
     expect(await ticket(h, 'list iris')).not.toContain(key);
     // the new home thread is devin's card: replies there go into the trail
     await h.slack.message({ channel: 'CDEVIN01', user: DEVIN, thread_ts: newCard.ts, text: 'On it from here' });
-    await eventually(async () => (await ticket(h, `show ${key}`)).includes('On it from here'));
+    await expect.poll(() => ticket(h, `show ${key}`), WAIT).toContain('On it from here');
     // a second press is refused
     await h.slack.action({ actionId: 'ticket_takeover', value: key, user: DEVIN, channel: 'CDEVIN01', messageTs: tsOf(ping) });
     await h.fake.waitFor(() => h.fake.responses.find((x) => x.user === DEVIN && /already with devin|no escalation to take over/.test(json(x.body))));

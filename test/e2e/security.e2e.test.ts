@@ -19,13 +19,7 @@ import {
   trailActions,
   unescapedCalls,
 } from '../support/e2eHelpers.js';
-
-const INTAKE = 'CINTAKE1';
-const REQ = 'UREQUEST1';
-const IRIS = 'UIRIS001';
-const DEVIN = 'UDEVIN01';
-const FELIX = 'UFELIX01';
-const OTHER = 'UOTHER001';
+import { DEVIN, FELIX, INTAKE, IRIS, OTHER, REQ } from '../support/cast.js';
 
 describe.each(DB_KINDS)('security on %s', (kind) => {
   describe('request signatures', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { pino } from 'pino';
 import { startBaton, type Baton } from '../../src/main.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { openTestDatabase } from '../support/db.js';
 import { freePort } from '../support/slackRequests.js';
 

@@ -6,12 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
-import { DB_KINDS, type DbKind } from '../support/db.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { clonePostgres, DB_KINDS, type DbKind } from '../support/db.js';
+import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
-import { cardKey, clonePostgres, healthz, pool, seedPgliteDataDir, sleep, spawnBaton, ticketKeys, type BatonProcess } from './support.js';
+import { keysIn } from '../support/e2eHelpers.js';
+import { healthz, spawnBaton, type BatonProcess } from '../support/spawnBaton.js';
+import { cardKey, pool, seedPgliteDataDir } from './support.js';
 
 const SECRET = 'crash-secret';
 const ADMIN = 'UADMIN01';
@@ -90,7 +92,7 @@ describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
           try {
             const r = await slack.command('/ticket', `new Crash burst ticket ${i}`, { user: `UREQ${String(i).padStart(4, '0')}` });
             const body = JSON.stringify(r.body);
-            if (r.status === 200 && body.includes('Filed')) acked.set(ticketKeys(body)[0]!, i);
+            if (r.status === 200 && body.includes('Filed')) acked.set(keysIn(body)[0]!, i);
             else if (r.status === 200 && body.includes('Working on it')) working.push(i);
             else failed++;
           } catch {
@@ -134,19 +136,14 @@ describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
         await baton.ready();
         phase('restarted');
         const running = baton;
-        await (async () => {
-          const deadline = Date.now() + 60_000;
-          for (;;) {
-            const h = await healthz(port);
-            if (h.status === 200 && h.body.outbox && h.body.outbox.pending === 0) return;
-            if (Date.now() > deadline) throw new Error(`the outbox did not drain: ${JSON.stringify(h.body)}\n${running.output().slice(-3000)}`);
-            await sleep(100);
-          }
-        })();
+        await vi.waitFor(
+          async () => expect(await healthz(port), `the outbox to drain\n${running.output().slice(-3000)}`).toMatchObject({ status: 200, body: { outbox: { pending: 0 } } }),
+          { timeout: 60_000, interval: 100 },
+        );
         phase('drained');
         const after = await slack.command('/ticket', 'new Filed after the restart', { user: 'UREQAFTER' });
         expect(JSON.stringify(after.body)).toContain('Filed');
-        const afterKey = ticketKeys(JSON.stringify(after.body))[0]!;
+        const afterKey = keysIn(JSON.stringify(after.body))[0]!;
         await fake.waitFor(() => fake.posts().some((c) => cardKey(c.args) === afterKey), 10_000, 'the card of the ticket filed after the restart');
 
         expect(await baton.kill('SIGTERM')).toBe(0);

@@ -4,14 +4,16 @@
 // clean answer ("nothing was saved", /healthz 503, never a 5xx); once it is back on the same port Baton
 // recovers by itself, without a restart, and nothing is half-written.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, tsOf } from '../support/e2eHelpers.js';
-import type { FakeSlackCall } from '../support/fakeSlack.js';
+import { addAgent, bodyOf, json, keyIn, outboxIdle, tsOf } from '../support/e2eHelpers.js';
+import { WAIT } from '../support/wait.js';
+import type { FakeSlackCall } from '../../fake-slack/index.js';
 import type { CommandResponse } from '../support/slackRequests.js';
-import { cardKey, healthz, pool, TcpProxy, throughProxy } from './support.js';
+import { healthz } from '../support/spawnBaton.js';
+import { cardKey, pool, TcpProxy, throughProxy } from './support.js';
 
 const INTAKE = 'CINTAKE1';
 const IRIS_CHANNEL = 'CIRIS001';
@@ -79,10 +81,11 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL down and back (through a TCP proxy)',
     h.fake.down();
     const answer = await fileAs('Card waiting through the outage');
     heldBack = keyIn(answer);
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const rows = await direct.rows<{ last_error: string | null; status: string }>(direct.db, sql`select last_error, status from outbox where records_home_of = ${heldBack}`);
-      return rows[0]?.status === 'pending' && rows[0].last_error !== null;
-    }, 10_000, 'the failed first delivery of the held-back card to be recorded');
+      expect(rows[0], 'the held-back card in the outbox').toMatchObject({ status: 'pending' });
+      expect(rows[0]!.last_error, 'the failed first delivery of the held-back card').not.toBeNull();
+    }, { ...WAIT, timeout: 10_000 });
     // Slack stays down until the database is gone too (next test), so the card cannot slip out before.
   });
 
@@ -160,7 +163,7 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL down and back (through a TCP proxy)',
     const backAt = Date.now();
     expect(h.fake.posts(IRIS_CHANNEL).some((p) => cardKey(p.args) === heldBack)).toBe(false);
     await proxy.start(proxy.port);
-    await eventually(async () => (await healthz(h.baton.port!)).status === 200, 20_000, '/healthz to answer 200 again');
+    await expect.poll(async () => (await healthz(h.baton.port!)).status, { ...WAIT, timeout: 20_000, message: '/healthz after the database came back' }).toBe(200);
 
     const answer = await fileAs('Filed after the database came back');
     expect(answer).toContain('Filed');
@@ -220,7 +223,7 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL down and back (through a TCP proxy)',
     expect(json(pressed.body)).toMatch(/accepted/i);
     const intake = await h.slack.message({ channel: INTAKE, user: REQ, text: 'Intake after the outage' });
     expect(intake.status).toBe(200);
-    await eventually(async () => (await direct.rows(direct.db, sql`select 1 from tickets where title = 'Intake after the outage'`)).length === 1, 10_000, 'the intake ticket');
+    await expect.poll(async () => (await direct.rows(direct.db, sql`select 1 from tickets where title = 'Intake after the outage'`)).length, { ...WAIT, timeout: 10_000, message: 'the intake ticket' }).toBe(1);
     console.log(`[database down] ${filed.size} filings acknowledged, ${refused.size} refused with "nothing was saved", ${inDoubt.length} in doubt; ${leased.length} outbox rows leased at the cut, ${twice.length} card(s) posted twice; keys continue at ${newKey}`);
   });
 });

@@ -6,13 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
-import { addAgent, bodyOf, eventually, json, keyIn, outboxIdle, ticket, unescapedCalls } from '../support/e2eHelpers.js';
-import { startFakeSlack } from '../support/fakeSlack.js';
+import { addAgent, bodyOf, json, keyIn, outboxIdle, ticket, unescapedCalls } from '../support/e2eHelpers.js';
+import { WAIT } from '../support/wait.js';
+import { startFakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim, type SimResponse } from '../support/slackRequests.js';
-import { seedPgliteDataDir, spawnBaton } from './support.js';
+import { spawnBaton } from '../support/spawnBaton.js';
+import { seedPgliteDataDir } from './support.js';
 
 const INTAKE = 'CINTAKE1';
 const AGENT_CHANNEL = 'CIRIS001';
@@ -190,13 +192,14 @@ describe('hostile payloads on POST /slack/events (PGlite)', () => {
     const intake = await send('a 1 MB intake message', eventBody({ type: 'message', channel: INTAKE, user: REQ, ts: h.fake.nextTs(), text: `Huge first line ${mb}` }), JSON_TYPE);
     expect(intake.status).toBe(200);
     // The intake message is cut with a visible mark, not refused and not crashing the handler.
-    const filed = await eventually(async () => {
+    const filed = await vi.waitFor(async () => {
       const rows = await h.baton.database.rows<{ key: string; title: string; description: string }>(
         h.baton.database.db,
         sql`select key, title, description from tickets where title like 'Huge first line%'`,
       );
-      return rows[0];
-    }, 10_000, 'the 1 MB intake message to be filed');
+      expect(rows, 'tickets filed from the 1 MB intake message').not.toHaveLength(0);
+      return rows[0]!;
+    }, { ...WAIT, timeout: 10_000 });
     expect([...filed.title].length).toBeLessThanOrEqual(200);
     expect(filed.title.endsWith('…')).toBe(true);
     expect([...filed.description].length).toBeLessThanOrEqual(4000);
@@ -361,10 +364,10 @@ describe('hostile payloads on POST /slack/events (PGlite)', () => {
     }
     // Also as an intake message.
     await send('an intake message with markup', eventBody({ type: 'message', channel: INTAKE, user: REQ, ts: h.fake.nextTs(), text: '<!channel> <@U999> <https://evil.example|x> intake' }), JSON_TYPE);
-    await eventually(async () => {
+    await expect.poll(async () => {
       const rows = await h.baton.database.rows<{ n: number }>(h.baton.database.db, sql`select count(*)::int as n from tickets where title like '%intake'`);
-      return Number(rows[0]!.n) === 1;
-    }, 5000, 'the intake ticket');
+      return Number(rows[0]!.n);
+    }, { ...WAIT, message: 'the intake ticket' }).toBe(1);
 
     for (const [key, title] of keys) {
       const rows = await h.baton.database.rows<{ title: string }>(h.baton.database.db, sql`select title from tickets where key = ${key}`);

@@ -2,13 +2,16 @@
 // seconds (3,000 filings, paced by a timer from the test process). No error answers, every ticket stored
 // under its own key, acknowledgements fast, and the process's memory flat. The figures are printed so
 // they can be quoted. Baton runs as a child process so its resident memory can be read from /proc.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/db.js';
-import { HAS_POSTGRES } from '../support/db.js';
-import { startFakeSlack } from '../support/fakeSlack.js';
+import { clonePostgres, HAS_POSTGRES } from '../support/db.js';
+import { startFakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
-import { clonePostgres, healthz, percentile, sleep, spawnBaton, ticketKeys, type BatonProcess } from './support.js';
+import { keysIn } from '../support/e2eHelpers.js';
+import { healthz, spawnBaton, type BatonProcess } from '../support/spawnBaton.js';
+import { percentile } from '../support/stats.js';
 
 const SECRET = 'load-secret';
 const ADMIN = 'UADMIN01';
@@ -54,7 +57,7 @@ describe.skipIf(!HAS_POSTGRES)('sustained load on PostgreSQL', () => {
         const t0 = Date.now();
         const sampler = setInterval(() => {
           try {
-            rss.push({ t: Date.now() - t0, mb: baton!.rssMb() });
+            rss.push({ t: Date.now() - t0, mb: baton!.rssMiB() });
           } catch {
             // the process is gone: the assertions below will say so
           }
@@ -72,12 +75,12 @@ describe.skipIf(!HAS_POSTGRES)('sustained load on PostgreSQL', () => {
                 latencies.push(Date.now() - start);
                 const body = JSON.stringify(r.body);
                 if (r.status !== 200) errors.push(`#${i}: HTTP ${r.status}`);
-                else if (body.includes('Filed')) keys.push(ticketKeys(body)[0]!);
+                else if (body.includes('Filed')) keys.push(keysIn(body)[0]!);
                 else if (body.includes('Working on it')) {
                   slow++;
                   const later = await fake.waitFor(() => fake.responses.find((x) => x.url === r.responseUrl), 30_000, `the delayed answer of #${i}`);
                   const text = JSON.stringify(later.body);
-                  if (text.includes('Filed')) keys.push(ticketKeys(text)[0]!);
+                  if (text.includes('Filed')) keys.push(keysIn(text)[0]!);
                   else errors.push(`#${i}: ${text.slice(0, 200)}`);
                 } else errors.push(`#${i}: ${body.slice(0, 200)}`);
               } catch (e) {
@@ -89,7 +92,7 @@ describe.skipIf(!HAS_POSTGRES)('sustained load on PostgreSQL', () => {
         const sentIn = Date.now() - t0;
         await Promise.all(inFlight);
         clearInterval(sampler);
-        rss.push({ t: Date.now() - t0, mb: baton.rssMb() });
+        rss.push({ t: Date.now() - t0, mb: baton.rssMiB() });
         const health = await healthz(port);
 
         const at10 = rss.find((s) => s.t >= 10_000) ?? rss[0]!;

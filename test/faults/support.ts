@@ -1,16 +1,10 @@
-// Helpers of the fault suites (test/faults): a TCP proxy that can play a dead database, Baton as a real
-// child process (so it can be SIGKILLed and its memory read), small statistics.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Helpers of the fault suites (test/faults): a TCP proxy that can play a dead database, a migrated data
+// directory for Baton as a child process (test/support/spawnBaton.ts), small things about the traffic.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
 import { inject } from 'vitest';
-import { testDbUrl } from '../support/db.js';
-
-export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 // ---------------------------------------------------------------------------------------------
 // A TCP proxy in front of PostgreSQL
@@ -86,27 +80,8 @@ export function throughProxy(url: string, port: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cloned PostgreSQL databases for child processes
+// A migrated embedded database for child processes
 // ---------------------------------------------------------------------------------------------
-
-/** A fresh clone of the migrated template database (TEST_DATABASE_URL must be set); `drop()` removes it. */
-export async function clonePostgres(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL!;
-  const template = inject('pgTemplate')!;
-  const name = `baton_t_${randomBytes(6).toString('hex')}`;
-  const a = postgres(admin, { max: 1, onnotice: () => {} });
-  await a.unsafe(`create database ${name} template ${template}`);
-  await a.end();
-  return {
-    url: testDbUrl(name),
-    name,
-    async drop() {
-      const d = postgres(admin, { max: 1, onnotice: () => {} });
-      await d.unsafe(`drop database if exists ${name} with (force)`);
-      await d.end();
-    },
-  };
-}
 
 /**
  * A BATON_DATA_DIR whose embedded database is already migrated (the run's PGlite dump, unpacked where
@@ -120,92 +95,8 @@ export async function seedPgliteDataDir(dir: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Baton as a process
-// ---------------------------------------------------------------------------------------------
-
-export interface BatonProcess {
-  child: ChildProcess;
-  pid: number;
-  output(): string;
-  exited: Promise<number | null>;
-  /** Resolves once the log says "Baton is running"; rejects if the process exits first. */
-  ready(ms?: number): Promise<void>;
-  /** Resident set size in MB (from /proc/<pid>/status). */
-  rssMb(): number;
-  kill(signal: NodeJS.Signals): Promise<number | null>;
-}
-
-/** `node --import tsx src/main.ts` with `env` (plus PATH and HOME), like `npm start`. */
-export function spawnBaton(env: Record<string, string>, o: { nodeArgs?: string[] } = {}): BatonProcess {
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Keep the last 200 KB of output: enough to explain a failure, bounded under load.
-  let out = '';
-  const add = (d: Buffer) => {
-    out += d.toString();
-    if (out.length > 400_000) out = out.slice(-200_000);
-  };
-  child.stdout!.on('data', add);
-  child.stderr!.on('data', add);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
-  const p: BatonProcess = {
-    child,
-    pid: child.pid!,
-    output: () => out,
-    exited,
-    async ready(ms = 30_000) {
-      const start = Date.now();
-      // "Baton is running" is logged at info; with a quieter LOG_LEVEL, /healthz answering says the same.
-      const up = async () => /Baton is running/.test(out) || (env.PORT ? await healthz(Number(env.PORT)).then((h) => h.status === 200, () => false) : false);
-      while (!(await up())) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Baton exited early:\n${out}`);
-        if (Date.now() - start > ms) throw new Error(`Baton did not start in ${ms} ms:\n${out}`);
-        await sleep(50);
-      }
-    },
-    rssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
-      if (!m) throw new Error(`no VmRSS for ${child.pid}`);
-      return Number(m[1]) / 1024;
-    },
-    async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-  return p;
-}
-
-/** GET /healthz of a Baton on `port`. */
-export async function healthz(port: number): Promise<{ status: number; body: { ok?: boolean; outbox?: { pending: number; failed: number } | null } }> {
-  const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  let body: { ok?: boolean } = {};
-  try {
-    body = JSON.parse(text) as { ok?: boolean };
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, body };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Small things
 // ---------------------------------------------------------------------------------------------
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** The p-th percentile (0..100) of `values` (nearest rank). */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 /** Runs `tasks` with at most `limit` at once; stops starting new ones once `stop()` says so. */
 export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>, stop: () => boolean = () => false): Promise<void> {
@@ -231,9 +122,4 @@ export function cardKey(args: Record<string, unknown>): string | null {
   };
   walk(args.blocks);
   return found;
-}
-
-/** Ticket keys `T-YYYY-NNN` found in `s`. */
-export function ticketKeys(s: string): string[] {
-  return [...new Set(s.match(/T-\d{4}-\d{3,}/g) ?? [])];
 }

@@ -1,6 +1,6 @@
 // The audit trail on every database: the database itself refuses to change or delete it, and after a full
 // flow every ticket's trail is complete, in order, and agrees with the ticket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { addAgent, removeAgent, setAvailable, setBusy } from '../../src/app/agents.js';
 import { escalateDue, takeOver } from '../../src/app/escalation.js';
@@ -9,8 +9,8 @@ import { handoffTicket } from '../../src/app/handoff.js';
 import { acceptTicket, assignTicket, claimNext, recordThreadReply, reopenTicket, resolveTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
 import { auditEvents, tickets } from '../../src/storage/schema.js';
-import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, auditOf, HOUR, input, MIN, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
@@ -45,10 +45,8 @@ describe.each(DB_KINDS)('the audit trail on %s', (kind) => {
   let deps: ReturnType<typeof makeDeps>;
   const k: Record<string, string> = {};
 
+  useCaseBed(kind, { per: 'block' }, (bed) => ({ db, clock, deps } = bed));
   beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    clock = new ManualClock();
-    deps = makeDeps(db, { clock });
     const step = () => clock.advance(MIN);
 
     await addAgent(deps, admin, { handle: 'felix', skills: ['decision'], channel: 'CFELIX', user: 'UFELIX' });
@@ -96,7 +94,6 @@ describe.each(DB_KINDS)('the audit trail on %s', (kind) => {
     step();
     await claimNext(deps, user('UFELIX'), { handle: 'felix' }); // nothing left for felix: pinned one was assigned at once
   });
-  afterAll(async () => db?.close());
 
   it('every ticket’s trail is complete and in order, from filing to its current state', async () => {
     const all = await db.db.select().from(tickets);

@@ -1,6 +1,6 @@
 // Concurrency on a real PostgreSQL server (skipped without TEST_DATABASE_URL): ticket keys, claims, capacity
 // and the escalation sweep run by two copies of Baton at once. Time moves with ManualClock only.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { addAgent, setBusy } from '../../src/app/agents.js';
 import { escalateDue } from '../../src/app/escalation.js';
@@ -9,8 +9,8 @@ import { claimNext, resolveTicket } from '../../src/app/ticketActions.js';
 import { isDomainError } from '../../src/core/errors.js';
 import { user } from '../../src/core/permissions.js';
 import { openDatabase, type Database } from '../../src/storage/db.js';
-import { HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { HAS_POSTGRES, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { HOUR, input, MIN } from '../support/inspect.js';
 
 const admin = user(ADMIN);
@@ -22,14 +22,9 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
   let deps: ReturnType<typeof makeDeps>;
   const extra: Database[] = [];
 
-  beforeEach(async () => {
-    db = await openTestDatabase('postgres', { poolSize: 20 });
-    clock = new ManualClock();
-    deps = makeDeps(db, { clock });
-  });
+  useCaseBed('postgres', { per: 'test', poolSize: 20 }, (bed) => ({ db, clock, deps } = bed));
   afterEach(async () => {
     for (const d of extra.splice(0)) await d.close();
-    await db?.close();
   });
 
   /** A second copy of Baton on the same database: its own connection pool. */

@@ -1,16 +1,16 @@
 // The outbox worker's pace against a fake Slack that rate-limits like Slack does (1/s per channel,
 // burst 3): zero 429s, channels delivered in parallel, a busy channel holding up nobody.
 // (A separate file from outbox.test.ts so the two run in parallel: these tests wait on real time.)
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { systemClock } from '../../src/core/clock.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outboxWorker.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox } from '../../src/storage/schema.js';
-import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fakeSlack.js';
+import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { FakeSlack, FakeSlackCall } from '../../fake-slack/index.js';
+import { noRetryClient, useOutboxBed } from '../support/outboxBed.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -37,29 +37,11 @@ function maxInWindow(calls: FakeSlackCall[], ms: number): number {
 describe.each(DB_KINDS)('outbox pacing on %s', (kind) => {
   let db: TestDatabase;
   let fake: FakeSlack;
-  let workers: OutboxWorker[] = [];
+  const bed = useOutboxBed(kind, (b) => ({ db, fake } = b));
 
   // Default pacing (1 per second, burst 3): not set here on purpose.
-  const worker = (o: Partial<OutboxWorkerOptions> = {}) => {
-    const client = new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-    const w = new OutboxWorker({ database: db, client, clock: systemClock, logger, pollMs: 20, ...o });
-    workers.push(w);
-    return w;
-  };
-
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-  });
-  afterAll(async () => db?.close());
-  beforeEach(async () => {
-    await db.db.execute(sql`truncate outbox, tickets restart identity`);
-    fake = await startFakeSlack();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-    await fake.close();
-  });
+  const worker = (o: Partial<OutboxWorkerOptions> = {}) =>
+    bed.stopAfterTest(new OutboxWorker({ database: db, client: noRetryClient(fake), clock: systemClock, logger, pollMs: 20, ...o }));
 
   it('when 8 messages go to one channel limited to 1/s with a burst of 3, then all are posted with zero 429s, at the pace allowed', async () => {
     fake.rateLimit({ perSecond: 1, burst: 3 });

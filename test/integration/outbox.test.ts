@@ -1,7 +1,7 @@
 // The outbox worker against a fake Slack: order per ticket, home/origin threading, retries of 5xx, 429 and
 // dropped connections, outages, permanent errors, not_in_channel, several workers on one PostgreSQL
 // database, and leases left behind by a crashed worker.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
@@ -10,14 +10,12 @@ import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbo
 import { openDatabase, type Database } from '../../src/storage/db.js';
 import { enqueue, pendingCount, type OutboundMessage } from '../../src/storage/outbox.js';
 import { outbox, tickets } from '../../src/storage/schema.js';
-import { DB_KINDS, HAS_POSTGRES, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fakeSlack.js';
+import { DB_KINDS, HAS_POSTGRES, type TestDatabase } from '../support/db.js';
+import type { FakeSlack, FakeSlackCall } from '../../fake-slack/index.js';
+import { noRetryClient, useOutboxBed } from '../support/outboxBed.js';
+import { WAIT } from '../support/wait.js';
 
 const logger = pino({ level: 'silent' });
-
-function slackClient(fake: FakeSlack): WebClient {
-  return new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-}
 
 let seq = 0;
 /** An outbound message with a unique idempotency key. */
@@ -43,17 +41,6 @@ async function insertTicket(db: Database, key: string, o: { origin?: { channel: 
   });
 }
 
-/** Poll an async condition every 20 ms (for database state; the fake has its own waitFor). */
-async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, label = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const texts = (calls: FakeSlackCall[]) => calls.map((c) => String(c.args.text));
 
 /** Every text posted exactly once. */
@@ -68,14 +55,10 @@ function expectPostedOnce(fake: FakeSlack, expected: string[]) {
 describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
   let db: TestDatabase;
   let fake: FakeSlack;
-  let workers: OutboxWorker[] = [];
-  const extraDbs: Database[] = [];
+  const bed = useOutboxBed(kind, (b) => ({ db, fake } = b));
 
-  const worker = (o: Partial<OutboxWorkerOptions> = {}, database: Database = db) => {
-    const w = new OutboxWorker({ database, client: slackClient(fake), clock: systemClock, logger, pollMs: 10, retryBaseMs: 50, ...o });
-    workers.push(w);
-    return w;
-  };
+  const worker = (o: Partial<OutboxWorkerOptions> = {}, database: Database = db) =>
+    bed.stopAfterTest(new OutboxWorker({ database, client: noRetryClient(fake), clock: systemClock, logger, pollMs: 10, retryBaseMs: 50, ...o }));
   const rows = () => db.db.select().from(outbox).orderBy(asc(outbox.id));
   const rowByText = async (text: string) => (await db.db.select().from(outbox).where(eq(outbox.text, text)))[0]!;
   /** Rounds until nothing is left that falls due within a second (a row handed back by pacing is waited for). */
@@ -89,21 +72,6 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
     }
     throw new Error('outbox did not drain');
   };
-
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-  });
-  afterAll(async () => db?.close());
-  beforeEach(async () => {
-    await db.db.execute(sql`truncate outbox, tickets restart identity`);
-    fake = await startFakeSlack();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-    await fake.close();
-    for (const d of extraDbs.splice(0)) await d.close();
-  });
 
   describe('order and threading', () => {
     it('when a ticket has several messages, then they are delivered one per round in the order written', async () => {
@@ -215,10 +183,11 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       const during = [msg('T-1', 'CAGENT1', 'a3'), msg('T-4', 'CAGENT2', 'd1')];
       await enqueue(db.db, during, new Date());
       w.kick();
-      const stuck = await eventually(async () => {
+      const stuck = await vi.waitFor(async () => {
         const r = await rows();
-        return r.filter((x) => x.lastError).length >= 4 && r;
-      }, 5000, 'errors recorded');
+        expect(r.filter((x) => x.lastError).length, 'rows with an error recorded').toBeGreaterThanOrEqual(4);
+        return r;
+      }, WAIT);
       expect(stuck.every((r) => r.status === 'pending')).toBe(true);
       expect(stuck.filter((r) => r.lastError).every((r) => /503/.test(r.lastError!))).toBe(true);
       expect(fake.posts()).toHaveLength(0);
@@ -356,7 +325,7 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       const hung = { chat: { postMessage: () => { reached++; return new Promise(() => {}); } }, conversations: { join: () => new Promise(() => {}) } };
       const dead = new OutboxWorker({ database: db, client: hung as unknown as WebClient, clock: systemClock, logger, leaseMs: 60_000 });
       void dead.deliverOnce();
-      await eventually(async () => reached === 1, 5000, 'the crashed worker to claim');
+      await expect.poll(() => reached, { ...WAIT, message: 'Slack calls reached by the crashed worker' }).toBe(1);
       expect(await rowByText('claimed by the dead')).toMatchObject({ status: 'pending', attempts: 1 });
 
       // Within the lease, nobody else touches the ticket.
@@ -405,8 +374,7 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
 
   describe.skipIf(!HAS_POSTGRES || kind !== 'postgres')('two workers on one PostgreSQL database', () => {
     it('when two workers drain 200 rows of 20 tickets at once, then each row is posted exactly once and every ticket keeps its order', async () => {
-      const second = await openDatabase({ databaseUrl: db.url!, migrate: false });
-      extraDbs.push(second);
+      const second = bed.closeAfterTest(await openDatabase({ databaseUrl: db.url!, migrate: false }));
       const msgs: OutboundMessage[] = [];
       for (let i = 0; i < 10; i++) {
         for (let t = 0; t < 20; t++) msgs.push(msg(`T-${t}`, `CW${t % 5}`, `T-${t}#${i}`));

@@ -1,6 +1,6 @@
 // Escalation on every database: the sweep's thresholds, the chain, exhaustion, manual escalation and take-over.
 // The sweep acts on the whole database, so each test gets a fresh one.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addAgent, setAvailable, setBusy } from '../../src/app/agents.js';
 import { escalateDue, escalateTicket, takeOver } from '../../src/app/escalation.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
@@ -9,8 +9,8 @@ import { assignTicket, resolveTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
 import type { Priority } from '../../src/core/types.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, auditOf, countEvents, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
@@ -23,13 +23,10 @@ describe.each(DB_KINDS)('escalation on %s', (kind) => {
   let deps: ReturnType<typeof makeDeps>;
   let t0: number;
 
-  beforeEach(async () => {
-    db = await openTestDatabase(kind);
-    clock = new ManualClock();
-    deps = makeDeps(db, { clock });
+  useCaseBed(kind, { per: 'test' }, (bed) => {
+    ({ db, clock, deps } = bed);
     t0 = clock.now().getTime();
   });
-  afterEach(async () => db?.close());
 
   const agent = (handle: string, escalatesTo?: string) =>
     addAgent(deps, admin, {

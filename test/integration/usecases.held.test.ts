@@ -1,14 +1,14 @@
 // Held tickets are assigned, most urgent then oldest, as soon as an agent frees up: available again, busy
 // window over, capacity freed by a resolve, a new agent, capacity raised. Every database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addAgent, endBusyWindows, setAvailable, setBusy, updateAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { resolveTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
 import type { Priority } from '../../src/core/types.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, auditOf, HOUR, input, MIN } from '../support/inspect.js';
 
 const admin = user(ADMIN);
@@ -19,12 +19,7 @@ describe.each(DB_KINDS)('held tickets on %s', (kind) => {
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    clock = new ManualClock();
-    deps = makeDeps(db, { clock });
-  });
-  afterAll(async () => db?.close());
+  useCaseBed(kind, { per: 'block' }, (bed) => ({ db, clock, deps } = bed));
 
   const agent = (handle: string, type: string, capacity = 5) =>
     addAgent(deps, admin, { handle, skills: [type], channel: `C${handle.toUpperCase()}`, user: `U${handle.toUpperCase()}`, capacity });

@@ -1,6 +1,6 @@
 // Every use case on every database: what it returns, the state it leaves, its audit events and its outbox rows.
 // Escalation and the release of held tickets have their own files (usecases.escalation, usecases.held).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addAgent, endBusyWindows, removeAgent, rosterWithLoad, setAvailable, setBusy, updateAgent } from '../../src/app/agents.js';
 import { fileTicket, type FileTicketInput } from '../../src/app/fileTicket.js';
 import { handoffTicket } from '../../src/app/handoff.js';
@@ -10,8 +10,8 @@ import { BATON, user } from '../../src/core/permissions.js';
 import { LIMITS } from '../../src/core/types.js';
 import { getAgent } from '../../src/storage/agents.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, openTestDatabase, type TestDatabase } from '../support/db.js';
-import { ADMIN, makeDeps, ManualClock } from '../support/deps.js';
+import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, allOutbox, auditOf, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
@@ -22,12 +22,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    clock = new ManualClock();
-    deps = makeDeps(db, { clock });
-  });
-  afterAll(async () => db?.close());
+  useCaseBed(kind, { per: 'block' }, (bed) => ({ db, clock, deps } = bed));
 
   /** An agent for one test: skills default to that test's own ticket type. */
   const agent = (handle: string, skills: string[], o: { capacity?: number; escalatesTo?: string; user?: string } = {}) =>

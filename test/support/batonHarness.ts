@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { startBaton, type Baton } from '../../src/main.js';
 import type { Clock } from '../../src/core/clock.js';
-import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
+import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { SlackClientSim } from './slackRequests.js';
 import { openTestDatabase, type DbKind } from './db.js';
 import type { Database } from '../../src/storage/db.js';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/storage/db.js';
+import { databaseUrl, onServer } from './pgServer.js';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -23,29 +23,30 @@ export async function openTestDatabase(kind: DbKind, o: { poolSize?: number } = 
     const db = await openDatabase({ pglite: { loadDataDir: new Blob([new Uint8Array(dumpCache)]) }, migrate: false });
     return Object.assign(db, { url: null });
   }
-  const url = process.env.TEST_DATABASE_URL!;
-  const template = inject('pgTemplate')!;
-  // Named after this run's template, so that a run's teardown drops its own clones and never another run's.
-  const name = `${template}_c_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name} template ${template}`);
-  await admin.end();
-  const dbUrl = testDbUrl(name);
-  const db = await openDatabase({ databaseUrl: dbUrl, migrate: false, poolSize: o.poolSize ?? 10 });
+  const clone = await clonePostgres();
+  const db = await openDatabase({ databaseUrl: clone.url, migrate: false, poolSize: o.poolSize ?? 10 });
   const close = db.close.bind(db);
   return Object.assign(db, {
-    url: dbUrl,
+    url: clone.url,
     async close() {
       await close();
-      const a = postgres(url, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await clone.drop();
     },
   });
 }
 
-export function testDbUrl(name: string): string {
-  const u = new URL(process.env.TEST_DATABASE_URL!);
-  u.pathname = `/${name}`;
-  return u.toString();
+/** A fresh clone of this run's migrated template database (TEST_DATABASE_URL must be set); `drop()` removes it. */
+export async function clonePostgres(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL!;
+  const template = inject('pgTemplate')!;
+  // Named after this run's template, so that a run's teardown drops its own clones and never another run's.
+  const name = `${template}_c_${randomBytes(6).toString('hex')}`;
+  await onServer(server, (sql) => sql.unsafe(`create database ${name} template ${template}`));
+  return {
+    url: databaseUrl(server, name),
+    name,
+    async drop() {
+      await onServer(server, (sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
+    },
+  };
 }

@@ -1,19 +1,25 @@
 // Use-case dependencies for tests: a real database, the real renderer, and a clock the test moves.
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Deps } from '../../src/app/context.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Database } from '../../src/storage/db.js';
 import { blockKitRenderer } from '../../src/slack/renderer.js';
+import { openTestDatabase, type DbKind, type TestDatabase } from './db.js';
 
+/** A clock the test moves by hand; it starts on Monday 2026-03-02 09:00 UTC unless told otherwise. */
 export class ManualClock implements Clock {
-  constructor(private t = new Date('2026-03-02T09:00:00Z')) {}
+  private t: number;
+  constructor(start: Date | string = '2026-03-02T09:00:00Z') {
+    this.t = new Date(start).getTime();
+  }
   now() {
     return new Date(this.t);
   }
   advance(ms: number) {
-    this.t = new Date(this.t.getTime() + ms);
+    this.t += ms;
   }
-  set(d: Date) {
-    this.t = new Date(d);
+  set(d: Date | string) {
+    this.t = new Date(d).getTime();
   }
 }
 
@@ -30,4 +36,26 @@ export function makeDeps(database: Database, o: { clock?: Clock; admins?: string
     defaultTicketType: 'general',
     escalationsChannel: o.escalationsChannel === undefined ? 'CESCAL1' : o.escalationsChannel,
   };
+}
+
+export interface UseCaseBed {
+  db: TestDatabase;
+  clock: ManualClock;
+  deps: ReturnType<typeof makeDeps>;
+}
+
+/**
+ * A database on `kind`, a ManualClock at its default start and use-case deps, for the tests of the
+ * enclosing describe block: opened once before them all (`per: 'block'`) or afresh before each test
+ * (`per: 'test'`), handed to `use`, and closed after.
+ */
+export function useCaseBed(kind: DbKind, o: { per: 'block' | 'test'; poolSize?: number }, use: (bed: UseCaseBed) => void): void {
+  const [before, after] = o.per === 'block' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  let db: TestDatabase | undefined;
+  before(async () => {
+    db = await openTestDatabase(kind, { poolSize: o.poolSize });
+    const clock = new ManualClock();
+    use({ db, clock, deps: makeDeps(db, { clock }) });
+  });
+  after(async () => db?.close());
 }

@@ -1,10 +1,12 @@
 // Small helpers shared by the end-to-end suites (test/e2e/*.e2e.test.ts): registering agents through
 // `/agent add`, finding the cards Baton posts, polling Baton's answers, and checking that nothing
 // Baton sent to Slack can ping or link.
+import { expect, vi } from 'vitest';
 import { pendingCount } from '../../src/storage/outbox.js';
-import type { Clock } from '../../src/core/clock.js';
 import { ADMIN_USER, type Harness } from './batonHarness.js';
-import type { FakeSlackCall, Json } from './fakeSlack.js';
+import { REQ } from './cast.js';
+import { WAIT } from './wait.js';
+import type { FakeSlackCall, Json } from '../../fake-slack/index.js';
 
 export const json = (x: unknown): string => JSON.stringify(x);
 
@@ -26,46 +28,12 @@ export function keysIn(s: string): string[] {
 /** The ts Slack gave a posted message. */
 export const tsOf = (c: FakeSlackCall): string => String((c.response as { ts?: string } | undefined)?.ts ?? '');
 
-/** A clock the test moves by hand. */
-export interface ManualClock extends Clock {
-  set(d: Date | string): void;
-  advance(ms: number): void;
-}
-
-export function manualClock(start: Date | string): ManualClock {
-  let t = new Date(start).getTime();
-  return {
-    now: () => new Date(t),
-    set: (d) => {
-      t = new Date(d).getTime();
-    },
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
-
-/** Poll an async check every 20 ms until it gives something truthy (exceptions count as "not yet"). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, label = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== null && v !== false) return v;
-      last = undefined;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`eventually: timed out waiting for ${label}${last instanceof Error ? `\nLast error: ${last.message}` : ''}`);
-}
-
 /** Wait until the outbox has nothing pending (every message Baton committed has reached the fake). */
 export async function outboxIdle(h: Harness, timeoutMs = 5000): Promise<void> {
-  await eventually(async () => (await pendingCount(h.baton.database.db)).pending === 0, timeoutMs, 'an empty outbox');
+  await vi.waitFor(async () => expect((await pendingCount(h.baton.database.db)).pending, 'messages pending in the outbox').toBe(0), {
+    ...WAIT,
+    timeout: timeoutMs,
+  });
 }
 
 /** `/agent add` as the admin; answers the agent's channel. */
@@ -80,7 +48,7 @@ export async function addAgent(h: Harness, handle: string, options: string, chan
 }
 
 /** `/ticket …` as `user`; answers the ephemeral answer as one string. */
-export async function ticket(h: Harness, text: string, user = 'UREQUEST1'): Promise<string> {
+export async function ticket(h: Harness, text: string, user = REQ): Promise<string> {
   const r = await h.slack.command('/ticket', text, { user });
   if (r.status !== 200) throw new Error(`/ticket ${text}: HTTP ${r.status}`);
   return bodyOf(r);
@@ -94,7 +62,7 @@ export async function agent(h: Harness, text: string, user = ADMIN_USER): Promis
 }
 
 /** `/ticket new …`; answers the key filed. */
-export async function fileTicket(h: Harness, text: string, user = 'UREQUEST1'): Promise<string> {
+export async function fileTicket(h: Harness, text: string, user = REQ): Promise<string> {
   const body = await ticket(h, `new ${text}`, user);
   if (!body.includes('Filed')) throw new Error(`/ticket new ${text} was not filed: ${body}`);
   return keyIn(body);
@@ -132,13 +100,13 @@ export function waitThreadPost(h: Harness, channel: string, threadTs: string, ne
 
 /** `/ticket show KEY` once the trail contains `needle`. */
 export function showWhen(h: Harness, key: string, needle: string, timeoutMs = 5000): Promise<string> {
-  return eventually(
+  return vi.waitFor(
     async () => {
       const body = await ticket(h, `show ${key}`, 'UOBSERVER');
-      return body.includes(needle) ? body : false;
+      expect(body, `/ticket show ${key}`).toContain(needle);
+      return body;
     },
-    timeoutMs,
-    `/ticket show ${key} to contain ${needle}`,
+    { ...WAIT, timeout: timeoutMs },
   );
 }
 

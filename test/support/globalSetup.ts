@@ -8,8 +8,8 @@ import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import postgres from 'postgres';
 import { MIGRATIONS_DIR, openDatabase } from '../../src/storage/db.js';
+import { databaseUrl, onServer } from './pgServer.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,15 +28,14 @@ export default async function setup(project: TestProject) {
   writeFileSync(dumpFile, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteDump', dumpFile);
 
-  let template: string | null = null;
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    template = `baton_tpl_${process.pid}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${template}`);
-    await admin.unsafe(`create database ${template}`);
-    await admin.end();
-    const db = await openDatabase({ databaseUrl: withDatabase(url, template) });
+  const template = url ? `baton_tpl_${process.pid}` : null;
+  if (url && template) {
+    await onServer(url, async (sql) => {
+      await sql.unsafe(`drop database if exists ${template}`);
+      await sql.unsafe(`create database ${template}`);
+    });
+    const db = await openDatabase({ databaseUrl: databaseUrl(url, template) });
     await db.close();
   }
   project.provide('pgTemplate', template);
@@ -44,19 +43,13 @@ export default async function setup(project: TestProject) {
   return async () => {
     rmSync(dir, { recursive: true, force: true });
     if (url && template) {
-      const admin = postgres(url, { max: 1, onnotice: () => {} });
       // Only this run's databases: its template and its clones (`<template>_c_…`). No LIKE: `_` is a wildcard there,
       // and runs going on at the same time (other terminals, CI jobs) must keep theirs.
       const prefix = `${template}_c_`;
-      const rows = await admin`select datname from pg_database where datname = ${template} or left(datname, ${prefix.length}) = ${prefix} order by datname = ${template}`;
-      for (const r of rows) await admin.unsafe(`drop database if exists ${r.datname} with (force)`);
-      await admin.end();
+      await onServer(url, async (sql) => {
+        const rows = await sql`select datname from pg_database where datname = ${template} or left(datname, ${prefix.length}) = ${prefix} order by datname = ${template}`;
+        for (const r of rows) await sql.unsafe(`drop database if exists ${r.datname} with (force)`);
+      });
     }
   };
-}
-
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }

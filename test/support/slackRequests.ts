@@ -1,7 +1,7 @@
 /**
  * Simulates Slack calling the app: builds correctly signed requests (slash commands, Events
  * API callbacks, block_actions, view_submission) and POSTs them with fetch to a Bolt HTTP
- * receiver (`POST /slack/events`). Pair it with the fake Web API of ./fakeSlack.ts:
+ * receiver (`POST /slack/events`). Pair it with the fake Web API of fake-slack/:
  *
  * ```ts
  * const fake = await startFakeSlack();
@@ -28,7 +28,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { FakeSlack, Json } from './fakeSlack.js';
+import type { FakeSlack, Json } from '../../fake-slack/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Signing

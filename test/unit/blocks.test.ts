@@ -1,6 +1,7 @@
 import type { ViewOutput } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import type { Agent, AuditEvent, Ticket } from '../../src/core/types.js';
+import { makeAgent, makeTicket } from '../support/fixtures.js';
 import {
   ACTIONS,
   agentList,
@@ -55,55 +56,27 @@ const EVIL =
 const HOME = messageLink({ channel: 'CAGENT1', ts: '1700000000.000100' });
 const ORIGIN = messageLink({ channel: 'CINTAKE1', ts: '1700000000.000200' });
 
-function ticket(over: Partial<Ticket> = {}): Ticket {
-  return {
-    key: 'T-2026-001',
-    type: 'billing',
+/** A ticket as the blocks tests need it: urgent, assigned to iris, with an origin and a home message. */
+const ticket = (over: Partial<Ticket> = {}): Ticket =>
+  makeTicket({
     title: 'Refund not received',
     description: 'Customer says the refund never arrived.',
     priority: 'urgent',
-    status: 'active',
     assignee: 'iris',
     requester: 'UREQ1',
     context: { customer: 'acme', issue: 'refund' },
-    escalateAfterSec: null,
-    escalationLevel: 0,
-    escalatedTo: null,
-    chainExhausted: false,
-    requiresHandoff: [],
-    parentKey: null,
-    waitingOn: null,
-    follows: null,
-    pinnedAgent: null,
-    holdReason: null,
     origin: { channel: 'CINTAKE1', ts: '1700000000.000200' },
     home: { channel: 'CAGENT1', ts: '1700000000.000100' },
     createdAt: new Date('2026-11-24T12:00:00Z'),
     assignedAt: new Date('2026-11-24T12:00:01Z'),
     clockStartedAt: new Date('2026-11-24T12:00:01Z'),
     escalateDueAt: new Date('2026-11-24T12:15:01Z'),
-    resolvedAt: null,
-    resolution: null,
     ...over,
-  };
-}
+  });
 
-function agent(over: Partial<Agent> = {}): Agent {
-  return {
-    handle: 'iris',
-    skills: ['billing', 'refunds'],
-    channel: 'CAGENT1',
-    user: 'UAGENT1',
-    capacity: 5,
-    escalatesTo: 'felix',
-    busy: false,
-    busyUntil: null,
-    busyReason: null,
-    lastAssignedAt: null,
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    ...over,
-  };
-}
+/** iris, who escalates to felix. */
+const agent = (over: Partial<Agent> = {}): Agent =>
+  makeAgent('iris', { skills: ['billing', 'refunds'], channel: 'CAGENT1', user: 'UAGENT1', escalatesTo: 'felix', ...over });
 
 function trail(n: number, note: string, actor = 'UREQ1'): AuditEvent[] {
   return Array.from({ length: n }, (_, i) => ({

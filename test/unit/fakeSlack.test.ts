@@ -4,7 +4,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fakeSlack.js';
+import { type FakeSlack, startFakeSlack } from '../../fake-slack/index.js';
 import { SlackClientSim, signSlackRequest, stateValues } from '../support/slackRequests.js';
 
 const blocks = [

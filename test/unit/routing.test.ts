@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compareLoad, isAvailable, route, unavailability, type Candidate, type RoutingDecision, type RoutingRequest } from '../../src/core/routing.js';
 import type { Agent } from '../../src/core/types.js';
+import { makeAgent } from '../support/fixtures.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const min = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
-function agent(handle: string, o: Partial<Agent> = {}): Agent {
-  return {
-    handle,
-    skills: ['billing'],
-    channel: `C${handle.toUpperCase()}1`,
-    user: null,
-    capacity: 5,
-    escalatesTo: null,
-    busy: false,
-    busyUntil: null,
-    busyReason: null,
-    lastAssignedAt: null,
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    ...o,
-  };
-}
-
 function cand(handle: string, o: Partial<Agent> & { active?: number; ownsCustomer?: boolean } = {}): Candidate {
   const { active = 0, ownsCustomer = false, ...a } = o;
-  return { agent: agent(handle, a), active, ownsCustomer };
+  return { agent: makeAgent(handle, a), active, ownsCustomer };
 }
 
 const req = (o: Partial<RoutingRequest> = {}): RoutingRequest => ({ type: 'billing', now: NOW, ...o });
@@ -271,7 +255,7 @@ describe('isAvailable', () => {
     ['busy until earlier', { busy: true, busyUntil: min(-1) }, true],
     ['not busy, stale busyUntil', { busy: false, busyUntil: min(60) }, true],
   ])('%s → %s', (_n, a, expected) => {
-    expect(isAvailable(agent('ann', a), NOW)).toBe(expected);
+    expect(isAvailable(makeAgent('ann', a), NOW)).toBe(expected);
   });
 });
 
