@@ -3,7 +3,7 @@ import type { NewTicketInput } from '../core/commands.js';
 import { invalid, unknownTicket } from '../core/errors.js';
 import type { Principal } from '../core/permissions.js';
 import { yearOf } from '../core/ticketKey.js';
-import type { Agent, MessageRef, Priority, Ticket } from '../core/types.js';
+import type { Agent, HandoffPacket, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { checkContextEntry, checkTicketType, validateText } from '../core/validate.js';
 import { requestSeen } from '../storage/requests.js';
@@ -35,6 +35,7 @@ export interface NewTicketSpec {
   follows?: string | null;
   pinnedAgent?: string | null;
   origin?: MessageRef | null;
+  packet?: HandoffPacket | null;
 }
 
 /** Insert a ticket in intake with its first audit event, then route it. */
@@ -68,6 +69,11 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     escalateDueAt: null,
     resolvedAt: null,
     resolution: null,
+    acceptedAt: null,
+    acceptedBy: null,
+    managers: null,
+    packet: spec.packet ?? null,
+    declinedBy: [],
   };
   await insertTicket(uow.tx, ticket);
   await uow.audit({

@@ -69,6 +69,9 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
 
 export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
   return actOnTicket(deps, by, key, 'accept', o, async (uow, t) => {
+    t.acceptedAt = uow.now;
+    t.acceptedBy = actorName(by);
+    await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
     homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
     return { ticket: t };

@@ -39,7 +39,9 @@ const change = (t: Ticket, fields: Partial<Ticket>): void => void Object.assign(
 
 /** Assign: active with `handle`, its escalation clock started now and its chain from the start. */
 export function assign(t: Ticket, handle: string, now: Date): void {
+  const changesHands = t.assignee !== handle;
   change(t, { status: 'active', assignee: handle, assignedAt: now, clockStartedAt: now, holdReason: null, pinnedAgent: null, escalatedTo: null, chainExhausted: false });
+  if (changesHands) change(t, { acceptedAt: null, acceptedBy: null });
   t.escalateDueAt = dueAt(t, now);
 }
 
@@ -50,10 +52,10 @@ export function complete(t: Ticket, resolution: string | null, now: Date): void 
 
 /** Reopen: back to intake without an assignee or resolution, its escalation starting over. */
 export function reopen(t: Ticket): void {
-  change(t, { status: 'intake', assignee: null, resolvedAt: null, resolution: null, escalationLevel: 0, escalatedTo: null, chainExhausted: false });
+  change(t, { status: 'intake', assignee: null, resolvedAt: null, resolution: null, escalationLevel: 0, escalatedTo: null, chainExhausted: false, acceptedAt: null, acceptedBy: null });
 }
 
 /** Its assignee left the roster: back to intake, off the escalation clock. */
 export function unassign(t: Ticket): void {
-  change(t, { status: 'intake', assignee: null, escalateDueAt: null, escalatedTo: null });
+  change(t, { status: 'intake', assignee: null, escalateDueAt: null, escalatedTo: null, acceptedAt: null, acceptedBy: null });
 }

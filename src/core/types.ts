@@ -64,6 +64,24 @@ export interface Ticket {
   escalateDueAt: Date | null;
   resolvedAt: Date | null;
   resolution: string | null;
+  /** When its assignee accepted it, and who; null until then and again when it changes hands. */
+  acceptedAt: Date | null;
+  acceptedBy: string | null;
+  /** Its one message in the escalations channel, once the first escalation notice is delivered. */
+  managers: MessageRef | null;
+  /** The handoff packet a child ticket carries. */
+  packet: HandoffPacket | null;
+  /** Agents that declined it: routing never offers it to them again. */
+  declinedBy: string[];
+}
+
+/** What an agent hands over with a ticket: enough for the next one to start without asking. */
+export interface HandoffPacket {
+  summary?: string;
+  done?: string[];
+  open_questions?: string[];
+  acceptance_criteria?: string[];
+  links?: string[];
 }
 
 export interface AuditEvent {

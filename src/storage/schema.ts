@@ -65,6 +65,16 @@ export const tickets = pgTable('tickets', {
   escalateDueAt: ts('escalate_due_at'),
   resolvedAt: ts('resolved_at'),
   resolution: text('resolution'),
+  /** When the assignee accepted it, and who (a Slack user ID or `agent:<handle>`); cleared when it changes hands. */
+  acceptedAt: ts('accepted_at'),
+  acceptedBy: text('accepted_by'),
+  /** The ticket's one message in ESCALATIONS_CHANNEL: later levels reply under it and edit it. */
+  managersChannel: text('managers_channel'),
+  managersTs: text('managers_ts'),
+  /** The handoff packet the child carries (summary, done, open questions, acceptance criteria, links). */
+  packet: jsonb('packet').$type<Record<string, unknown>>(),
+  /** Agents that declined this ticket: routing never offers it to them again. */
+  declinedBy: text('declined_by').array().notNull().default(sql`'{}'::text[]`),
 }, (t) => [
   // The sweep reads only this partial index: its size follows the active, non-waiting tickets.
   index('tickets_escalate_due_idx').on(t.escalateDueAt).where(sql`${t.escalateDueAt} is not null`),
@@ -102,6 +112,8 @@ export const outbox = pgTable('outbox', {
   threadOf: text('thread_of'),
   /** When delivered, the message's ts becomes this ticket's home message. */
   recordsHomeOf: text('records_home_of'),
+  /** When delivered, the message's ts becomes this ticket's message in the escalations channel. */
+  recordsManagersOf: text('records_managers_of'),
   /** Edit the message sent for this idempotency key (chat.update) instead of posting a new one. */
   updatesKey: text('updates_key'),
   text: text('text').notNull(),
@@ -125,6 +137,25 @@ export const processedRequests = pgTable('processed_requests', {
   key: text('key').primaryKey(),
   at: ts('at').notNull(),
 });
+
+/** API tokens: only a hash is kept; one live token per agent (a new one replaces the old). */
+export const agentTokens = pgTable('agent_tokens', {
+  handle: text('handle').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: ts('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+}, (t) => [uniqueIndex('agent_tokens_hash_key').on(t.tokenHash)]);
+
+/** Answers to API requests sent with an Idempotency-Key: a repeat gets what the first got. */
+export const apiIdempotency = pgTable('api_idempotency', {
+  handle: text('handle').notNull(),
+  key: text('key').notNull(),
+  /** Method, path and a hash of the body: the same key with another request is refused. */
+  fingerprint: text('fingerprint').notNull(),
+  status: integer('status').notNull(),
+  body: jsonb('body'),
+  at: ts('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.handle, t.key] })]);
 
 export const ticketSequences = pgTable('ticket_sequences', {
   year: integer('year').primaryKey(),

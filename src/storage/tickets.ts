@@ -1,6 +1,6 @@
 // Ticket repository: returns core types, never rows.
 import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
-import type { Priority, Ticket, TicketStatus } from '../core/types.js';
+import type { HandoffPacket, Priority, Ticket, TicketStatus } from '../core/types.js';
 import { ticketKey } from '../core/ticketKey.js';
 import { PRIORITY_RANK } from '../core/types.js';
 import type { Queryable } from './db.js';
@@ -9,7 +9,7 @@ import { tickets, ticketSequences } from './schema.js';
 type Row = typeof tickets.$inferSelect;
 
 // The row is the ticket, with the priority's rank (for ordering) and message references in two columns each.
-export function toTicket({ priorityRank: _rank, originChannel, originTs, homeChannel, homeTs, ...same }: Row): Ticket {
+export function toTicket({ priorityRank: _rank, originChannel, originTs, homeChannel, homeTs, managersChannel, managersTs, ...same }: Row): Ticket {
   return {
     ...same,
     priority: same.priority as Priority,
@@ -17,10 +17,12 @@ export function toTicket({ priorityRank: _rank, originChannel, originTs, homeCha
     context: same.context ?? {},
     origin: originChannel && originTs ? { channel: originChannel, ts: originTs } : null,
     home: homeChannel && homeTs ? { channel: homeChannel, ts: homeTs } : null,
+    managers: managersChannel && managersTs ? { channel: managersChannel, ts: managersTs } : null,
+    packet: (same.packet as HandoffPacket | null) ?? null,
   };
 }
 
-function toRow({ origin, home, ...same }: Ticket): Row {
+function toRow({ origin, home, managers, ...same }: Ticket): Row {
   return {
     ...same,
     priorityRank: PRIORITY_RANK[same.priority],
@@ -28,6 +30,9 @@ function toRow({ origin, home, ...same }: Ticket): Row {
     originTs: origin?.ts ?? null,
     homeChannel: home?.channel ?? null,
     homeTs: home?.ts ?? null,
+    managersChannel: managers?.channel ?? null,
+    managersTs: managers?.ts ?? null,
+    packet: (same.packet as Record<string, unknown> | null) ?? null,
   };
 }
 

@@ -47,6 +47,11 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     escalateDueAt: null,
     resolvedAt: null,
     resolution: null,
+    acceptedAt: null,
+    acceptedBy: null,
+    managers: null,
+    packet: null,
+    declinedBy: [],
     ...o,
   };
 }
