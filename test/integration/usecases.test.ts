@@ -39,7 +39,8 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
 
   // --- the roster -----------------------------------------------------------------------------
 
-  describe('the roster', () => {
+  // The roster grows test by test (iris first, then max, wa, wb, wc): these run in the order written.
+  describe('the roster', { shuffle: false }, () => {
     it('addAgent stores the agent with its defaults and audits it; no message is sent', async () => {
       const before = (await allOutbox(db)).length;
       const r = await addAgent(deps, admin, { handle: 'iris', skills: ['billing', 'support', 'billing'], channel: 'CIRIS01', user: 'UIRIS01' });
@@ -287,8 +288,9 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     });
 
     it('`assign:` an agent without the ticket’s skill still gives it to that agent', async () => {
-      const f = await fileTicket(deps, user(REQ), input('odd one', { type: 'pin-other', assign: { handle: 'pa' } }));
-      expect(f.agent?.handle).toBe('pa');
+      await agent('pc', ['pin']);
+      const f = await fileTicket(deps, user(REQ), input('odd one', { type: 'pin-other', assign: { handle: 'pc' } }));
+      expect(f.agent?.handle).toBe('pc');
     });
 
     it('`follows:` goes to the last assignee of the followed ticket, even when resolved', async () => {
