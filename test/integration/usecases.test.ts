@@ -17,7 +17,9 @@ import { actionsOf, allOutbox, auditOf, deliverHome, expectDomainError, HOUR, in
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('use cases on %s', (kind) => {
+// One database for the whole file: the roster grows test by test, and later tests reuse agents, tickets and
+// the clock of earlier ones (`fa`, `pa`, the reopened ticket …), so the tests run in the order written.
+for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }, () => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;
@@ -39,8 +41,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
 
   // --- the roster -----------------------------------------------------------------------------
 
-  // The roster grows test by test (iris first, then max, wa, wb, wc): these run in the order written.
-  describe('the roster', { shuffle: false }, () => {
+  describe('the roster', () => {
     it('addAgent stores the agent with its defaults and audits it; no message is sent', async () => {
       const before = (await allOutbox(db)).length;
       const r = await addAgent(deps, admin, { handle: 'iris', skills: ['billing', 'support', 'billing'], channel: 'CIRIS01', user: 'UIRIS01' });
