@@ -11,7 +11,8 @@ import { outboxIdle } from '../support/e2eHelpers.js';
 
 const json = (x: unknown) => JSON.stringify(x);
 
-describe.each(DB_KINDS)('escalation and holds through Slack on %s', (kind) => {
+// A story (T-2026-001 escalates, Felix takes it over, T-2026-002 waits for him): the tests run in the order written.
+for (const kind of DB_KINDS) describe(`escalation and holds through Slack on ${kind}`, { shuffle: false }, () => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -5,7 +5,8 @@ import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.
 const REQ = 'UREQUEST1';
 const json = (x: unknown) => JSON.stringify(x);
 
-describe.each(DB_KINDS)('the seed story through Slack payloads on %s', (kind) => {
+// A story: each test continues where the last one left off, so they run in the order written.
+for (const kind of DB_KINDS) describe(`the seed story through Slack payloads on ${kind}`, { shuffle: false }, () => {
   let h: Harness;
   let irisChannel = '';
   let irisCardTs = '';
