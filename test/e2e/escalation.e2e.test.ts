@@ -125,10 +125,14 @@ describe.skipIf(!HAS_POSTGRES)('two copies of Baton on one PostgreSQL', () => {
       a.slack.command('/agent', 'available ana', { user: ADMIN_USER }),
       b.slack.command('/agent', 'available bob', { user: ADMIN_USER }),
     ]);
-    const assigned = await a.baton.database.rows<{ key: string; n: number }>(
-      a.baton.database.db,
-      sql`select ticket_key as key, count(*)::int as n from audit_events where action = 'assigned' and data->>'agent' in ('ana', 'bob') group by ticket_key`,
-    );
+    // Under load a command is acknowledged ("working on it") before its transaction commits: wait for both.
+    const assignedRows = () =>
+      a.baton.database.rows<{ key: string; n: number }>(
+        a.baton.database.db,
+        sql`select ticket_key as key, count(*)::int as n from audit_events where action = 'assigned' and data->>'agent' in ('ana', 'bob') group by ticket_key`,
+      );
+    await expect.poll(async () => (await assignedRows()).length, { timeout: 15_000 }).toBe(20);
+    const assigned = await assignedRows();
     expect(assigned).toHaveLength(20);
     expect(assigned.every((r) => Number(r.n) === 1)).toBe(true);
     await a.fake.waitFor(() => (a.fake.posts('CANA0001').length + a.fake.posts('CBOB0001').length >= 20 ? true : undefined), 10_000);
