@@ -2,29 +2,75 @@
 // under the subject `agent:<handle>`.
 import type { AgentOptions, AgentRef } from '../core/commands.js';
 import { DomainError, invalid, unknownAgent } from '../core/errors.js';
+import { escalationLoop } from '../core/escalation.js';
 import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
 import { unassign } from '../core/ticketState.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
-import { agentByUser, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, clearEscalationsTo, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
+import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
+import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
+import { lastAssignmentTo } from '../storage/audit.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 
+/** `iris`, `iris and maya`, `felix, iris and maya`. */
+function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The roster handle closest to a mistyped one (at most two edits away), for "did you mean". */
+function closestHandle(handles: readonly string[], typed: string): string | null {
+  const distance = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length]!;
+  };
+  const best = handles.map((h) => ({ h, d: distance(h, typed) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d || x.h.localeCompare(y.h))[0];
+  return best ? best.h : null;
+}
+
+/**
+ * The handle `escalates-to:` names, and what to tell the admin about it: an agent not on the roster yet
+ * is accepted (escalations skip it until it is added), and a link that closes a loop is named.
+ */
 async function resolveEscalatesTo(
   uow: UnitOfWork,
   handle: string,
   ref: AgentRef | null | undefined,
   ownUser: string | null | undefined,
-): Promise<string | null | undefined> {
-  if (ref === undefined || ref === null) return ref;
+): Promise<{ escalatesTo: string | null | undefined; warnings: string[] }> {
+  if (ref === undefined || ref === null) return { escalatesTo: ref, warnings: [] };
   const itself = () => invalid(`${handle} can't escalate to itself.`, 'escalates-to');
   // Checked before the lookup: an agent being added is not on the roster yet.
   if ('handle' in ref ? ref.handle === handle : !!ownUser && ref.user === ownUser) throw itself();
-  const target = await findAgent(uow.tx, ref);
-  if (target.handle === handle) throw itself();
-  return target.handle;
+  const roster = await listAgents(uow.tx);
+  const byHandle = new Map(roster.map((a) => [a.handle, a]));
+  let target: string;
+  const warnings: string[] = [];
+  if ('handle' in ref) {
+    target = ref.handle;
+    if (!byHandle.has(target)) {
+      const near = closestHandle(roster.map((a) => a.handle).filter((h) => h !== handle), target);
+      warnings.push(
+        `\`escalates-to:${target}\`: ${target} is not on the roster yet; escalations skip it until it is added.` + (near ? ` Did you mean ${near}?` : ''),
+      );
+    }
+  } else {
+    const a = roster.find((x) => x.user === ref.user);
+    if (!a) {
+      throw new DomainError('unknown_agent', `\`escalates-to:\` <@${ref.user}> is not the user of any agent. Name the agent by its handle, e.g. \`escalates-to:felix\` (it may be one not added yet).`, 'escalates-to');
+    }
+    target = a.handle;
+  }
+  if (target === handle) throw itself();
+  const loop = escalationLoop(byHandle, handle, target);
+  if (loop) warnings.push(`${loop.join(' → ')}: escalations stop at the end of the loop.`);
+  return { escalatesTo: target, warnings };
 }
 
 async function checkUserFree(uow: UnitOfWork, user: string | null | undefined, handle: string) {
@@ -38,7 +84,7 @@ export async function addAgent(
   by: Principal,
   input: { handle: string; channel: string } & AgentOptions,
   o: { requestKey?: string } = {},
-): Promise<{ agent: Agent; assigned: string[] }> {
+): Promise<{ agent: Agent; assigned: string[]; warnings: string[] }> {
   assertCanManageRoster(by, deps.policy);
   checkHandle(input.handle);
   requireSkills(input.handle, input.skills);
@@ -48,7 +94,7 @@ export async function addAgent(
     async (uow) => {
       if (await getAgent(uow.tx, input.handle)) throw new DomainError('agent_exists', `There is already an agent \`${input.handle}\`; use \`/agent update\` to change it.`, 'handle');
       await checkUserFree(uow, input.user, input.handle);
-      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user);
+      const { escalatesTo, warnings } = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user);
       const agent: Agent = {
         handle: input.handle,
         skills: [...new Set(input.skills!)],
@@ -64,8 +110,10 @@ export async function addAgent(
       };
       await insertAgent(uow.tx, agent);
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo } });
+      const waiting = await agentsEscalatingTo(uow.tx, agent.handle);
+      if (waiting.length) warnings.push(`${andList(waiting)} ${waiting.length === 1 ? 'escalates' : 'escalate'} to ${agent.handle} again.`);
       const assigned = await releaseHeld(uow, agent.handle);
-      return { agent, assigned };
+      return { agent, assigned, warnings };
     },
     o,
   );
@@ -76,7 +124,7 @@ export async function updateAgent(
   by: Principal,
   input: { handle: string } & AgentOptions,
   o: { requestKey?: string } = {},
-): Promise<{ agent: Agent; assigned: string[] }> {
+): Promise<{ agent: Agent; assigned: string[]; warnings: string[] }> {
   assertCanManageRoster(by, deps.policy);
   checkAgentOptions(input);
   requireChange(input.handle, input);
@@ -86,7 +134,7 @@ export async function updateAgent(
       const [agent] = await lockAgents(uow.tx, [input.handle]);
       if (!agent) throw unknownAgent(input.handle);
       await checkUserFree(uow, input.user, input.handle);
-      const escalatesTo = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user === undefined ? agent.user : input.user);
+      const { escalatesTo, warnings } = await resolveEscalatesTo(uow, input.handle, input.escalatesTo, input.user === undefined ? agent.user : input.user);
       const before = { ...agent };
       if (input.skills) agent.skills = [...new Set(input.skills)];
       if (input.channel) agent.channel = input.channel;
@@ -100,14 +148,26 @@ export async function updateAgent(
           .map((k) => [k, { from: before[k], to: agent[k] }]),
       );
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
+      if (input.capacity !== undefined) {
+        const active = (await countActive(uow.tx, [agent.handle])).get(agent.handle) ?? 0;
+        if (active > agent.capacity) {
+          warnings.push(
+            `${agent.handle} has ${active} active tickets, more than its new capacity of ${capacityText(agent.capacity)}: they stay with it, and new work waits until it is under capacity.`,
+          );
+        }
+      }
       const assigned = await releaseHeld(uow, agent.handle);
-      return { agent, assigned };
+      return { agent, assigned, warnings };
     },
     o,
   );
 }
 
-/** Remove an agent: its open tickets go back to intake and are routed again. */
+/**
+ * Remove an agent: its open tickets go back to intake and are routed again (their cards in its channel
+ * lose their buttons and say so in their threads). Agents that escalated to it keep the link as a
+ * dangling reference, skipped by escalations until an agent of that handle is added again.
+ */
 export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: { requestKey?: string } = {}) {
   assertCanManageRoster(by, deps.policy);
   return inTransaction(
@@ -118,16 +178,31 @@ export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: {
       if (!agent) throw unknownAgent(found.handle);
       const open = await openTicketsOf(uow.tx, agent.handle, { lock: true });
       const pinned = await anyTicketPinnedTo(uow.tx, agent.handle);
+      const chainsChanged = (await agentsEscalatingTo(uow.tx, agent.handle)).filter((h) => h !== agent.handle);
       await deleteAgent(uow.tx, agent.handle);
-      await clearEscalationsTo(uow.tx, agent.handle);
-      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_removed', data: { openTickets: open.map((t) => t.key) } });
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_removed', data: { openTickets: open.map((t) => t.key), escalatedToIt: chainsChanged } });
       const rerouted: Array<{ key: string; to: string | null }> = [];
       for (const t of open) {
-        await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'unassigned', fromStatus: 'active', toStatus: 'intake', note: `${agent.handle} left the roster` });
+        const card = { home: t.home, assignment: await lastAssignmentTo(uow.tx, t.key, agent.handle) };
+        const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'unassigned', fromStatus: 'active', toStatus: 'intake', note: `${agent.handle} left the roster` });
         unassign(t);
         await saveTicket(uow.tx, t);
         const r = await routeTicket(uow, t, 'baton');
-        rerouted.push({ key: t.key, to: r.agent?.handle ?? null });
+        const to = r.agent?.handle ?? null;
+        rerouted.push({ key: t.key, to });
+        if (card.home) {
+          const where = to ? [{ raw: `it is now with @${to}` }] : ['it waits in intake: ', r.reason];
+          uow.send({
+            ticketKey: t.key,
+            idempotencyKey: `${id}:removed-note`,
+            channel: card.home.channel,
+            threadTs: card.home.ts,
+            ...deps.render.threadUpdate(t, [{ raw: `:wave: @${agent.handle} left the roster; this card no longer acts, and ` }, ...where]),
+          });
+          if (card.assignment !== null) {
+            uow.send({ ticketKey: t.key, idempotencyKey: `${id}:removed-card`, channel: card.home.channel, updates: `${card.assignment}:card`, ...deps.render.cardOfRemovedAgent(t, agent.handle, to) });
+          }
+        }
       }
       const held = pinned ? await lockIntake(uow.tx, { limit: 1000 }) : [];
       for (const t of held.filter((x) => x.pinnedAgent === agent.handle)) {
@@ -136,7 +211,7 @@ export async function removeAgent(deps: Deps, by: Principal, ref: AgentRef, o: {
         const r = await routeTicket(uow, t, 'baton');
         rerouted.push({ key: t.key, to: r.agent?.handle ?? null });
       }
-      return { agent, rerouted };
+      return { agent, rerouted, chainsChanged };
     },
     o,
   );

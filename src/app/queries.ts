@@ -82,5 +82,8 @@ export async function checkAddable(
     const other = await agentByUser(db, input.user);
     if (other) throw new DomainError('conflict', `<@${input.user}> is already the user of agent ${other.handle}.`, 'user');
   }
-  if (input.escalatesTo) await findAgent(db, input.escalatesTo);
+  // A handle may name an agent not on the roster yet; a user must be an agent's.
+  if (input.escalatesTo && 'user' in input.escalatesTo && !(await agentByUser(db, input.escalatesTo.user))) {
+    throw new DomainError('unknown_agent', `\`escalates-to:\` <@${input.escalatesTo.user}> is not the user of any agent. Name the agent by its handle, e.g. \`escalates-to:felix\` (it may be one not added yet).`, 'escalates-to');
+  }
 }

@@ -18,6 +18,8 @@ export interface Renderer {
   resolution(t: Ticket, note: string | undefined, by: string | null): Rendered;
   escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string }): Rendered;
   escalationPingTakenOver(t: Ticket, taker: Agent): Rendered;
+  /** The card of an agent removed from the roster, edited: no buttons, and where the ticket went. */
+  cardOfRemovedAgent(t: Ticket, removed: string, to: string | null): Rendered;
   escalationHomeReply(t: Ticket, target: Agent | null, level: number, note?: string): Rendered;
   escalationsNotice(
     t: Ticket,

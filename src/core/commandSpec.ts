@@ -115,7 +115,7 @@ export const AGENT_SPEC = defineCommand(
   {
     add: {
       synopsis: `/agent add HANDLE ${form(SKILLS)} ${optional(AGENT_SETTINGS)}`,
-      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix`',
+      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
       options: AGENT_OPTIONS,
     },
     update: {
@@ -143,7 +143,7 @@ export const AGENT_SPEC = defineCommand(
       help: 'Mark an agent available again. Example: `/agent available iris`',
     },
   },
-  'Channels are written `#name`; users `@name`. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
+  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
 );
 
 /** The usage line a refusal quotes: the form in code, and its example when it has one. */

@@ -9,18 +9,50 @@ export function dueAt(t: Ticket, from: Date): Date | null {
   return new Date(from.getTime() + thresholdSec(t) * 1000);
 }
 
-/** The next agent up the chain from `start`, skipping busy agents; null when the chain runs out. */
-export function nextInChain(byHandle: Map<string, Agent>, start: string | null, exclude: string | null, now: Date): Agent | null {
-  const seen = new Set<string>();
-  let cur = start ? byHandle.get(start)?.escalatesTo ?? null : null;
-  while (cur && !seen.has(cur)) {
-    seen.add(cur);
+/**
+ * The chain of `assignee`: the agents its escalations reach, in order, each once. The walk follows
+ * `escalatesTo` from the assignee (which counts as visited) and stops where a link loops back to an
+ * agent already visited, or names an agent not on the roster (a dangling or forward reference: that
+ * agent is skipped, and its own link is unknown).
+ */
+export function escalationChain(byHandle: Map<string, Agent>, assignee: string): Agent[] {
+  const visited = new Set<string>([assignee]);
+  const chain: Agent[] = [];
+  let cur = byHandle.get(assignee)?.escalatesTo ?? null;
+  while (cur && !visited.has(cur)) {
+    visited.add(cur);
     const a = byHandle.get(cur);
-    if (!a) return null;
-    if (a.handle !== exclude && isAvailable(a, now)) return a;
+    if (!a) break;
+    chain.push(a);
     cur = a.escalatesTo;
   }
-  return null;
+  return chain;
+}
+
+/**
+ * The next agent to ping for a ticket of `assignee` whose last ping went to `lastPinged` (null: none
+ * yet): the first available agent of the assignee's chain after `lastPinged`, skipping busy agents;
+ * null when the round has nobody left. When `lastPinged` is no longer on the chain (the roster changed),
+ * the round starts again from the assignee, past `lastPinged`.
+ */
+export function nextInChain(byHandle: Map<string, Agent>, assignee: string, lastPinged: string | null, now: Date): Agent | null {
+  const chain = escalationChain(byHandle, assignee);
+  const at = lastPinged ? chain.findIndex((a) => a.handle === lastPinged) : -1;
+  return chain.slice(at + 1).find((a) => a.handle !== lastPinged && isAvailable(a, now)) ?? null;
+}
+
+/**
+ * The loop `handle`'s escalations run into when its link is `escalatesTo`, as the handles in order from
+ * `handle` back to it (`['felix', 'iris', 'felix']`); null when its chain does not come back to it.
+ */
+export function escalationLoop(byHandle: Map<string, Agent>, handle: string, escalatesTo: string | null): string[] | null {
+  const path = [handle];
+  let cur = escalatesTo;
+  while (cur && !path.includes(cur)) {
+    path.push(cur);
+    cur = byHandle.get(cur)?.escalatesTo ?? null;
+  }
+  return cur === handle ? [...path, handle] : null;
 }
 
 export interface EscalationStep {
@@ -31,12 +63,13 @@ export interface EscalationStep {
 }
 
 /**
- * One step up the chain, applied to `t`: the level rises, the next available agent past the last one
- * pinged is chosen (or the chain is marked exhausted), and the escalation clock restarts.
+ * One step up the chain, applied to `t`: the level rises, the next available agent of the assignee's
+ * chain past the last one pinged is chosen (or the chain is marked exhausted), and the escalation clock
+ * restarts.
  */
 export function escalationStep(t: Ticket, byHandle: Map<string, Agent>, now: Date): EscalationStep {
   const from = t.escalatedTo ?? t.assignee;
-  const target = nextInChain(byHandle, from, t.assignee, now);
+  const target = t.assignee ? nextInChain(byHandle, t.assignee, t.escalatedTo, now) : null;
   t.escalationLevel += 1;
   t.clockStartedAt = now;
   if (target) t.escalatedTo = target.handle;

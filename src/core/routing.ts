@@ -51,9 +51,11 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
   if (req.pinned) {
     const c = candidates.find((x) => x.agent.handle === req.pinned);
     if (!c) return { kind: 'hold', reason: `waiting for ${req.pinned}, who is not on the roster` };
+    // Pinned as asked even to an agent without the ticket's type, but said so.
+    const lacks = c.agent.skills.includes(req.type) ? '' : `, though ${c.agent.handle} does not take \`${req.type}\` tickets`;
     const why = whyNot(c, req.now, req.timeZone ?? 'UTC');
-    if (why) return { kind: 'hold', reason: `waiting for ${c.agent.handle}, who ${why}` };
-    return { kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked` };
+    if (why) return { kind: 'hold', reason: `waiting for ${c.agent.handle}, who ${why}${lacks}` };
+    return { kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked${lacks}` };
   }
 
   const skilled = candidates.filter((c) => c.agent.skills.includes(req.type));

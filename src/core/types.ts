@@ -123,5 +123,5 @@ export const LIMITS = {
   type: 40,
   reason: 200,
   skills: 20,
-  capacity: 100,
+  capacity: 100_000,
 } as const;

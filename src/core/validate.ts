@@ -68,7 +68,11 @@ export const TYPE_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 const isHandle = (s: string) => HANDLE_PATTERN.test(s) && charLength(s) <= LIMITS.handle;
 const isTicketType = (s: string) => TYPE_PATTERN.test(s) && charLength(s) <= LIMITS.type;
-export const isCapacity = (n: number) => Number.isInteger(n) && n >= 1 && n <= LIMITS.capacity;
+/** `capacity:unlimited`, stored as the largest value the column holds. */
+export const UNLIMITED_CAPACITY = 2_147_483_647;
+export const isCapacity = (n: number) => n === UNLIMITED_CAPACITY || (Number.isInteger(n) && n >= 1 && n <= LIMITS.capacity);
+/** A capacity as people read it: the number, or `unlimited`. */
+export const capacityText = (n: number) => (n >= UNLIMITED_CAPACITY ? 'unlimited' : String(n));
 
 /** A handle given to a use case as it is (no `@`, no lowercasing). */
 export function checkHandle(handle: string): void {
@@ -96,7 +100,7 @@ export function checkAgentOptions(o: AgentOptions): void {
     }
   }
   if (o.capacity !== undefined && !isCapacity(o.capacity)) {
-    throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}; got \`${o.capacity}\`.`, 'capacity');
+    throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\`; got \`${o.capacity}\`.`, 'capacity');
   }
 }
 

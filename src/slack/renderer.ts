@@ -16,6 +16,7 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     resolution: (t, note, by) => b.resolutionNotice(t, note, by ?? undefined),
     escalationPing: (t, target, o) => b.escalationPing(t, target, { ...o, ...when() }),
     escalationPingTakenOver: (t, taker) => b.escalationPingTakenOver(t, taker),
+    cardOfRemovedAgent: (t, removed, to) => b.cardOfRemovedAgent(t, removed, to),
     escalationHomeReply: (t, target, level, note) => b.escalationHomeReply(t, target, level, note),
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
     ticketDetail: (t, trail) =>

@@ -76,9 +76,10 @@ export async function deleteAgent(q: Queryable, handle: string): Promise<void> {
   await q.delete(agents).where(eq(agents.handle, handle));
 }
 
-/** Agents that escalated to `handle` escalate to nobody. */
-export async function clearEscalationsTo(q: Queryable, handle: string): Promise<void> {
-  await q.update(agents).set({ escalatesTo: null }).where(eq(agents.escalatesTo, handle));
+/** Handles of the agents whose `escalatesTo` names `handle`, in handle order. */
+export async function agentsEscalatingTo(q: Queryable, handle: string): Promise<string[]> {
+  const rows = await q.select({ handle: agents.handle }).from(agents).where(eq(agents.escalatesTo, handle)).orderBy(asc(agents.handle));
+  return rows.map((r) => r.handle);
 }
 
 /** Agents whose busy window has ended. */

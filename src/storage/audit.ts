@@ -68,6 +68,17 @@ export async function lastEscalationTo(q: Queryable, ticketKey: string, handle: 
   return ping ? ping.id : null;
 }
 
+/** The id of the event that last gave the ticket to `handle` (its card's outbox key is `<id>:card`); null if none. */
+export async function lastAssignmentTo(q: Queryable, ticketKey: string, handle: string): Promise<number | null> {
+  const [row] = await q
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.ticketKey, ticketKey), sql`${auditEvents.data}->>'agent' = ${handle}`))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return row ? row.id : null;
+}
+
 /** Escalations and exhausted chains recorded since `since`, in the order they happened. */
 export async function escalationsSince(q: Queryable, since: Date): Promise<EscalationSince[]> {
   const rows = await q

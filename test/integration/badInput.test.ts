@@ -43,7 +43,7 @@ const CASES: Case[] = [
   { name: 'update an unknown agent', run: (d) => updateAgent(d, admin, { handle: 'ghost', capacity: 2 }), code: 'unknown_agent', message: /`ghost`/ },
   { name: 'remove an unknown agent', run: (d) => removeAgent(d, admin, { handle: 'ghost' }), code: 'unknown_agent', message: /`ghost`/ },
   { name: 'next for an unknown agent', run: (d) => claimNext(d, admin, { handle: 'ghost' }), code: 'unknown_agent', message: /`ghost`/ },
-  { name: 'escalates-to an unknown agent', run: (d) => addAgent(d, admin, { handle: 'new1', skills: ['x'], channel: 'CNEW1', escalatesTo: { handle: 'ghost' } }), code: 'unknown_agent', message: /`ghost`/ },
+  { name: 'escalates-to a user who is no agent', run: (d) => addAgent(d, admin, { handle: 'new1', skills: ['x'], channel: 'CNEW1', escalatesTo: { user: 'UGHOST1' } }), code: 'unknown_agent', message: /<@UGHOST1> is not the user of any agent/ },
   { name: 'take over for an unknown agent', run: (d, k) => takeOver(d, admin, k.active, { handle: 'ghost' }), code: 'unknown_agent', message: /`ghost`/ },
   { name: 'list an unknown agent', run: (d) => listFor(d, admin, { kind: 'agent', agent: { handle: 'ghost' } }), code: 'unknown_agent', message: /`ghost`/ },
 
@@ -128,16 +128,16 @@ const CASES: Case[] = [
   { name: 'a duplicate handle', run: (d) => addAgent(d, admin, { handle: 'iris', skills: ['x'], channel: 'CX1' }), code: 'agent_exists', message: 'There is already an agent `iris`; use `/agent update` to change it.', field: 'handle' },
   { name: 'a user already used by another agent (add)', run: (d) => addAgent(d, admin, { handle: 'new3', skills: ['x'], channel: 'CX1', user: 'UIRIS' }), code: 'conflict', message: '<@UIRIS> is already the user of agent iris.', field: 'user' },
   { name: 'a user already used by another agent (update)', run: (d) => updateAgent(d, admin, { handle: 'max', user: 'UIRIS' }), code: 'conflict', message: '<@UIRIS> is already the user of agent iris.', field: 'user' },
-  ...[0, -1, 101, 1.5, Number.NaN].map(
+  ...[0, -1, 100_001, 1.5, Number.NaN].map(
     (capacity): Case => ({
       name: `capacity ${capacity}`,
       run: (d) => addAgent(d, admin, { handle: 'new4', skills: ['x'], channel: 'CX1', capacity }),
       code: 'invalid_input',
-      message: `\`capacity:\` must be a whole number from 1 to 100; got \`${capacity}\`.`,
+      message: `\`capacity:\` must be a whole number from 1 to 100000, or \`unlimited\`; got \`${capacity}\`.`,
       field: 'capacity',
     }),
   ),
-  { name: 'capacity out of range on update', run: (d) => updateAgent(d, admin, { handle: 'iris', capacity: 0 }), code: 'invalid_input', message: /^`capacity:` must be a whole number from 1 to 100; got `0`\.$/, field: 'capacity' },
+  { name: 'capacity out of range on update', run: (d) => updateAgent(d, admin, { handle: 'iris', capacity: 0 }), code: 'invalid_input', message: /^`capacity:` must be a whole number from 1 to 100000, or `unlimited`; got `0`\.$/, field: 'capacity' },
   { name: 'escalates-to itself (update)', run: (d) => updateAgent(d, admin, { handle: 'iris', escalatesTo: { handle: 'iris' } }), code: 'invalid_input', message: "iris can't escalate to itself.", field: 'escalates-to' },
   { name: 'escalates-to itself by user mention (update)', run: (d) => updateAgent(d, admin, { handle: 'iris', escalatesTo: { user: 'UIRIS' } }), code: 'invalid_input', message: "iris can't escalate to itself.", field: 'escalates-to' },
   { name: 'escalates-to itself (add)', run: (d) => addAgent(d, admin, { handle: 'new5', skills: ['x'], channel: 'CX1', escalatesTo: { handle: 'new5' } }), code: 'invalid_input', message: "new5 can't escalate to itself.", field: 'escalates-to' },

@@ -184,4 +184,30 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
     const [total] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from audit_events where action in ('escalated', 'escalation_exhausted')`);
     expect(Number(total!.n)).toBe(180);
   });
+  it('item 1: two copies sweeping tickets whose chain loops back ping no agent twice and exhaust each chain once', async () => {
+    for (const [handle, to] of [['felix', 'maya'], ['maya', 'iris'], ['iris', 'felix']] as const) {
+      await addAgent(deps, admin, { handle, skills: ['support'], channel: `C${handle.toUpperCase()}`, capacity: 20, escalatesTo: { handle: to } });
+    }
+    const keys: string[] = [];
+    for (let i = 0; i < 30; i++) keys.push((await fileTicket(deps, user(REQ), input(`cycle ${i}`, { type: 'support', escalateAfterSec: 1 }))).ticket.key);
+    const copy = await secondCopy();
+    for (let s = 0; s < 12; s++) {
+      clock.advance(1000);
+      await Promise.all([escalateDue(deps, { batch: 7 }), escalateDue(copy, { batch: 7 }), escalateDue(deps, { batch: 5 }), escalateDue(copy, { batch: 11 })]);
+    }
+    const rows = await db.rows<{ ticket_key: string; action: string; to: string | null; assignee: string }>(
+      db.db,
+      sql`select e.ticket_key, e.action, e.data->>'to' as to, t.assignee from audit_events e join tickets t on t.key = e.ticket_key
+          where e.action in ('escalated', 'escalation_exhausted') order by e.id`,
+    );
+    for (const key of keys) {
+      const mine = rows.filter((r) => r.ticket_key === key);
+      expect(mine.map((r) => r.action), key).toEqual(['escalated', 'escalated', 'escalation_exhausted']);
+      const pinged = mine.filter((r) => r.to !== null).map((r) => r.to);
+      expect(new Set(pinged).size, key).toBe(2);
+      expect(pinged, key).not.toContain(mine[0]!.assignee);
+    }
+    const [t] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets where chain_exhausted and escalation_level = 3`);
+    expect(Number(t!.n)).toBe(30);
+  });
 });

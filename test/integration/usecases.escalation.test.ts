@@ -1,7 +1,7 @@
 // Escalation on every database: the sweep's thresholds, the chain, exhaustion, manual escalation and take-over.
 // The sweep acts on the whole database, so each test gets a fresh one.
 import { describe, expect, it } from 'vitest';
-import { addAgent, setAvailable, setBusy } from '../../src/app/agents.js';
+import { addAgent, setAvailable, setBusy, updateAgent } from '../../src/app/agents.js';
 import { escalateDue, escalateTicket, takeOver } from '../../src/app/escalation.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { handoffTicket } from '../../src/app/handoff.js';
@@ -144,6 +144,25 @@ describe.each(DB_KINDS)('escalation on %s', (kind) => {
     // A new assignee starts a new chain.
     await assignTicket(deps, admin, K, { handle: 'b' });
     expect(await getTicket(db.db, K)).toMatchObject({ chainExhausted: false, escalatedTo: null, escalateDueAt: new Date(clock.now().getTime() + 15 * MIN) });
+  });
+
+  it('item 1: when an escalation chain loops back, then each agent is pinged at most once and the managers are told once that it ran out', async () => {
+    await agent('felix');
+    await agent('iris', 'felix');
+    await agent('maya', 'iris');
+    await updateAgent(deps, admin, { handle: 'felix', escalatesTo: { handle: 'maya' } }); // felix → maya → iris → felix
+    const K = await file('Cycle test', { escalateAfterSec: 1, assign: 'iris' });
+    const swept: string[][] = [];
+    for (let s = 1; s <= 20; s++) {
+      at(s * SEC);
+      swept.push(await sweep());
+    }
+    expect(swept.flat()).toEqual([K, K, K]); // level 1 felix, level 2 maya, level 3 the round has nobody left
+    const out = await outboxOf(db, K);
+    expect(out.filter((m) => m.idempotencyKey.endsWith(':ping')).map((m) => m.channel)).toEqual(['CFELIX', 'CMAYA']);
+    expect(out.filter((m) => m.channel === 'CIRIS' && m.idempotencyKey.endsWith(':ping'))).toEqual([]);
+    expect(await countEvents(db, 'escalation_exhausted', K)).toBe(1);
+    expect(await getTicket(db.db, K)).toMatchObject({ chainExhausted: true, escalationLevel: 3, escalateDueAt: null, assignee: 'iris' });
   });
 
   it('an assignee with no one to escalate to: managers are told once, then the sweep leaves it alone', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueAt, escalationStep, nextInChain } from '../../src/core/escalation.js';
+import { dueAt, escalationLoop, escalationStep, nextInChain } from '../../src/core/escalation.js';
 import type { Agent, Ticket } from '../../src/core/types.js';
 import { makeAgent, makeTicket } from '../support/fixtures.js';
 
@@ -26,62 +26,136 @@ describe('dueAt', () => {
 });
 
 describe('nextInChain', () => {
-  const cases: Array<{ name: string; agents: Agent[]; start: string | null; exclude: string | null; expected: string | null }> = [
-    {
-      name: 'the agent the start escalates to',
-      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob')],
-      start: 'ann',
-      exclude: 'ann',
-      expected: 'bob',
-    },
-    { name: 'no start: nobody', agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob')], start: null, exclude: null, expected: null },
-    { name: 'a start that escalates to nobody: nobody', agents: [makeAgent('ann')], start: 'ann', exclude: 'ann', expected: null },
-    { name: 'a start not on the roster: nobody', agents: [makeAgent('bob')], start: 'gone', exclude: null, expected: null },
+  // One round walks from the assignee along `escalates-to`, each agent at most once (the assignee counts
+  // as visited), continuing past the last agent pinged and skipping busy agents and agents not on the roster.
+  const cases: Array<{ name: string; agents: Agent[]; assignee: string; lastPinged: string | null; expected: string | null }> = [
+    { name: 'the agent the assignee escalates to', agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob')], assignee: 'ann', lastPinged: null, expected: 'bob' },
+    { name: 'an assignee that escalates to nobody: nobody', agents: [makeAgent('ann')], assignee: 'ann', lastPinged: null, expected: null },
+    { name: 'an assignee no longer on the roster: nobody', agents: [makeAgent('bob')], assignee: 'gone', lastPinged: null, expected: null },
     {
       name: 'a busy agent is skipped for the one it escalates to',
       agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { busy: true, escalatesTo: 'cy' }), makeAgent('cy')],
-      start: 'ann',
-      exclude: 'ann',
+      assignee: 'ann',
+      lastPinged: null,
       expected: 'cy',
     },
     {
       name: 'a busy window that has ended counts as available',
       agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { busy: true, busyUntil: min(-1) })],
-      start: 'ann',
-      exclude: 'ann',
-      expected: 'bob',
-    },
-    {
-      name: 'the excluded agent (the assignee) is skipped for the one it escalates to',
-      agents: [makeAgent('cy', { escalatesTo: 'ann' }), makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob')],
-      start: 'cy',
-      exclude: 'ann',
+      assignee: 'ann',
+      lastPinged: null,
       expected: 'bob',
     },
     {
       name: 'continues past the last agent pinged',
       agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy')],
-      start: 'bob',
-      exclude: 'ann',
+      assignee: 'ann',
+      lastPinged: 'bob',
       expected: 'cy',
     },
     {
-      name: 'a chain pointing at an agent no longer on the roster runs out',
-      agents: [makeAgent('ann', { escalatesTo: 'gone' })],
-      start: 'ann',
-      exclude: 'ann',
+      name: 'a busy agent skipped earlier in the round is not gone back to',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy', { escalatesTo: 'dan' }), makeAgent('dan')],
+      assignee: 'ann',
+      lastPinged: 'cy',
+      expected: 'dan',
+    },
+    { name: 'the last agent of the chain pinged: the round has nobody left', agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob')], assignee: 'ann', lastPinged: 'bob', expected: null },
+    {
+      name: 'item 1: a loop back to the assignee ends the round instead of pinging the assignee',
+      agents: [makeAgent('felix', { escalatesTo: 'iris' }), makeAgent('iris', { escalatesTo: 'felix' })],
+      assignee: 'iris',
+      lastPinged: 'felix',
       expected: null,
     },
     {
-      name: 'a loop of busy agents runs out instead of going round',
-      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { busy: true, escalatesTo: 'cy' }), makeAgent('cy', { busy: true, escalatesTo: 'bob' })],
-      start: 'ann',
-      exclude: 'ann',
+      name: 'item 1: a loop that does not pass the assignee ends the round at its end',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy', { escalatesTo: 'bob' })],
+      assignee: 'ann',
+      lastPinged: 'cy',
       expected: null,
     },
+    {
+      name: 'item 1: a loop of busy agents runs out instead of going round',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { busy: true, escalatesTo: 'cy' }), makeAgent('cy', { busy: true, escalatesTo: 'bob' })],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: null,
+    },
+    {
+      name: 'item 1: an agent that escalates to itself ends the round',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'bob' })],
+      assignee: 'ann',
+      lastPinged: 'bob',
+      expected: null,
+    },
+    {
+      name: 'a removed agent (a dangling reference) is skipped, and the chain cannot go past it',
+      agents: [makeAgent('ann', { escalatesTo: 'gone' }), makeAgent('cy')],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: null,
+    },
+    {
+      name: 'a removed agent further up the chain ends it there',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'gone' })],
+      assignee: 'ann',
+      lastPinged: 'bob',
+      expected: null,
+    },
+    {
+      name: 'a forward reference (an agent not added yet) is skipped like a removed one',
+      agents: [makeAgent('ann', { escalatesTo: 'felix' })],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: null,
+    },
+    {
+      name: 'a forward reference is followed once the agent is added',
+      agents: [makeAgent('ann', { escalatesTo: 'felix' }), makeAgent('felix')],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: 'felix',
+    },
+    {
+      name: 'the last agent pinged left the chain (the roster changed): the round starts again from the assignee, past it',
+      agents: [makeAgent('ann', { escalatesTo: 'cy' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy')],
+      assignee: 'ann',
+      lastPinged: 'bob',
+      expected: 'cy',
+    },
   ];
-  it.each(cases)('$name', ({ agents, start, exclude, expected }) => {
-    expect(nextInChain(roster(...agents), start, exclude, NOW)?.handle ?? null).toBe(expected);
+  it.each(cases)('$name', ({ agents, assignee, lastPinged, expected }) => {
+    expect(nextInChain(roster(...agents), assignee, lastPinged, NOW)?.handle ?? null).toBe(expected);
+  });
+
+  it('item 1: around a loop, escalating until the chain runs out pings each agent at most once, never the assignee', () => {
+    const agents = roster(makeAgent('felix', { escalatesTo: 'iris' }), makeAgent('iris', { escalatesTo: 'maya' }), makeAgent('maya', { escalatesTo: 'felix' }));
+    const rounds: Record<string, string[]> = { felix: ['iris', 'maya'], iris: ['maya', 'felix'], maya: ['felix', 'iris'] };
+    for (const [assignee, expected] of Object.entries(rounds)) {
+      const t = makeTicket({ assignee });
+      const pinged: string[] = [];
+      for (let i = 0; i < 10 && !t.chainExhausted; i++) {
+        const step = escalationStep(t, agents, NOW);
+        if (step.target) pinged.push(step.target.handle);
+      }
+      expect(t.chainExhausted).toBe(true);
+      expect(pinged).toEqual(expected);
+      expect(t.escalationLevel).toBe(3);
+    }
+  });
+});
+
+describe('escalationLoop', () => {
+  const agents = roster(makeAgent('felix', { escalatesTo: 'iris' }), makeAgent('iris'), makeAgent('maya', { escalatesTo: 'felix' }));
+  it.each([
+    { name: 'a link back to the agent that escalates to it closes a loop', handle: 'iris', to: 'felix', expected: ['iris', 'felix', 'iris'] },
+    { name: 'a longer loop is named in order', handle: 'iris', to: 'maya', expected: ['iris', 'maya', 'felix', 'iris'] },
+    { name: 'a chain that ends is no loop', handle: 'iris', to: 'nobody', expected: null },
+    { name: 'a chain that reaches a loop not through the agent is no loop of its own', handle: 'zed', to: 'maya', expected: null },
+    { name: 'no link: no loop', handle: 'iris', to: null, expected: null },
+  ])('$name', ({ handle, to, expected }) => {
+    expect(escalationLoop(agents, handle, to)).toEqual(expected);
   });
 });
 

@@ -16,6 +16,8 @@ import {
 import type { AgentCommand, TicketCommand, ThreadVerb } from '../../src/core/commands.js';
 import { DomainError, isDomainError } from '../../src/core/errors.js';
 import { LIMITS } from '../../src/core/types.js';
+import { UNLIMITED_CAPACITY } from '../../src/core/validate.js';
+import { AGENT_SPEC } from '../../src/core/commandSpec.js';
 
 function err(fn: () => unknown): DomainError {
   try {
@@ -753,18 +755,18 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a channel:support', 'channel', /^`channel:` takes a channel like `#support`/],
     ['add iris skills:a user:@iris', 'user', /^`user:` got `@iris` as plain text/],
     ['add iris skills:a user:iris', 'user', /^`user:` takes a Slack user like `@someone`/],
-    ['add iris skills:a capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `0`.'],
-    ['add iris skills:a capacity:101', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `101`.'],
-    ['add iris skills:a capacity:-1', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `-1`.'],
-    ['add iris skills:a capacity:1.5', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `1.5`.'],
-    ['add iris skills:a capacity:five', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `five`.'],
-    ['add iris skills:a capacity:99999999999999999999', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `99999999999999999999`.'],
+    ['add iris skills:a capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `0`.'],
+    ['add iris skills:a capacity:100001', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `100001`.'],
+    ['add iris skills:a capacity:-1', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `-1`.'],
+    ['add iris skills:a capacity:1.5', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `1.5`.'],
+    ['add iris skills:a capacity:five', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `five`.'],
+    ['add iris skills:a capacity:99999999999999999999', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `99999999999999999999`.'],
     ['add iris skills:a escalates-to:iris', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['add iris skills:a escalates-to:@IRIS', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['add iris skills:a escalates-to:max!', 'escalates-to', `\`escalates-to:\` takes ${AGENT_DESC}; got \`max!\`.`],
     ['update', 'handle', /^`\/agent update` needs a handle\. Usage: `\/agent update HANDLE/],
     ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${AGENT_OPTS}.`],
-    ['update iris capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100; got `0`.'],
+    ['update iris capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `0`.'],
     ['update iris escalates-to:iris', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${AGENT_OPTS}.`],
     ['update iris nothing to see', 'text', /^`\/agent update` takes only `name:value` options after the handle; got unexpected text `nothing to see`/],
@@ -875,5 +877,35 @@ describe('parseThreadVerb', () => {
     const rest = stripBotMention('<@UBATON|baton>  resolve  shipped the fix ', 'UBATON');
     expect(rest).not.toBeNull();
     expect(parseThreadVerb(rest!)).toStrictEqual({ kind: 'resolve', note: 'shipped the fix' });
+  });
+});
+
+describe('roster rough edges (issue 18 item 10, issue 11 item 6)', () => {
+  it('item 10: `skills:support, billing` says there must be no space after the comma', () => {
+    expectInvalid(() => parseAgentCommand('add iris skills:support, billing'), 'skills', '`skills:` lists ticket types separated by commas, with no space after the comma: write `skills:support,billing`.');
+    expectInvalid(() => parseAgentCommand('update iris skills:a, b capacity:2'), 'skills', /write `skills:a,b`\.$/);
+  });
+
+  it('item 10: an empty `capacity:` says how to write it without suggesting quotes', () => {
+    for (const text of ['add iris skills:a capacity:', 'update iris capacity: 3']) {
+      expectInvalid(() => parseAgentCommand(text), 'capacity', 'Option `capacity:` has no value. Write it as `capacity:value` with no space after the colon.');
+    }
+  });
+
+  it('item 6 (issue 11): `capacity:` takes 1–100000 or `unlimited`', () => {
+    expect(parseAgentCommand('update iris capacity:100000')).toMatchObject({ capacity: 100_000 });
+    expect(parseAgentCommand('update iris capacity:Unlimited')).toMatchObject({ capacity: UNLIMITED_CAPACITY });
+    expectInvalid(() => parseAgentCommand('update iris capacity:2147483647'), 'capacity', /from 1 to 100000, or `unlimited`/);
+  });
+
+  it('item 6 (issue 11): `escalates-to:` may name an agent not on the roster yet (the parser takes any handle)', () => {
+    expect(parseAgentCommand('add iris skills:a escalates-to:felix')).toMatchObject({ escalatesTo: { handle: 'felix' } });
+  });
+
+  it('item 10: help says to pick the user and channel from Slack’s suggestions, as the parser requires', () => {
+    expect(AGENT_SPEC.footer).toContain('pick the channel or person from Slack’s suggestions');
+    expect(AGENT_SPEC.subcommands.add.help).toContain('picked from Slack’s suggestions');
+    expectInvalid(() => parseAgentCommand('add iris skills:a user:@iris-bot'), 'user', /Pick the person from Slack’s suggestions/);
+    expect(parseAgentCommand('add iris skills:a user:<@U0IRISBOT|iris-bot>')).toMatchObject({ user: 'U0IRISBOT' });
   });
 });

@@ -168,7 +168,7 @@ const cases: Case[] = [
     name: 'a pinned agent gets it even without the skill',
     request: { pinned: 'bob' },
     candidates: [cand('bob', { skills: ['support'] })],
-    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+    expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked, though bob does not take `billing` tickets' },
   },
   {
     name: 'a pinned agent wins over customer affinity',

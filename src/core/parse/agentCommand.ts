@@ -4,7 +4,7 @@ import type { AgentCommand, AgentOptions } from '../commands.js';
 import { parseClockTime, parseDuration } from '../duration.js';
 import { invalid } from '../errors.js';
 import { LIMITS } from '../types.js';
-import { checkSkillCount, isCapacity, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { checkSkillCount, isCapacity, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
@@ -31,13 +31,19 @@ function parseSkills(value: string): string[] {
 }
 
 function parseCapacity(value: string): number {
+  if (value.toLowerCase() === 'unlimited') return UNLIMITED_CAPACITY;
   const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!isCapacity(n)) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}`, value, 'capacity');
+  if (!isCapacity(n) || n === UNLIMITED_CAPACITY) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\``, value, 'capacity');
   return n;
 }
 
 function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
   const { options, rest } = tokenizeOptions(text, AGENT_OPTIONS);
+  const skills = options.find((o) => o.name === 'skills');
+  if (skills?.value.endsWith(',') && rest !== '') {
+    const fixed = `skills:${skills.value}${rest.split(/\s+/)[0]}`;
+    throw invalid(`\`skills:\` lists ticket types separated by commas, with no space after the comma: write ${q(fixed, 80)}.`, 'skills');
+  }
   if (rest !== '') {
     throw invalid(
       `\`/agent ${sub}\` takes only \`name:value\` options after the handle; got unexpected text ${q(rest)}. ${usage(sub)}`,

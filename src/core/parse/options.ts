@@ -69,10 +69,9 @@ export function tokenizeOptions(text: string, known?: Iterable<string>): Tokeniz
     }
     value = value.trim();
     if (value === '') {
-      throw invalid(
-        `Option ${label} has no value. Write it as \`${name}:value\` with no space after the colon, and quote values with spaces: \`${name}:"two words"\`.`,
-        name,
-      );
+      // A command's own options take single words; only other `name:value` pairs (a ticket's context) take text.
+      const quoting = knownNames === null || !knownNames.has(name) ? `, and quote values with spaces: \`${name}:"two words"\`` : '';
+      throw invalid(`Option ${label} has no value. Write it as \`${name}:value\` with no space after the colon${quoting}.`, name);
     }
     if (seen.has(name)) throw invalid(`Option ${label} is given more than once; give it once.`, name);
     seen.add(name);

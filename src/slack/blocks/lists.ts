@@ -1,5 +1,6 @@
 // `/ticket list` and `/agent list`.
 import type { Agent, Ticket } from '../../core/types.js';
+import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
 import { lineSections, message, section, type SlackMessage } from './kit.js';
 import { ageOf, assigneeMd, keyMd, priorityEmoji, titleMd } from './ticketParts.js';
@@ -52,7 +53,7 @@ export function agentList(
       `skills: ${a.skills.length ? a.skills.map((s) => `\`${escapeAndCut(s, 40)}\``).join(', ') : '—'}`,
       mentionChannel(a.channel),
       a.user ? mentionUser(a.user) : 'no user',
-      `load ${a.active}/${a.capacity}`,
+      `load ${a.active}/${capacityText(a.capacity)}`,
       availability(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
     ].join(' · '),

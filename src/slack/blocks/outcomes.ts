@@ -3,6 +3,9 @@
 import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
+/** `iris`, `iris and maya`, `felix, iris and maya`. */
+const andList = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
 export interface Answer {
   text: string;
   blocks?: unknown[];
@@ -90,21 +93,28 @@ export const tookOver = (r: { agent: Handled }, key: string): Answer => ({
 
 // --- Agents -----------------------------------------------------------------------------------
 
-export function agentAdded(r: { agent: Handled & { skills: string[]; channel: string }; assigned: string[] }): Answer {
+/** What the admin should know about a roster change, one line each. */
+const notes = (warnings: readonly string[] | undefined) => (warnings ?? []).map((w) => `\n:warning: ${escapeText(w)}`).join('');
+
+export function agentAdded(r: { agent: Handled & { skills: string[]; channel: string }; assigned: string[]; warnings?: string[] }): Answer {
   return {
-    text: `:wave: Added ${handleText(r.agent.handle)} (skills: ${escapeText(r.agent.skills.join(', '))}) in ${mentionChannel(r.agent.channel)}.${tookHeld(r.assigned)}`,
+    text: `:wave: Added ${handleText(r.agent.handle)} (skills: ${escapeText(r.agent.skills.join(', '))}) in ${mentionChannel(r.agent.channel)}.${tookHeld(r.assigned)}${notes(r.warnings)}`,
   };
 }
 
-export function agentUpdated(r: { agent: Handled; assigned: string[] }): Answer {
-  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${tookHeld(r.assigned)}` };
+export function agentUpdated(r: { agent: Handled; assigned: string[]; warnings?: string[] }): Answer {
+  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${tookHeld(r.assigned)}${notes(r.warnings)}` };
 }
 
-export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }> }): Answer {
+export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }>; chainsChanged?: string[] }): Answer {
   const moved = r.rerouted.length
     ? ` Its open tickets went back to intake: ${r.rerouted.map((x) => `${x.key} → ${x.to ?? 'waiting'}`).join(', ')}.`
     : '';
-  return { text: `:wave: Removed ${handleText(r.agent.handle)}.${escapeText(moved)}` };
+  const chains = r.chainsChanged ?? [];
+  const cut = chains.length
+    ? `\n:warning: ${escapeText(andList(chains))} escalated to ${escapeText(r.agent.handle)}; their escalations skip it until it is added again.`
+    : '';
+  return { text: `:wave: Removed ${handleText(r.agent.handle)}.${escapeText(moved)}${cut}` };
 }
 
 export function agentBusy(r: { agent: Handled & { busyUntil: Date | null; busyReason: string | null } }, timeZone: string): Answer {

@@ -57,7 +57,11 @@ async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: string,
     case 'update': {
       const { kind: _k, ...input } = cmd;
       if (input.channel) await bestEffort(sd, 'conversations.join', () => client.conversations.join({ channel: input.channel! }));
-      return say.agentUpdated(await updateAgent(deps, by, input));
+      const r = await updateAgent(deps, by, input);
+      // As `add` does: the agent's user is invited into its (new) channel.
+      const { channel, user: member } = r.agent;
+      if ((input.channel || input.user) && member) await bestEffort(sd, 'conversations.invite', () => client.conversations.invite({ channel, users: member }));
+      return say.agentUpdated(r);
     }
     case 'remove':
       return say.agentRemoved(await removeAgent(deps, by, cmd.agent));

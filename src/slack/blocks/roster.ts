@@ -1,0 +1,11 @@
+// Messages about the roster that land in channels: the card of an agent removed from the roster.
+import type { Ticket } from '../../core/types.js';
+import { handleText } from '../text.js';
+import { oneSection, type SlackMessage } from './kit.js';
+import { keyMd, titleMd } from './ticketParts.js';
+
+/** The removed agent's card, edited in place: no buttons, and where the ticket went. */
+export function cardOfRemovedAgent(t: Ticket, removed: string, to: string | null): SlackMessage {
+  const where = to ? `it is now with ${handleText(to)}` : 'it went back to intake';
+  return oneSection(`:wave: ${keyMd(t.key)} *${titleMd(t)}*: ${handleText(removed)} left the roster; ${where}.`);
+}
