@@ -90,10 +90,35 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   steps.forEach((s, i) => sendStep(uow, s, ids[i]!, 'stale'));
 }
 
+/**
+ * A repeated Escalate click is refused for this long after the ticket last went up a level. The button
+ * carries the level its card showed (the actions block's `block_id`, `ticket_actions:L<level>`): a click
+ * whose card showed a lower level than the ticket's current one, within this window, is the second of
+ * a double click (or crossed the sweep), and is refused with the current level. Later, the same card's
+ * button escalates again (a deliberate decision after a look), and `/ticket escalate` always does.
+ */
+export const REPEAT_ESCALATION_WINDOW_SEC = 120;
+
 /** `/ticket escalate` and the Escalate button: the same step as the sweep, at once. */
-export async function escalateTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
+export async function escalateTicket(
+  deps: Deps,
+  by: Principal,
+  key: string,
+  note: string | undefined,
+  o: { requestKey?: string; seenLevel?: number } = {},
+) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'escalate', o, async (uow, t) => {
+    if (o.seenLevel !== undefined && t.escalationLevel > o.seenLevel && t.clockStartedAt) {
+      const since = (uow.now.getTime() - t.clockStartedAt.getTime()) / 1000;
+      if (since < REPEAT_ESCALATION_WINDOW_SEC) {
+        const where = t.chainExhausted ? 'the chain has run out and the managers were told' : t.escalatedTo ? `it is with ${t.escalatedTo}` : 'it stays with its assignee';
+        throw invalidState(
+          `${t.key} was escalated moments ago and is now at level ${t.escalationLevel} (${where}); nothing changed. ` +
+            `To go one level further, use \`/ticket escalate ${t.key}\`.`,
+        );
+      }
+    }
     const { target } = await escalateStep(uow, t, actorName(by), 'manual', note?.trim() || undefined);
     return { ticket: t, target };
   });

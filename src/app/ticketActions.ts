@@ -68,7 +68,10 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
 }
 
 export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
-  return actOnTicket(deps, by, key, 'accept', o, async (uow, t) => {
+  return actOnTicket(deps, by, key, 'accept', o, async (uow, t): Promise<{ ticket: Ticket; alreadyBy?: string }> => {
+    // A second Accept (a double click, the button then the thread verb) changes nothing and says who has.
+    // `acceptedBy` is cleared whenever the ticket changes hands, so it always speaks of the current assignee.
+    if (t.acceptedBy) return { ticket: t, alreadyBy: t.acceptedBy };
     t.acceptedAt = uow.now;
     t.acceptedBy = actorName(by);
     await saveTicket(uow.tx, t);

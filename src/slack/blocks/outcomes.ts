@@ -1,6 +1,6 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
-import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
+import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
 export interface Answer {
@@ -82,7 +82,11 @@ export function claimed(r: { agent: Handled; ticket: (Keyed & { title: string })
   };
 }
 
-export const accepted = (key: string): Answer => ({ text: `:white_check_mark: You accepted ${k(key)}.` });
+export const accepted = (key: string, alreadyBy?: string, you?: string): Answer => ({
+  text: !alreadyBy
+    ? `:white_check_mark: You accepted ${k(key)}.`
+    : `:white_check_mark: ${k(key)} is already accepted by ${alreadyBy === you ? 'you' : isUserId(alreadyBy) ? mentionUser(alreadyBy) : escapeText(alreadyBy)}; nothing changed.`,
+});
 
 export const tookOver = (r: { agent: Handled }, key: string): Answer => ({
   text: `:raised_hand: ${handleText(r.agent.handle)} took over ${k(key)}.`,

@@ -65,7 +65,8 @@ export function assignmentCard(
   blocks.push(...contextBlocks(links));
 
   blocks.push(
-    actions(`ticket_actions`, [
+    // The block id carries the level this card showed: a second Escalate click is recognised by it.
+    actions(`ticket_actions:L${t.escalationLevel}`, [
       button(ACTIONS.accept, 'Accept', t.key),
       button(ACTIONS.resolve, 'Resolve', t.key, 'primary'),
       button(ACTIONS.handoff, 'Hand off', t.key),

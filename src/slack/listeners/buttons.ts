@@ -15,7 +15,7 @@ import { handoffModal } from '../views.js';
 interface ButtonBody {
   user: { id: string };
   trigger_id?: string;
-  actions?: Array<{ action_id?: string; value?: string }>;
+  actions?: Array<{ action_id?: string; value?: string; block_id?: string }>;
   channel?: { id?: string };
   container?: { channel_id?: string };
 }
@@ -45,17 +45,24 @@ function keyOf(value: string | undefined): string {
   return parseTicketKey((value ?? '').split('|')[0] ?? '', 'the button');
 }
 
+/** The escalation level the card showed when it was rendered (`ticket_actions:L2`), if it says. */
+function levelSeen(blockId: string | undefined): number | undefined {
+  const m = /:L(\d{1,4})$/.exec(blockId ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 /** The button's use case, and what it answers. */
-async function press(sd: SlackDeps, by: Principal, action: { action_id?: string; value?: string } | undefined): Promise<say.Answer> {
+async function press(sd: SlackDeps, by: Principal, action: { action_id?: string; value?: string; block_id?: string } | undefined): Promise<say.Answer> {
   const key = keyOf(action?.value);
   switch (action?.action_id) {
-    case ACTIONS.accept:
-      await acceptTicket(sd.deps, by, key);
-      return say.accepted(key);
+    case ACTIONS.accept: {
+      const r = await acceptTicket(sd.deps, by, key);
+      return say.accepted(key, r.alreadyBy, by.kind === 'user' ? by.user : undefined);
+    }
     case ACTIONS.resolve:
       return say.resolved(await resolveTicket(sd.deps, by, key, undefined));
     case ACTIONS.escalate:
-      return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined));
+      return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined, { seenLevel: levelSeen(action?.block_id) }));
     default:
       return say.tookOver(await takeOver(sd.deps, by, key, null), key);
   }
