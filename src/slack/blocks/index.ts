@@ -8,6 +8,7 @@
 export { ticketDetail } from './detail.js';
 export { escalationHomeReply, escalationPing, escalationPingTakenOver, escalationsChannelNotice } from './escalation.js';
 export { help } from './help.js';
+export { managersMessage, managersSummary } from './managers.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
 export { childResolvedNotice, handoffNotice, intakeReply, resolutionNotice, threadUpdate } from './notices.js';

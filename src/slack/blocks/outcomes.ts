@@ -129,4 +129,5 @@ export const NO_CALLER: Answer = { text: ':warning: This request did not say who
 export const WORKING: Answer = { text: ':hourglass_flowing_sand: Working on it…' };
 export const UNKNOWN_BUTTON: Answer = { text: ':warning: Baton does not know this button.' };
 export const NEW_FORM_FAILED: Answer = { text: ':x: Could not open the form; try `/ticket new TITLE` instead.' };
+export const ASSIGN_FORM_FAILED: Answer = { text: ':x: Could not open the assign form; use `/ticket assign KEY HANDLE`.' };
 export const HANDOFF_FORM_FAILED: Answer = { text: ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' };

@@ -12,6 +12,10 @@ export const ACTIONS = {
   handoff: 'ticket_handoff',
   escalate: 'ticket_escalate',
   takeover: 'ticket_takeover',
+  /** In the managers' channel: the manager takes the ticket (as the agent of their user). */
+  managersTakeover: 'managers_takeover',
+  /** In the managers' channel: opens the Assign form. */
+  managersAssign: 'managers_assign',
 } as const;
 
 /** `@iris`, or a mention of the agent's user so it is notified. */
