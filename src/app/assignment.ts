@@ -102,7 +102,7 @@ export async function assignTo(
   actor: string,
   reason: string,
   o: { takenOverFrom?: string; action?: string; /** `agent` was read under its lock in this transaction. */ agentLocked?: boolean } = {},
-): Promise<void> {
+): Promise<number> {
   const from = t.status;
   const previous = t.assignee;
   const oldHome = t.home;
@@ -149,6 +149,7 @@ export async function assignTo(
       takenOverFrom: o.takenOverFrom ? { agent: o.takenOverFrom, link: oldHome ? messageLink(oldHome) : undefined } : undefined,
     }),
   });
+  return id;
 }
 
 /**

@@ -14,6 +14,7 @@ import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../stora
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
+import { tellManagersOfEscalations, tellManagersOutcome, type ManagersStep } from './managers.js';
 import { actOnTicket } from './ticketActions.js';
 
 interface PlannedStep {
@@ -38,8 +39,8 @@ function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, acto
   return { t, target, from, event };
 }
 
-/** The messages of one escalation, keyed by its audit event. */
-function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', note?: string) {
+/** The messages of one escalation, keyed by its audit event; answers the managers' line of it. */
+function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', note?: string): ManagersStep {
   const homeLink = t.home ? messageLink(t.home) : undefined;
   const render = uow.deps.render;
   if (target) {
@@ -57,14 +58,8 @@ function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number,
     threadOf: { ticket: t.key, which: 'home' },
     ...render.escalationHomeReply(t, target, t.escalationLevel, note),
   });
-  if (uow.deps.escalationsChannel) {
-    uow.send({
-      ticketKey: t.key,
-      idempotencyKey: `${id}:managers`,
-      channel: uow.deps.escalationsChannel,
-      ...render.escalationsNotice(t, { level: t.escalationLevel, fromAgent: from, toAgent: target?.handle ?? null, homeLink, reason, exhausted: !target }),
-    });
-  }
+  const line = render.escalationsNotice(t, { level: t.escalationLevel, fromAgent: from, toAgent: target?.handle ?? null, homeLink, reason, exhausted: !target });
+  return { t, id, line };
 }
 
 async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): Promise<{ target: Agent | null }> {
@@ -72,7 +67,7 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
   const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
   await saveTicket(uow.tx, t);
   const id = await uow.audit(step.event);
-  sendStep(uow, step, id, reason, note);
+  await tellManagersOfEscalations(uow, [sendStep(uow, step, id, reason, note)]);
   return { target: step.target };
 }
 
@@ -87,13 +82,38 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
   await saveEscalations(uow.tx, due);
   const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
-  steps.forEach((s, i) => sendStep(uow, s, ids[i]!, 'stale'));
+  await tellManagersOfEscalations(uow, steps.map((s, i) => sendStep(uow, s, ids[i]!, 'stale')));
 }
 
+/**
+ * A repeated Escalate click is refused for this long after the ticket last went up a level. The button
+ * carries the level its card showed (the actions block's `block_id`, `ticket_actions:L<level>`): a click
+ * whose card showed a lower level than the ticket's current one, within this window, is the second of
+ * a double click (or crossed the sweep), and is refused with the current level. Later, the same card's
+ * button escalates again (a deliberate decision after a look), and `/ticket escalate` always does.
+ */
+export const REPEAT_ESCALATION_WINDOW_SEC = 120;
+
 /** `/ticket escalate` and the Escalate button: the same step as the sweep, at once. */
-export async function escalateTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
+export async function escalateTicket(
+  deps: Deps,
+  by: Principal,
+  key: string,
+  note: string | undefined,
+  o: { requestKey?: string; seenLevel?: number } = {},
+) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'escalate', o, async (uow, t) => {
+    if (o.seenLevel !== undefined && t.escalationLevel > o.seenLevel && t.clockStartedAt) {
+      const since = (uow.now.getTime() - t.clockStartedAt.getTime()) / 1000;
+      if (since < REPEAT_ESCALATION_WINDOW_SEC) {
+        const where = t.chainExhausted ? 'the chain has run out and the managers were told' : t.escalatedTo ? `it is with ${t.escalatedTo}` : 'it stays with its assignee';
+        throw invalidState(
+          `${t.key} was escalated moments ago and is now at level ${t.escalationLevel} (${where}); nothing changed. ` +
+            `To go one level further, use \`/ticket escalate ${t.key}\`.`,
+        );
+      }
+    }
     const { target } = await escalateStep(uow, t, actorName(by), 'manual', note?.trim() || undefined);
     return { ticket: t, target };
   });
@@ -137,10 +157,11 @@ export async function takeOver(deps: Deps, by: Principal, key: string, takerRef:
       if (t.assignee === taker.handle) throw invalidState(`${t.key} is already with ${taker.handle}.`);
       await assertCanTake(uow, taker);
       const previous = t.assignee;
-      await assignTo(uow, t, taker, actorName(by), `taken over after escalation`, {
+      const id = await assignTo(uow, t, taker, actorName(by), `taken over after escalation`, {
         takenOverFrom: previous ?? undefined,
         action: 'taken_over',
       });
+      await tellManagersOutcome(uow, t, id, deps.render.threadUpdate(t, [{ raw: `:raised_hand: Taken over by @${taker.handle}` }]));
       // The ping that offered the take-over loses its button.
       const ping = await lastEscalationTo(uow.tx, t.key, taker.handle);
       if (ping !== null) {

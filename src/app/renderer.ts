@@ -25,6 +25,10 @@ export interface Renderer {
     t: Ticket,
     o: { level: number; fromAgent: string | null; toAgent: string | null; homeLink?: string; reason: 'stale' | 'manual'; exhausted?: boolean },
   ): Rendered;
+  /** The ticket's own message in the managers' channel (posted once, then edited). */
+  managersMessage(t: Ticket, latest: Rendered): Rendered;
+  /** One message for several tickets escalated in one sweep. */
+  managersSummary(tickets: Ticket[]): Rendered;
   ticketDetail(t: Ticket, trail: AuditEvent[]): Rendered;
   agentBriefing(b: AgentBriefing, since: Date): Rendered;
   managersBriefing(o: Overview): Rendered;

@@ -15,6 +15,7 @@ import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
+import { tellManagersOutcome } from './managers.js';
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : 'Baton');
 
@@ -61,14 +62,18 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
     if (t.assignee === agent.handle) throw invalidState(`${t.key} is already assigned to ${agent.handle}.`);
     await assertCanTake(uow, agent);
     const previous = t.assignee;
-    await assignTo(uow, t, agent, actorName(by), `assigned by ${mention(by)}`);
+    const id = await assignTo(uow, t, agent, actorName(by), `assigned by ${mention(by)}`);
+    await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Assigned to @${agent.handle} by ${mention(by)}` }]));
     if (previous) await releaseHeld(uow, previous);
     return { ticket: t, agent };
   });
 }
 
 export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
-  return actOnTicket(deps, by, key, 'accept', o, async (uow, t) => {
+  return actOnTicket(deps, by, key, 'accept', o, async (uow, t): Promise<{ ticket: Ticket; alreadyBy?: string }> => {
+    // A second Accept (a double click, the button then the thread verb) changes nothing and says who has.
+    // `acceptedBy` is cleared whenever the ticket changes hands, so it always speaks of the current assignee.
+    if (t.acceptedBy) return { ticket: t, alreadyBy: t.acceptedBy };
     t.acceptedAt = uow.now;
     t.acceptedBy = actorName(by);
     await saveTicket(uow.tx, t);
@@ -86,7 +91,9 @@ export async function resolveTicket(deps: Deps, by: Principal, key: string, note
     complete(t, note?.trim() || null, uow.now);
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'resolved', fromStatus: from, toStatus: 'completed', note: t.resolution });
-    homeReply(uow, t, id, 'resolved', [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])]);
+    const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])];
+    homeReply(uow, t, id, 'resolved', resolvedLine);
+    await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, resolvedLine));
     if (t.parentKey) await tellParent(uow, t, id);
     else tellRequester(uow, t, id, by);
     const briefings = await fileBriefings(uow, t);

@@ -1,5 +1,5 @@
 // The Slack Web API as a destination: a row becomes chat.postMessage (to a channel, or a DM when the
-// channel is a user ID), a reply in a ticket's home or origin thread, or chat.update of an earlier one.
+// channel is a user ID), a reply in a ticket's home, origin or managers' thread, or chat.update of an earlier one.
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../storage/db.js';
 import { sentMessage, ticketThreads } from '../storage/outbox.js';
@@ -28,7 +28,7 @@ export function slackDestination(o: { client: WebClient; database: Database }): 
       }
       if (!row.threadOfTicket) return on({ channel: row.channel, threadTs: row.threadTs });
       const threads = await ticketThreads(database.db, row.threadOfTicket);
-      const ref = row.threadOf === 'origin' ? threads.origin : threads.home;
+      const ref = row.threadOf === 'origin' ? threads.origin : row.threadOf === 'managers' ? threads.managers : threads.home;
       if (ref) return on({ channel: ref.channel, threadTs: ref.ts });
       if (SLACK_ID.test(row.channel)) return on({ channel: row.channel, threadTs: null });
       return { failed: 'no_thread: the ticket has no home message to reply under' };

@@ -19,6 +19,8 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     cardOfRemovedAgent: (t, removed, to) => b.cardOfRemovedAgent(t, removed, to),
     escalationHomeReply: (t, target, level, note) => b.escalationHomeReply(t, target, level, note),
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
+    managersMessage: (t, latest) => b.managersMessage(t, { latest, homeLink: t.home ? messageLink(t.home) : undefined }),
+    managersSummary: (tickets) => b.managersSummary(tickets),
     ticketDetail: (t, trail) =>
       b.ticketDetail(t, trail, {
         ...when(),

@@ -15,6 +15,14 @@ const INPUT_MAX = 3000;
 
 export const NEW_TICKET_CALLBACK_ID = 'ticket_new';
 export const HANDOFF_CALLBACK_ID = 'ticket_handoff';
+export const ASSIGN_CALLBACK_ID = 'managers_assign_form';
+
+/** block_id / action_id of the Assign… form's picker (the managers' channel). */
+export const ASSIGN_IDS = { agent: { blockId: 'assign_agent', actionId: 'agent' } } as const;
+
+/** Slack's caps: options in a static_select, characters of an option's text. */
+const SELECT_OPTIONS_MAX = 100;
+const OPTION_TEXT_MAX = 75;
 
 /** block_id / action_id of every input of the new-ticket modal. */
 export const NEW_TICKET_IDS = {
@@ -124,6 +132,49 @@ export function handoffModal(key: string, o?: { initialNote?: string }): ModalVi
       }),
     ],
   };
+}
+
+/**
+ * The managers' Assign… form: a picker of the agents that take the ticket's type (with their load and
+ * availability), at most Slack's 100 options. Without any such agent, the form says so and has no submit.
+ */
+export function assignModal(
+  key: string,
+  type: string,
+  agents: Array<{ handle: string; note?: string }>,
+): ModalView {
+  const base = {
+    type: 'modal' as const,
+    callback_id: ASSIGN_CALLBACK_ID,
+    title: plain(cutSlackText(`Assign ${key}`, 24)),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ key }),
+  };
+  if (!agents.length) {
+    const text = `No agent takes \`${type.replace(/[`<>&]/g, '')}\` tickets. \`/agent add HANDLE skills:${type.replace(/[`<>&\s]/g, '')}\` adds one.`;
+    return { ...base, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionText) } }] };
+  }
+  const options = agents.slice(0, SELECT_OPTIONS_MAX).map((a) => ({
+    text: plain(cutSlackText(a.note ? `${a.handle} (${a.note})` : a.handle, OPTION_TEXT_MAX)),
+    value: a.handle,
+  }));
+  return {
+    ...base,
+    submit: plain('Assign'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: ASSIGN_IDS.agent.blockId,
+        label: plain(`Agents that take ${cutSlackText(type, 40)} tickets`),
+        element: { type: 'static_select', action_id: ASSIGN_IDS.agent.actionId, placeholder: plain('Choose an agent'), options },
+      },
+    ],
+  };
+}
+
+/** The agent chosen in the Assign… form, or '' when none. */
+export function readAssignModal(values: ModalStateValues | null | undefined): string {
+  return valueOf(values, ASSIGN_IDS.agent)?.selected_option?.value ?? '';
 }
 
 /** What a submitted form turned into: replaces the form, with a Close button. */

@@ -5,6 +5,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from './db.js';
 import { outbox } from './schema.js';
 
+export type ThreadKind = 'home' | 'origin' | 'managers';
+
 export interface OutboundMessage {
   /** Messages of one ticket are delivered in the order they were written. */
   ticketKey: string | null;
@@ -13,10 +15,15 @@ export interface OutboundMessage {
   channel: string;
   /** Reply under a known message… */
   threadTs?: string | null;
-  /** …or under a ticket's home or origin message, resolved when delivered. */
-  threadOf?: { ticket: string; which: 'home' | 'origin' } | null;
+  /** …or under a ticket's home, origin or managers' message, resolved when delivered. */
+  threadOf?: { ticket: string; which: ThreadKind } | null;
   /** On delivery, this message becomes the ticket's home message. */
   recordsHomeOf?: string | null;
+  /**
+   * On delivery, this message becomes the managers' message of these tickets (in ESCALATIONS_CHANNEL):
+   * one ticket, or the several a summary lists.
+   */
+  recordsManagersOf?: string[] | null;
   /** Edit the message sent earlier under this idempotency key instead of posting. */
   updates?: string | null;
   text: string;
@@ -36,6 +43,7 @@ export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date):
         threadOfTicket: m.threadOf?.ticket ?? null,
         threadOf: m.threadOf?.which ?? null,
         recordsHomeOf: m.recordsHomeOf ?? null,
+        recordsManagersOf: m.recordsManagersOf?.length ? m.recordsManagersOf.join(' ') : null,
         updatesKey: m.updates ?? null,
         text: m.text,
         blocks: m.blocks ?? null,
@@ -63,6 +71,8 @@ export interface ClaimedMessage {
   threadOfTicket: string | null;
   threadOf: string | null;
   recordsHomeOf: string | null;
+  /** Space-separated ticket keys. */
+  recordsManagersOf: string | null;
   updatesKey: string | null;
   text: string;
   blocks: unknown[] | null;
@@ -102,7 +112,7 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
           for update skip locked)
         update outbox set next_attempt_at = ${at(o.leaseUntil)}, attempts = attempts + 1
         where id in (select id from next)
-        returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, updates_key, text, blocks, attempts`,
+        returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, records_managers_of, updates_key, text, blocks, attempts`,
   );
   return rows
     .map((r) => ({
@@ -113,6 +123,7 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
       threadOfTicket: r.thread_of_ticket as string | null,
       threadOf: r.thread_of as string | null,
       recordsHomeOf: r.records_home_of as string | null,
+      recordsManagersOf: (r.records_managers_of as string | null) ?? null,
       updatesKey: r.updates_key as string | null,
       text: r.text as string,
       blocks: r.blocks as unknown[] | null,
@@ -130,18 +141,42 @@ export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): P
 }
 
 /** Delivered: the row is sent and, if it was to become a ticket's home message, the ticket records it — both or neither. */
-export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf'>, receipt: Receipt, now: Date): Promise<void> {
+export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf' | 'recordsManagersOf'>, receipt: Receipt, now: Date): Promise<void> {
   await q.transaction(async (tx) => {
     await tx.execute(
       sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null where id = ${msg.id}`,
     );
     if (msg.recordsHomeOf && receipt.ts) await recordHomeMessage(tx, msg.recordsHomeOf, { channel: receipt.channel, ts: receipt.ts });
+    if (msg.recordsManagersOf && receipt.ts) await recordManagersMessage(tx, msg.recordsManagersOf.split(' '), { channel: receipt.channel, ts: receipt.ts });
   });
 }
 
 /** The ticket's home message: replies "under the home" go in its thread. */
 export async function recordHomeMessage(q: Queryable, ticketKey: string, home: { channel: string; ts: string }): Promise<void> {
   await q.execute(sql`update tickets set home_channel = ${home.channel}, home_ts = ${home.ts} where key = ${ticketKey}`);
+}
+
+/** The tickets' message in the managers' channel: later levels and outcomes reply in its thread. */
+export async function recordManagersMessage(q: Queryable, ticketKeys: string[], ref: { channel: string; ts: string }): Promise<void> {
+  const keys = ticketKeys.filter(Boolean);
+  if (!keys.length) return;
+  await q.execute(
+    sql`update tickets set managers_channel = ${ref.channel}, managers_ts = ${ref.ts} where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`,
+  );
+}
+
+/**
+ * The managers' message of a ticket, written or sent: its idempotency key (to edit it with `updates`)
+ * and the tickets it is about (one, or those of a summary). Null when the managers were never told.
+ */
+export async function managersMessageOf(q: Queryable, ticketKey: string): Promise<{ idempotencyKey: string; tickets: string[] } | null> {
+  const [r] = await rowsOf<{ idempotency_key: string; records_managers_of: string }>(
+    q,
+    sql`select idempotency_key, records_managers_of from outbox
+        where records_managers_of is not null and (' ' || records_managers_of || ' ') like ${`% ${ticketKey} %`}
+        order by id desc limit 1`,
+  );
+  return r ? { idempotencyKey: r.idempotency_key, tickets: r.records_managers_of.split(' ') } : null;
 }
 
 /**
@@ -168,14 +203,12 @@ export async function sentMessage(q: Queryable, idempotencyKey: string): Promise
   return orig?.sent_ts ? { channel: orig.sent_channel ?? orig.channel, ts: orig.sent_ts } : null;
 }
 
-/** A ticket's home and origin messages, where known. */
-export async function ticketThreads(q: Queryable, ticketKey: string): Promise<Record<'home' | 'origin', { channel: string; ts: string } | null>> {
-  const [t] = await rowsOf<{ home_channel: string | null; home_ts: string | null; origin_channel: string | null; origin_ts: string | null }>(
+/** A ticket's home, origin and managers' messages, where known. */
+export async function ticketThreads(q: Queryable, ticketKey: string): Promise<Record<ThreadKind, { channel: string; ts: string } | null>> {
+  const [t] = await rowsOf<Record<string, string | null>>(
     q,
-    sql`select home_channel, home_ts, origin_channel, origin_ts from tickets where key = ${ticketKey}`,
+    sql`select home_channel, home_ts, origin_channel, origin_ts, managers_channel, managers_ts from tickets where key = ${ticketKey}`,
   );
-  return {
-    home: t?.home_channel && t.home_ts ? { channel: t.home_channel, ts: t.home_ts } : null,
-    origin: t?.origin_channel && t.origin_ts ? { channel: t.origin_channel, ts: t.origin_ts } : null,
-  };
+  const ref = (kind: ThreadKind) => (t?.[`${kind}_channel`] && t[`${kind}_ts`] ? { channel: t[`${kind}_channel`]!, ts: t[`${kind}_ts`]! } : null);
+  return { home: ref('home'), origin: ref('origin'), managers: ref('managers') };
 }

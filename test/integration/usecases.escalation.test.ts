@@ -136,8 +136,11 @@ describe.each(DB_KINDS)('escalation on %s', (kind) => {
     }
     expect(await countEvents(db, 'escalation_exhausted', K)).toBe(1);
     const out = await outboxOf(db, K);
-    expect(out.filter((m) => m.channel === 'CESCAL1')).toHaveLength(3);
-    expect(out.filter((m) => m.channel === 'CESCAL1').at(-1)!.text).toContain('escalation chain exhausted');
+    // One message for the managers, then each later level as a reply in its thread (and an edit of it).
+    const managers = out.filter((m) => m.channel === 'CESCAL1' && !m.updatesKey);
+    expect(managers).toHaveLength(3);
+    expect(managers.map((m) => [m.recordsManagersOf, m.threadOf])).toEqual([[K, null], [null, 'managers'], [null, 'managers']]);
+    expect(managers.at(-1)!.text).toContain('escalation chain exhausted');
     expect(out.filter((m) => m.idempotencyKey.endsWith(':ping')).map((m) => m.channel)).toEqual(['CC', 'CD']);
     expect(out.some((m) => m.channel === 'CB')).toBe(false);
 

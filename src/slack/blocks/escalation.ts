@@ -21,8 +21,11 @@ export function escalationPing(
 ): SlackMessage {
   const who = agentCallout(target);
   const from = o.fromAgent ? ` from ${handleText(o.fromAgent)}` : '';
-  const waited = t.clockStartedAt ?? t.assignedAt ?? t.createdAt;
-  const intro = `:rotating_light: ${who} escalation (level ${o.level})${from}: ${keyMd(t.key)} has waited ${formatAge(waited, o.now)} without progress`;
+  // Accepted (the agent is on it): the time since assignment, not a claim that nothing happened.
+  const waited = t.acceptedAt
+    ? `has waited ${formatAge(t.assignedAt ?? t.acceptedAt, o.now)} since assignment`
+    : `has waited ${formatAge(t.clockStartedAt ?? t.assignedAt ?? t.createdAt, o.now)} without progress`;
+  const intro = `:rotating_light: ${who} escalation (level ${o.level})${from}: ${keyMd(t.key)} ${waited}`;
 
   const blocks: KnownBlock[] = [section(`${intro}\n${headline(t)}`)];
   blocks.push(

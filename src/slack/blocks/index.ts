@@ -8,6 +8,7 @@
 export { ticketDetail } from './detail.js';
 export { escalationHomeReply, escalationPing, escalationPingTakenOver, escalationsChannelNotice } from './escalation.js';
 export { help } from './help.js';
+export { managersMessage, managersSummary } from './managers.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
 export { cardOfRemovedAgent } from './roster.js';

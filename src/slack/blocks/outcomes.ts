@@ -1,6 +1,6 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
-import { escapeText, formatTime, handleText, mentionChannel } from '../text.js';
+import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
@@ -85,7 +85,11 @@ export function claimed(r: { agent: Handled; ticket: (Keyed & { title: string })
   };
 }
 
-export const accepted = (key: string): Answer => ({ text: `:white_check_mark: You accepted ${k(key)}.` });
+export const accepted = (key: string, alreadyBy?: string, you?: string): Answer => ({
+  text: !alreadyBy
+    ? `:white_check_mark: You accepted ${k(key)}.`
+    : `:white_check_mark: ${k(key)} is already accepted by ${alreadyBy === you ? 'you' : isUserId(alreadyBy) ? mentionUser(alreadyBy) : escapeText(alreadyBy)}; nothing changed.`,
+});
 
 export const tookOver = (r: { agent: Handled }, key: string): Answer => ({
   text: `:raised_hand: ${handleText(r.agent.handle)} took over ${k(key)}.`,
@@ -135,4 +139,5 @@ export const NO_CALLER: Answer = { text: ':warning: This request did not say who
 export const WORKING: Answer = { text: ':hourglass_flowing_sand: Working on it…' };
 export const UNKNOWN_BUTTON: Answer = { text: ':warning: Baton does not know this button.' };
 export const NEW_FORM_FAILED: Answer = { text: ':x: Could not open the form; try `/ticket new TITLE` instead.' };
+export const ASSIGN_FORM_FAILED: Answer = { text: ':x: Could not open the assign form; use `/ticket assign KEY HANDLE`.' };
 export const HANDOFF_FORM_FAILED: Answer = { text: ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' };

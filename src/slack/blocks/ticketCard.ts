@@ -12,6 +12,10 @@ export const ACTIONS = {
   handoff: 'ticket_handoff',
   escalate: 'ticket_escalate',
   takeover: 'ticket_takeover',
+  /** In the managers' channel: the manager takes the ticket (as the agent of their user). */
+  managersTakeover: 'managers_takeover',
+  /** In the managers' channel: opens the Assign form. */
+  managersAssign: 'managers_assign',
 } as const;
 
 /** `@iris`, or a mention of the agent's user so it is notified. */
@@ -65,7 +69,8 @@ export function assignmentCard(
   blocks.push(...contextBlocks(links));
 
   blocks.push(
-    actions(`ticket_actions`, [
+    // The block id carries the level this card showed: a second Escalate click is recognised by it.
+    actions(`ticket_actions:L${t.escalationLevel}`, [
       button(ACTIONS.accept, 'Accept', t.key),
       button(ACTIONS.resolve, 'Resolve', t.key, 'primary'),
       button(ACTIONS.handoff, 'Hand off', t.key),

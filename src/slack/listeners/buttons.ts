@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { escalateTicket, takeOver } from '../../app/escalation.js';
+import { assignChoices } from '../../app/managers.js';
 import { acceptTicket, resolveTicket } from '../../app/ticketActions.js';
 import { isDomainError } from '../../core/errors.js';
 import { parseTicketKey } from '../../core/parse/index.js';
@@ -10,12 +11,12 @@ import { errorAnswer } from '../answers.js';
 import { ACTIONS } from '../blocks/index.js';
 import * as say from '../blocks/outcomes.js';
 import { answerInTime, type SlackDeps } from '../context.js';
-import { handoffModal } from '../views.js';
+import { assignModal, handoffModal } from '../views.js';
 
 interface ButtonBody {
   user: { id: string };
   trigger_id?: string;
-  actions?: Array<{ action_id?: string; value?: string }>;
+  actions?: Array<{ action_id?: string; value?: string; block_id?: string }>;
   channel?: { id?: string };
   container?: { channel_id?: string };
 }
@@ -45,17 +46,24 @@ function keyOf(value: string | undefined): string {
   return parseTicketKey((value ?? '').split('|')[0] ?? '', 'the button');
 }
 
+/** The escalation level the card showed when it was rendered (`ticket_actions:L2`), if it says. */
+function levelSeen(blockId: string | undefined): number | undefined {
+  const m = /:L(\d{1,4})$/.exec(blockId ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 /** The button's use case, and what it answers. */
-async function press(sd: SlackDeps, by: Principal, action: { action_id?: string; value?: string } | undefined): Promise<say.Answer> {
+async function press(sd: SlackDeps, by: Principal, action: { action_id?: string; value?: string; block_id?: string } | undefined): Promise<say.Answer> {
   const key = keyOf(action?.value);
   switch (action?.action_id) {
-    case ACTIONS.accept:
-      await acceptTicket(sd.deps, by, key);
-      return say.accepted(key);
+    case ACTIONS.accept: {
+      const r = await acceptTicket(sd.deps, by, key);
+      return say.accepted(key, r.alreadyBy, by.kind === 'user' ? by.user : undefined);
+    }
     case ACTIONS.resolve:
       return say.resolved(await resolveTicket(sd.deps, by, key, undefined));
     case ACTIONS.escalate:
-      return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined));
+      return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined, { seenLevel: levelSeen(action?.block_id) }));
     default:
       return say.tookOver(await takeOver(sd.deps, by, key, null), key);
   }
@@ -80,6 +88,33 @@ export function registerButtons(app: App, sd: SlackDeps): void {
     } catch (e) {
       const a = errorAnswer(e, sd.logger, 'handoff button');
       await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.HANDOFF_FORM_FAILED.text);
+    }
+  });
+
+  // The managers' channel: Take over (the manager, as the agent of their user, takes the ticket).
+  app.action(ACTIONS.managersTakeover, async ({ ack, body, respond, client }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    const by = user(b.user.id);
+    const tell = async (a: say.Answer) => tellPresser(sd, respond, client, b, a.text);
+    const work = async () => {
+      const key = keyOf(b.actions?.[0]?.value);
+      return say.tookOver(await takeOver(sd.deps, by, key, { user: b.user.id }), key);
+    };
+    await answerInTime(sd, 'button managers_takeover', work, tell, tell, 60_000);
+  });
+
+  // The managers' channel: Assign… opens a picker of the agents that take the ticket's type (admins).
+  app.action(ACTIONS.managersAssign, async ({ ack, body, client, respond }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    try {
+      const key = keyOf(b.actions?.[0]?.value);
+      const r = await assignChoices(sd.deps, user(b.user.id), key);
+      await client.views.open({ trigger_id: b.trigger_id!, view: assignModal(r.ticket.key, r.ticket.type, r.agents) });
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'assign button');
+      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.ASSIGN_FORM_FAILED.text);
     }
   });
 

@@ -1,7 +1,8 @@
-// The forms: filing a ticket, and handing one off.
+// The forms: filing a ticket, handing one off, and the managers' Assign….
 import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
+import { assignTicket } from '../../app/ticketActions.js';
 import { unknownAgentError } from '../../app/queries.js';
 import type { AgentRef } from '../../core/commands.js';
 import { isDomainError } from '../../core/errors.js';
@@ -12,10 +13,13 @@ import * as say from '../blocks/outcomes.js';
 import type { SlackDeps } from '../context.js';
 import { handoffBlockFor, newTicketBlockFor, readNewTicketForm, type FormErrors } from '../forms.js';
 import {
+  ASSIGN_CALLBACK_ID,
+  ASSIGN_IDS,
   HANDOFF_CALLBACK_ID,
   HANDOFF_IDS,
   NEW_TICKET_CALLBACK_ID,
   NEW_TICKET_IDS,
+  readAssignModal,
   readHandoffModal,
   readModalMetadata,
   resultModal,
@@ -92,7 +96,23 @@ export function registerModals(app: App, sd: SlackDeps): void {
     });
   });
 
-  const ours = `${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID}`;
+  // The managers' Assign… form: the existing assignment, with the manager as the one who assigns.
+  app.view(ASSIGN_CALLBACK_ID, async ({ ack, body, view }) => {
+    const meta = readModalMetadata(view.private_metadata);
+    const handle = readAssignModal(view.state.values as unknown as ModalStateValues);
+    if (!handle) {
+      await ack({ response_action: 'errors', errors: { [ASSIGN_IDS.agent.blockId]: 'Choose an agent.' } });
+      return;
+    }
+    const blockFor = (field: string | undefined) => (field === 'handle' ? ASSIGN_IDS.agent.blockId : undefined);
+    await submit(sd, ack, { what: 'assign modal', blockFor, failed: 'Not assigned' }, async () => {
+      const key = parseTicketKey(meta.key ?? '', 'the form');
+      const r = await assignTicket(sd.deps, user(body.user.id), key, { handle });
+      return resultModal('Assigned', say.assigned(r).text);
+    });
+  });
+
+  const ours = `${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID}|${ASSIGN_CALLBACK_ID}`;
   // Modals Baton does not know: close them quietly.
   app.view({ callback_id: new RegExp(`^(?!(${ours})$)`) }, async ({ ack }) => {
     await ack();
