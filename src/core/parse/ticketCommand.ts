@@ -127,7 +127,14 @@ export function parseTicketCommand(text: string): TicketCommand {
       const note = parseNote(b.rest);
       return note === undefined ? { kind: 'handoff', key, agent } : { kind: 'handoff', key, agent, note };
     }
-    case 'resolve':
+    case 'resolve': {
+      // `force` as the first word after the key also closes the ticket's open handoff child.
+      const { key, rest: after } = takeKey(sub, rest, 'a ticket key');
+      const f = takeWord(after);
+      const force = f.word?.toLowerCase() === 'force';
+      const note = parseNote(force ? f.rest : after);
+      return { kind: 'resolve', key, ...(note === undefined ? {} : { note }), ...(force ? { force: true } : {}) };
+    }
     case 'reopen':
     case 'escalate': {
       const { key, rest: noteText } = takeKey(sub, rest, 'a ticket key');

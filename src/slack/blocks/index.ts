@@ -10,5 +10,5 @@ export { escalationHomeReply, escalationPing, escalationPingTakenOver, escalatio
 export { help } from './help.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
-export { childResolvedNotice, handoffNotice, intakeReply, resolutionNotice, threadUpdate } from './notices.js';
+export { childResolvedNotice, handoffNotice, heldAssignedNotice, intakeReply, reopenedNotice, resolutionNotice, threadUpdate } from './notices.js';
 export { ACTIONS, assignmentCard } from './ticketCard.js';

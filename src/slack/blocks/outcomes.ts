@@ -42,8 +42,9 @@ export function handedOffFromForm(r: HandedOff): Answer {
   return { text: `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}.` };
 }
 
-export function resolved(r: { ticket: Keyed; briefings: string[] }): Answer {
-  const extra = r.briefings.length ? ` Briefings filed: ${r.briefings.map(k).join(', ')}.` : '';
+export function resolved(r: { ticket: Keyed; briefings: string[]; closedChildren?: string[] }): Answer {
+  let extra = r.closedChildren?.length ? ` Its open handoff ${r.closedChildren.map(k).join(', ')} was closed with it.` : '';
+  if (r.briefings.length) extra += ` Briefings filed: ${r.briefings.map(k).join(', ')}.`;
   return { text: `:white_check_mark: Resolved ${k(r.ticket.key)}.${extra}` };
 }
 

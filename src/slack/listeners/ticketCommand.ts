@@ -44,7 +44,7 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
     case 'handoff':
       return say.handedOff(await handoffTicket(deps, by, cmd.key, cmd.agent, decodeOptional(cmd.note)));
     case 'resolve':
-      return say.resolved(await resolveTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
+      return say.resolved(await resolveTicket(deps, by, cmd.key, decodeOptional(cmd.note), { force: cmd.force === true }));
     case 'reopen':
       return say.reopened(await reopenTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
     case 'escalate':
