@@ -76,8 +76,8 @@ export const TICKET_SPEC = defineCommand(
       help: 'The ticket, its context and its audit trail. Example: `/ticket show T-2026-001`',
     },
     list: {
-      synopsis: '/ticket list [mine|intake|active|completed|HANDLE]',
-      help: 'Tickets by priority, then age. Example: `/ticket list intake`',
+      synopsis: '/ticket list [mine|intake|active|completed|HANDLE] [page:N]',
+      help: 'Tickets by priority, then age, 50 a page. Example: `/ticket list intake`, then `/ticket list intake page:2`',
     },
     assign: {
       synopsis: '/ticket assign KEY HANDLE',

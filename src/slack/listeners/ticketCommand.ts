@@ -36,8 +36,9 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
       return deps.render.ticketDetail(ticket, trail);
     }
     case 'list': {
-      const r = await ticketListing(deps, by, cmd.filter);
-      return b.ticketList(r.title, r.tickets, { now: deps.clock.now(), timeZone: deps.timeZone });
+      const r = await ticketListing(deps, by, cmd.filter, cmd.page ?? 1);
+      const next = r.page < r.pages ? `/ticket list ${r.filterWord} page:${r.page + 1}` : undefined;
+      return b.ticketList(r.title, r.tickets, { now: deps.clock.now(), timeZone: deps.timeZone, page: r.page, pages: r.pages, total: r.total, next });
     }
     case 'assign':
       return say.assigned(await assignTicket(deps, by, cmd.key, cmd.agent));
