@@ -38,19 +38,23 @@ export interface RouteResult {
   reason: string;
 }
 
-/** Route a ticket that is in intake: assign it, or record why it waits. */
-export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { preferred?: string | null } = {}): Promise<RouteResult> {
-  let followsAssignee = o.preferred ?? null;
-  if (!followsAssignee && t.follows) followsAssignee = (await getTicket(uow.tx, t.follows))?.assignee ?? null;
-  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone };
-  if (!t.pinnedAgent && !t.context.customer && !followsAssignee) {
+/**
+ * Route a ticket that is in intake: assign it, or record why it waits. `previous`: a reopened ticket's
+ * assignee before it was resolved; it gets the ticket back when it can, in the same home thread (no new card).
+ */
+export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { previous?: string | null } = {}): Promise<RouteResult> {
+  const previousAssignee = o.previous ?? null;
+  const followsAssignee = t.follows ? ((await getTicket(uow.tx, t.follows))?.assignee ?? null) : null;
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, now: uow.now, timeZone: uow.deps.timeZone };
+  const assignOpts = { agentLocked: true, continueHomeOf: previousAssignee };
+  if (!t.pinnedAgent && !t.context.customer && !followsAssignee && !previousAssignee) {
     // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
     // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them.
     const free = await candidatesFor(uow, t, { skipLocked: true });
     const quick = free.length ? route(request, free) : null;
     if (quick?.kind === 'assign') {
       const agent = free.find((c) => c.agent.handle === quick.handle)!.agent;
-      await assignTo(uow, t, agent, actor, quick.reason, { agentLocked: true });
+      await assignTo(uow, t, agent, actor, quick.reason, assignOpts);
       return { agent, reason: quick.reason };
     }
     // Nobody free among those: if the whole roster, read without locks, agrees, hold without taking
@@ -67,7 +71,7 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
   const decision = route(request, candidates);
   if (decision.kind === 'assign') {
     const agent = candidates.find((c) => c.agent.handle === decision.handle)!.agent;
-    await assignTo(uow, t, agent, actor, decision.reason, { agentLocked: true });
+    await assignTo(uow, t, agent, actor, decision.reason, assignOpts);
     return { agent, reason: decision.reason };
   }
   return hold(uow, t, actor, decision.reason);
@@ -94,18 +98,29 @@ export async function assertCanTake(uow: UnitOfWork, agent: Agent): Promise<void
   if (why) throw new DomainError('agent_unavailable', `Can't give it to ${agent.handle}: ${why}.`, 'handle');
 }
 
-/** Make `agent` the assignee and post the assignment card, which becomes the ticket's home message. */
+/**
+ * Make `agent` the assignee and post the assignment card, which becomes the ticket's home message. A ticket
+ * that was held: its requester hears who has it now. `continueHomeOf`: when the ticket goes back to this
+ * agent and its home thread is in the agent's channel, no new card is posted (the caller replies in that thread).
+ */
 export async function assignTo(
   uow: UnitOfWork,
   t: Ticket,
   agent: Agent,
   actor: string,
   reason: string,
-  o: { takenOverFrom?: string; action?: string; /** `agent` was read under its lock in this transaction. */ agentLocked?: boolean } = {},
+  o: {
+    takenOverFrom?: string;
+    action?: string;
+    /** `agent` was read under its lock in this transaction. */
+    agentLocked?: boolean;
+    continueHomeOf?: string | null;
+  } = {},
 ): Promise<number> {
   const from = t.status;
   const previous = t.assignee;
   const oldHome = t.home;
+  const wasHeld = from === 'intake' && t.holdReason !== null;
   assign(t, agent.handle, uow.now);
   await saveTicket(uow.tx, t);
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
@@ -133,6 +148,8 @@ export async function assignTo(
       ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with @${agent.handle}: ` }, reason]),
     });
   }
+  if (wasHeld) tellRequesterHeldAssigned(uow, t, agent, actor, id);
+  if (o.continueHomeOf === agent.handle && oldHome && oldHome.channel === agent.channel) return id;
   let parentLink: string | undefined;
   if (t.parentKey) {
     const parent = await getTicket(uow.tx, t.parentKey);
@@ -150,6 +167,20 @@ export async function assignTo(
     }),
   });
   return id;
+}
+
+/**
+ * A held ticket was assigned: one line in the intake thread it came from, or a DM to its requester
+ * (unless the requester assigned it and already has the answer).
+ */
+function tellRequesterHeldAssigned(uow: UnitOfWork, t: Ticket, agent: Agent, actor: string, id: number): void {
+  const where = t.origin
+    ? { channel: t.origin.channel, threadTs: t.origin.ts }
+    : t.requester && t.requester !== actor
+      ? { channel: t.requester }
+      : null;
+  if (!where) return;
+  uow.send({ ticketKey: t.key, idempotencyKey: `${id}:held-assigned`, ...where, ...uow.deps.render.heldAssigned(t, agent) });
 }
 
 /**

@@ -1,10 +1,11 @@
 // Read-only use cases: lists, lookups and the checks that need the roster before anything is written.
 import type { AgentRef, ListFilter } from '../core/commands.js';
-import { DomainError, isDomainError } from '../core/errors.js';
+import { DomainError, invalid, isDomainError } from '../core/errors.js';
 import { assertCanManageRoster, type Principal } from '../core/permissions.js';
-import { PRIORITY_RANK, type Ticket } from '../core/types.js';
+import type { Ticket } from '../core/types.js';
+import { quoteValue } from '../core/validate.js';
 import { agentByUser, agentsByUser, getAgent } from '../storage/agents.js';
-import { listTickets, ticketByThread } from '../storage/tickets.js';
+import { listTicketPage, listTickets, ticketByThread, type ListQuery } from '../storage/tickets.js';
 import { findAgent } from './assignment.js';
 import type { Deps } from './context.js';
 
@@ -28,18 +29,66 @@ export async function listFor(deps: Deps, by: Principal, filter: ListFilter, lim
   }
 }
 
-/** Most urgent first, then oldest first; the key breaks ties. */
-function byPriorityThenAge(x: Ticket, y: Ticket): number {
-  return PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt.getTime() - y.createdAt.getTime() || x.key.localeCompare(y.key);
+/** Lines per page of `/ticket list`. */
+export const LIST_PAGE_SIZE = 50;
+
+export interface TicketListing {
+  title: string;
+  tickets: Ticket[];
+  /** Tickets in the whole list. */
+  total: number;
+  page: number;
+  pages: number;
+  /** The filter as typed in `/ticket list FILTER page:N` (`mine`, `active`, a handle). */
+  filterWord: string;
 }
 
+const FILTERS = '`mine`, `intake`, `active`, `completed` or an agent’s handle';
+
 /**
- * A list as `/ticket list` shows it: every list by priority, then age (PRODUCT.md), completed
- * tickets too (`listFor` gives those most recently resolved first).
+ * A page of a list as `/ticket list` shows it: by priority, then age (PRODUCT.md), completed tickets too.
+ * A filter naming no agent is refused with the filters there are; a page past the end with the last page.
  */
-export async function ticketListing(deps: Deps, by: Principal, filter: ListFilter): Promise<{ title: string; tickets: Ticket[] }> {
-  const r = await listFor(deps, by, filter);
-  return { title: r.title, tickets: [...r.tickets].sort(byPriorityThenAge) };
+export async function ticketListing(deps: Deps, by: Principal, filter: ListFilter, page = 1): Promise<TicketListing> {
+  const db = deps.database.db;
+  let title: string;
+  let filterWord: string;
+  let query: ListQuery | null;
+  switch (filter.kind) {
+    case 'queue':
+      title = `${filter.status[0]!.toUpperCase()}${filter.status.slice(1)} tickets`;
+      filterWord = filter.status;
+      query = { status: filter.status };
+      break;
+    case 'agent': {
+      let agent;
+      try {
+        agent = await findAgent(db, filter.agent);
+      } catch (e) {
+        if (isDomainError(e) && e.code === 'unknown_agent' && 'handle' in filter.agent) {
+          throw invalid(`\`/ticket list\` takes ${FILTERS}; there is no filter or agent ${quoteValue(filter.agent.handle)}. Add \`page:2\` for the next page.`, 'filter');
+        }
+        throw e;
+      }
+      title = `Open tickets of ${agent.handle}`;
+      filterWord = agent.handle;
+      query = { assignee: agent.handle };
+      break;
+    }
+    case 'mine': {
+      title = 'Your open tickets (filed by you or assigned to you)';
+      filterWord = 'mine';
+      query = by.kind === 'user' ? { requesterOrAssignee: { user: by.user, handles: (await agentsByUser(db, by.user)).map((a) => a.handle) } } : null;
+      break;
+    }
+  }
+  const r = query ? await listTicketPage(db, query, { offset: (page - 1) * LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE }) : { tickets: [], total: 0 };
+  const pages = Math.max(1, Math.ceil(r.total / LIST_PAGE_SIZE));
+  if (page > pages) {
+    const count = `${r.total} ticket${r.total === 1 ? '' : 's'} on ${pages} page${pages === 1 ? '' : 's'}`;
+    throw invalid(`${title}: ${count}; there is no page ${page}.`, 'page');
+  }
+  return { title, tickets: r.tickets, total: r.total, page, pages, filterWord };
 }
 
 export function ticketForThread(deps: Deps, channel: string, ts: string): Promise<Ticket | null> {

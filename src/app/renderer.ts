@@ -3,6 +3,13 @@
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
 import type { AgentBriefing, Overview } from '../core/briefing.js';
 
+/** Where a reopened ticket went, as told in a home thread (see the Slack layer's `reopenedNotice`). */
+export type ReopenedWhere =
+  | { kind: 'back'; agent: Agent }
+  | { kind: 'moved'; agent: Agent }
+  | { kind: 'arrived'; previousLink?: string }
+  | { kind: 'held' };
+
 export interface Rendered {
   text: string;
   blocks?: unknown[];
@@ -16,6 +23,10 @@ export interface Renderer {
   handoffNotice(parent: Ticket, child: Ticket, to: Agent, note?: string): Rendered;
   childResolved(parent: Ticket, child: Ticket, note: string | undefined, assigneeUser: string | null): Rendered;
   resolution(t: Ticket, note: string | undefined, by: string | null): Rendered;
+  /** To the requester: a held ticket now has an assignee. */
+  heldAssigned(t: Ticket, agent: Agent): Rendered;
+  /** In a reopened ticket's home thread (old or new): who reopened it, the note, where it went and why. */
+  reopened(t: Ticket, o: { by: string | null; note?: string; reason: string; where: ReopenedWhere }): Rendered;
   escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string }): Rendered;
   escalationPingTakenOver(t: Ticket, taker: Agent): Rendered;
   /** The card of an agent removed from the roster, edited: no buttons, and where the ticket went. */

@@ -16,6 +16,7 @@ import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailName
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
+import { messageLink } from './links.js';
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : 'Baton');
 
@@ -83,23 +84,92 @@ export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { 
   });
 }
 
-export async function resolveTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
+/**
+ * Resolve a ticket. One that waits on an open handoff child is refused unless `force`: then the child
+ * (and any open child of its own) is closed too, with a note pointing at this ticket.
+ */
+export async function resolveTicket(
+  deps: Deps,
+  by: Principal,
+  key: string,
+  note: string | undefined,
+  o: { requestKey?: string; force?: boolean } = {},
+) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'resolve', o, async (uow, t) => {
     const from = t.status;
     const assignee = t.assignee;
+    const openChildren = await openChain(uow, t);
+    if (openChildren.length && !o.force) {
+      const child = openChildren[0]!;
+      const where = child.assignee ? `with ${child.assignee}` : 'waiting in intake';
+      throw invalidState(
+        `${t.key} waits on its handoff ${child.key} (${where}), which is still open. Resolve ${child.key} first, ` +
+          `or close both: \`/ticket resolve ${t.key} force [note]\` (${child.key} is then closed with a note pointing at ${t.key}).`,
+      );
+    }
     complete(t, note?.trim() || null, uow.now);
+    t.waitingOn = null;
     await saveTicket(uow.tx, t);
-    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'resolved', fromStatus: from, toStatus: 'completed', note: t.resolution });
-    const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : [])];
+    const closed = openChildren.map((c) => c.key);
+    const id = await uow.audit({
+      ticketKey: t.key,
+      actor: actorName(by),
+      action: 'resolved',
+      fromStatus: from,
+      toStatus: 'completed',
+      note: t.resolution,
+      ...(closed.length ? { data: { closedChildren: closed } } : {}),
+    });
+    const alsoClosed = closed.length ? [{ raw: `\nIts open handoff ${closed.join(', ')} was closed with it.` }] : [];
+    const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : []), ...alsoClosed];
     homeReply(uow, t, id, 'resolved', resolvedLine);
     await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, resolvedLine));
+    for (const child of openChildren) await closeWithParent(uow, child, t, by);
     if (t.parentKey) await tellParent(uow, t, id);
     else tellRequester(uow, t, id, by);
     const briefings = await fileBriefings(uow, t);
     if (assignee) await releaseHeld(uow, assignee);
-    return { ticket: t, briefings };
+    return { ticket: t, briefings, closedChildren: closed };
   });
+}
+
+/** The open handoff children a ticket waits on, nearest first (a child may itself wait on one), locked. */
+async function openChain(uow: UnitOfWork, t: Ticket): Promise<Ticket[]> {
+  const chain: Ticket[] = [];
+  let next = t.waitingOn;
+  while (next && chain.length < 50 && !chain.some((c) => c.key === next)) {
+    const child = await getTicket(uow.tx, next, { lock: true });
+    if (!child || child.status === 'completed') break;
+    chain.push(child);
+    next = child.waitingOn;
+  }
+  return chain;
+}
+
+/** A handoff child closed because its parent was resolved with `force`: its thread says so; its agent frees up. */
+async function closeWithParent(uow: UnitOfWork, child: Ticket, parent: Ticket, by: Principal) {
+  const from = child.status;
+  const assignee = child.assignee;
+  const resolution = `closed with ${parent.key}${parent.resolution ? `: ${parent.resolution}` : ''}`;
+  complete(child, cutText(resolution, LIMITS.note), uow.now);
+  child.waitingOn = null;
+  await saveTicket(uow.tx, child);
+  const id = await uow.audit({
+    ticketKey: child.key,
+    actor: actorName(by),
+    action: 'resolved',
+    fromStatus: from,
+    toStatus: 'completed',
+    note: child.resolution,
+    data: { closedWith: parent.key },
+  });
+  homeReply(uow, child, id, 'resolved', [
+    { raw: `:white_check_mark: Closed by ${mention(by)} together with ${parent.key}, which was resolved` },
+    ...(parent.resolution ? [{ raw: ': ' }, parent.resolution] : [{ raw: '.' }]),
+    { raw: ' Nothing more is needed here.' },
+  ]);
+  if (assignee) await releaseHeld(uow, assignee);
 }
 
 /** The requester hears of the resolution: in the intake thread it came from, else by DM unless they resolved it. */
@@ -154,15 +224,34 @@ async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) 
   });
 }
 
+/**
+ * Reopen a completed ticket and route it again. Back with its previous assignee, it continues in the same
+ * home thread; with another agent, the old thread says where it went and the new card's thread carries the note.
+ */
 export async function reopenTicket(deps: Deps, by: Principal, key: string, note: string | undefined, o: { requestKey?: string } = {}) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'reopen', o, async (uow, t) => {
     const previous = t.assignee;
-    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: note?.trim() || null });
-    homeReply(uow, t, id, 'reopened', [{ raw: `:leftwards_arrow_with_hook: Reopened by ${mention(by)}` }, ...(note ? [{ raw: ': ' }, note.trim()] : [])]);
+    const oldHome = t.home;
+    const text = note?.trim() || undefined;
+    const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: text ?? null });
     reopen(t);
     await saveTicket(uow.tx, t);
-    const routed = await routeTicket(uow, t, 'baton', { preferred: previous });
+    const routed = await routeTicket(uow, t, 'baton', { previous });
+    const told = { by: by.kind === 'user' ? by.user : null, note: text, reason: routed.reason };
+    const reply = (where: Parameters<typeof deps.render.reopened>[1]['where'], suffix: string, thread: 'old' | 'new') =>
+      uow.send({
+        ticketKey: t.key,
+        idempotencyKey: `${id}:${suffix}`,
+        ...(thread === 'old' && oldHome ? { channel: oldHome.channel, threadTs: oldHome.ts } : { channel: routed.agent?.channel ?? '', threadOf: { ticket: t.key, which: 'home' as const } }),
+        ...deps.render.reopened(t, { ...told, where }),
+      });
+    const agent = routed.agent;
+    if (agent && oldHome && agent.handle === previous && oldHome.channel === agent.channel) reply({ kind: 'back', agent }, 'reopened', 'old');
+    else {
+      if (oldHome) reply(agent ? { kind: 'moved', agent } : { kind: 'held' }, 'reopened', 'old');
+      if (agent) reply({ kind: 'arrived', previousLink: oldHome ? messageLink(oldHome) : undefined }, 'reopened-here', 'new');
+    }
     return { ticket: t, ...routed };
   });
 }

@@ -76,8 +76,8 @@ export const TICKET_SPEC = defineCommand(
       help: 'The ticket, its context and its audit trail. Example: `/ticket show T-2026-001`',
     },
     list: {
-      synopsis: '/ticket list [mine|intake|active|completed|HANDLE]',
-      help: 'Tickets by priority, then age. Example: `/ticket list intake`',
+      synopsis: '/ticket list [mine|intake|active|completed|HANDLE] [page:N]',
+      help: 'Tickets by priority, then age, 50 a page. Example: `/ticket list intake`, then `/ticket list intake page:2`',
     },
     assign: {
       synopsis: '/ticket assign KEY HANDLE',
@@ -90,8 +90,8 @@ export const TICKET_SPEC = defineCommand(
       help: 'Hand off to another agent as a child ticket; this one waits on it. Example: `/ticket handoff T-2026-001 devin needs a code fix`',
     },
     resolve: {
-      synopsis: '/ticket resolve KEY [note]',
-      help: 'Resolve; the requester is told. Example: `/ticket resolve T-2026-001 refunded`',
+      synopsis: '/ticket resolve KEY [force] [note]',
+      help: 'Resolve; the requester is told. A ticket waiting on an open handoff is refused unless `force` (that handoff is then closed too). Example: `/ticket resolve T-2026-001 refunded`',
     },
     reopen: {
       synopsis: '/ticket reopen KEY [note]',

@@ -27,10 +27,10 @@ export type TicketCommand =
   | ({ kind: 'new' } & NewTicketInput)
   | { kind: 'new_modal' }
   | { kind: 'show'; key: string }
-  | { kind: 'list'; filter: ListFilter }
+  | { kind: 'list'; filter: ListFilter; /** 1-based page of the list. */ page?: number }
   | { kind: 'assign'; key: string; agent: AgentRef }
   | { kind: 'handoff'; key: string; agent: AgentRef; note?: string }
-  | { kind: 'resolve'; key: string; note?: string }
+  | { kind: 'resolve'; key: string; note?: string; /** Close its open handoff child too. */ force?: boolean }
   | { kind: 'reopen'; key: string; note?: string }
   | { kind: 'escalate'; key: string; note?: string }
   | { kind: 'next'; agent: AgentRef }

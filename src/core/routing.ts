@@ -13,6 +13,8 @@ export interface RoutingRequest {
   type: string;
   /** Last assignee of the `follows:` ticket. */
   followsAssignee?: string | null;
+  /** A reopened ticket's assignee before it was resolved: it gets the ticket back when it can take it. */
+  previousAssignee?: string | null;
   /** Agent asked for with `assign:`; only it may take the ticket. */
   pinned?: string | null;
   now: Date;
@@ -70,9 +72,19 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
   const owner = eligible.find((c) => c.ownsCustomer);
   if (owner) return { kind: 'assign', handle: owner.agent.handle, reason: `${owner.agent.handle} already works this customer` };
 
+  // Reopened: why it does not go back to the agent that had it, said before the reason it went elsewhere.
+  let moved = '';
+  if (req.previousAssignee) {
+    const prev = eligible.find((c) => c.agent.handle === req.previousAssignee);
+    if (prev) return { kind: 'assign', handle: prev.agent.handle, reason: `reopened: back to its previous assignee ${prev.agent.handle}` };
+    const was = skilled.find((c) => c.agent.handle === req.previousAssignee);
+    const why = was ? unavailability(was, req.now, req.timeZone) : `${req.previousAssignee} no longer takes \`${req.type}\` tickets`;
+    moved = `reopened, but its previous assignee ${why}; `;
+  }
+
   if (req.followsAssignee) {
     const prev = eligible.find((c) => c.agent.handle === req.followsAssignee);
-    if (prev) return { kind: 'assign', handle: prev.agent.handle, reason: `${prev.agent.handle} handled the ticket it follows` };
+    if (prev) return { kind: 'assign', handle: prev.agent.handle, reason: `${moved}${prev.agent.handle} handled the ticket it follows` };
   }
 
   const best = [...eligible].sort(compareLoad)[0]!;
@@ -80,7 +92,7 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
     eligible.length === 1
       ? `${best.agent.handle} is the only free \`${req.type}\` agent`
       : `${best.agent.handle} has the fewest active tickets (${best.active})`;
-  return { kind: 'assign', handle: best.agent.handle, reason };
+  return { kind: 'assign', handle: best.agent.handle, reason: `${moved}${reason}` };
 }
 
 /** The type of a ticket made for `agent` from one of `type` (a handoff, a briefing): kept when the agent takes it, else the agent's first skill. */

@@ -14,6 +14,8 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     handoffNotice: (parent, child, to, note) => b.handoffNotice(parent, child, to, note),
     childResolved: (parent, child, note, user) => b.childResolvedNotice(parent, child, note, user),
     resolution: (t, note, by) => b.resolutionNotice(t, note, by ?? undefined),
+    heldAssigned: (t, agent) => b.heldAssignedNotice(t, agent),
+    reopened: (t, o) => b.reopenedNotice(t, o),
     escalationPing: (t, target, o) => b.escalationPing(t, target, { ...o, ...when() }),
     escalationPingTakenOver: (t, taker) => b.escalationPingTakenOver(t, taker),
     cardOfRemovedAgent: (t, removed, to) => b.cardOfRemovedAgent(t, removed, to),

@@ -11,7 +11,13 @@ type InputBlock = SlackTypes.InputBlock;
 type PlainTextInput = SlackTypes.PlainTextInput;
 
 /** Slack's own cap on a plain_text_input's max_length. */
-const INPUT_MAX = 3000;
+export const INPUT_MAX = 3000;
+
+/**
+ * A description may be 4,000 characters (`LIMITS.description`), but Slack refuses a form field longer than
+ * 3,000: the form says so, and where the longer limit applies.
+ */
+const DESCRIPTION_HINT = `Up to ${INPUT_MAX.toLocaleString('en-US')} characters here (Slack's limit for a form field); \`/ticket new\` takes ${LIMITS.description.toLocaleString('en-US')}.`;
 
 export const NEW_TICKET_CALLBACK_ID = 'ticket_new';
 export const HANDOFF_CALLBACK_ID = 'ticket_handoff';
@@ -71,7 +77,7 @@ export function newTicketModal(o?: { channel?: string }): ModalView {
     textInput(ids[which], label, { optional: true, ...o });
   const blocks: InputBlock[] = [
     textInput(ids.title, 'Title', { maxLength: LIMITS.title, placeholder: 'What needs doing?' }),
-    optional('description', 'Description', { multiline: true, maxLength: LIMITS.description }),
+    optional('description', 'Description', { multiline: true, maxLength: LIMITS.description, hint: DESCRIPTION_HINT }),
     optional('type', 'Type', { maxLength: LIMITS.type, placeholder: 'e.g. billing', hint: 'Which skill it needs. Empty means the default type.' }),
     {
       type: 'input',

@@ -130,23 +130,37 @@ export type ListQuery =
   | { assignee: string; open?: boolean }
   | { requesterOrAssignee: { user: string; handles: string[] } };
 
+function listWhere(query: ListQuery) {
+  if ('status' in query) return eq(tickets.status, query.status);
+  if ('assignee' in query) return and(eq(tickets.assignee, query.assignee), ne(tickets.status, 'completed'));
+  const { user, handles } = query.requesterOrAssignee;
+  return and(
+    ne(tickets.status, 'completed'),
+    handles.length ? or(eq(tickets.requester, user), inArray(tickets.assignee, handles)) : eq(tickets.requester, user),
+  );
+}
+
 export async function listTickets(q: Queryable, query: ListQuery, limit = 100): Promise<Ticket[]> {
-  let where;
-  if ('status' in query) where = eq(tickets.status, query.status);
-  else if ('assignee' in query) where = and(eq(tickets.assignee, query.assignee), ne(tickets.status, 'completed'));
-  else {
-    const { user, handles } = query.requesterOrAssignee;
-    where = and(
-      ne(tickets.status, 'completed'),
-      handles.length ? or(eq(tickets.requester, user), inArray(tickets.assignee, handles)) : eq(tickets.requester, user),
-    );
-  }
   const order =
     'status' in query && query.status === 'completed'
       ? [desc(tickets.resolvedAt)]
       : [asc(tickets.priorityRank), asc(tickets.createdAt)];
-  const rows = await q.select().from(tickets).where(where).orderBy(...order).limit(limit);
+  const rows = await q.select().from(tickets).where(listWhere(query)).orderBy(...order).limit(limit);
   return rows.map(toTicket);
+}
+
+/** One page of a list by priority, then age (the key breaks ties), and how many tickets the whole list has. */
+export async function listTicketPage(q: Queryable, query: ListQuery, page: { offset: number; limit: number }): Promise<{ tickets: Ticket[]; total: number }> {
+  const where = listWhere(query);
+  const [count] = await q.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where);
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(where)
+    .orderBy(asc(tickets.priorityRank), asc(tickets.createdAt), asc(tickets.key))
+    .offset(page.offset)
+    .limit(page.limit);
+  return { tickets: rows.map(toTicket), total: Number(count?.n ?? 0) };
 }
 
 export async function openTicketsOf(q: Queryable, handle: string, opts: { lock?: boolean } = {}): Promise<Ticket[]> {

@@ -158,7 +158,7 @@ for (const kind of DB_KINDS) describe(`slash commands on ${kind}`, { shuffle: fa
     });
 
     it('when /ticket list names an unknown agent or a bad filter, then the answer says so', async () => {
-      expect(await ticket(h, 'list nobody')).toContain('There is no agent `nobody`');
+      expect(await ticket(h, 'list nobody')).toContain('there is no filter or agent `nobody`');
       expect(await ticket(h, 'list what?!')).toContain('`/ticket list` takes `mine`, `intake`, `active`, `completed` or an agent handle');
       expect(await ticket(h, 'list active extra')).toContain('got unexpected text `extra`');
     });

@@ -543,6 +543,7 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       await agent('ro2', ['reo']);
       const f = await fileTicket(deps, user(REQ), input('reopen me', { type: 'reo' }));
       expect(f.agent?.handle).toBe('ro1');
+      await deliverHome(db, f.ticket.key, '1700000001.000100');
       await fileTicket(deps, user(REQ), input('load ro1', { type: 'reo', assign: { handle: 'ro1' } }));
       await resolveTicket(deps, user('URO1'), f.ticket.key, 'done');
       clock.advance(MIN);
@@ -557,8 +558,9 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       ]);
       expect(trail.at(-2)).toMatchObject({ actor: REQ, note: 'still broken' });
       const out = await outboxOf(db, f.ticket.key);
-      expect(out.find((m) => m.idempotencyKey === `${trail.at(-2)!.id}:reopened`)!.text).toContain('Reopened by');
-      expect(out.at(-1)).toMatchObject({ channel: 'CRO1', recordsHomeOf: f.ticket.key });
+      // Back with its previous assignee: the same home thread continues, no new card.
+      expect(out.at(-1)).toMatchObject({ idempotencyKey: `${trail.at(-2)!.id}:reopened`, channel: 'CRO1', threadTs: '1700000001.000100', recordsHomeOf: null });
+      expect(out.at(-1)!.text).toContain('reopened');
       await expectDomainError(reopenTicket(deps, admin, f.ticket.key, undefined), 'invalid_state', `${f.ticket.key} is not completed, so there is nothing to reopen.`);
     });
 

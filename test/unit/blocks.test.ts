@@ -570,3 +570,14 @@ describe('modals', () => {
     expect(readHandoffModal(submit(v, { agent: 'devin' }))).toEqual({ agent: 'devin' });
   });
 });
+
+describe('notices of a completed parent', () => {
+  it('item 3: a child resolved after its parent was completed: nobody is told the parent is theirs again or that its clock restarted', () => {
+    const parent = makeTicket({ key: 'T-2026-001', status: 'completed', assignee: 'iris' });
+    const child = makeTicket({ key: 'T-2026-002', status: 'completed', assignee: 'devin', resolution: 'fixed', parentKey: 'T-2026-001' });
+    const m = childResolvedNotice(parent, child, 'fixed', 'UIRIS');
+    const all = m.text + JSON.stringify(m.blocks);
+    expect(all).not.toMatch(/yours again|restarted|<@UIRIS>/);
+    expect(all).toContain('already resolved');
+  });
+});

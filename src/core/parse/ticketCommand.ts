@@ -83,9 +83,15 @@ function parseListFilter(word: string | undefined): ListFilter {
   if (w === 'mine') return { kind: 'mine' };
   if ((STATUSES as readonly string[]).includes(w)) return { kind: 'queue', status: w as TicketStatus };
   if (!looksLikeAgent(word)) {
-    throw invalid(`\`/ticket list\` takes \`mine\`, \`intake\`, \`active\`, \`completed\` or ${AGENT_DESC}; got ${q(word)}.`, 'filter');
+    throw invalid(`\`/ticket list\` takes \`mine\`, \`intake\`, \`active\`, \`completed\` or ${AGENT_DESC}, then \`page:N\` if you like; got ${q(word)}.`, 'filter');
   }
   return { kind: 'agent', agent: parseAgentRef(word, '`/ticket list`') };
+}
+
+/** `page:2`: a page of `/ticket list`, from 1. */
+function parsePage(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1) throw expected('`page:`', 'a page number like `page:2`', value, 'page');
+  return Number(value);
 }
 
 /** The ticket key that starts `rest`, and the text after it. */
@@ -110,9 +116,18 @@ export function parseTicketCommand(text: string): TicketCommand {
       return { kind: 'show', key: parseTicketKey(a.word, '`/ticket show`') };
     }
     case 'list': {
-      const a = takeWord(rest);
-      if (a.rest !== '') throw unexpected(sub, a.rest);
-      return { kind: 'list', filter: parseListFilter(a.word) };
+      // `list [FILTER] [page:N]`, in either order.
+      const words: string[] = [];
+      let page: number | undefined;
+      for (let r = rest, w = takeWord(r); w.word !== undefined; r = w.rest, w = takeWord(r)) {
+        if (/^page:/i.test(w.word)) {
+          if (page !== undefined) throw unexpected(sub, w.word);
+          page = parsePage(w.word.slice(5));
+        } else if (words.length) throw unexpected(sub, w.word);
+        else words.push(w.word);
+      }
+      const filter = parseListFilter(words[0]);
+      return page === undefined || page === 1 ? { kind: 'list', filter } : { kind: 'list', filter, page };
     }
     case 'assign':
     case 'handoff': {
@@ -127,7 +142,14 @@ export function parseTicketCommand(text: string): TicketCommand {
       const note = parseNote(b.rest);
       return note === undefined ? { kind: 'handoff', key, agent } : { kind: 'handoff', key, agent, note };
     }
-    case 'resolve':
+    case 'resolve': {
+      // `force` as the first word after the key also closes the ticket's open handoff child.
+      const { key, rest: after } = takeKey(sub, rest, 'a ticket key');
+      const f = takeWord(after);
+      const force = f.word?.toLowerCase() === 'force';
+      const note = parseNote(force ? f.rest : after);
+      return { kind: 'resolve', key, ...(note === undefined ? {} : { note }), ...(force ? { force: true } : {}) };
+    }
     case 'reopen':
     case 'escalate': {
       const { key, rest: noteText } = takeKey(sub, rest, 'a ticket key');

@@ -12,5 +12,5 @@ export { managersMessage, managersSummary } from './managers.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
 export { cardOfRemovedAgent } from './roster.js';
-export { childResolvedNotice, handoffNotice, intakeReply, resolutionNotice, threadUpdate } from './notices.js';
+export { childResolvedNotice, handoffNotice, heldAssignedNotice, intakeReply, reopenedNotice, resolutionNotice, threadUpdate } from './notices.js';
 export { ACTIONS, assignmentCard } from './ticketCard.js';

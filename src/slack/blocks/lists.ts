@@ -10,24 +10,29 @@ const LIST_LIMIT = 50;
 /** Max agents in the roster. */
 const ROSTER_LIMIT = 200;
 
-/** One line per ticket: key, priority, status, assignee, age, title. */
+/**
+ * One line per ticket: key, priority, status, assignee, age, title. A page of a longer list says which
+ * page it is and, under the last line, how many more there are and the command for the next page.
+ */
 export function ticketList(
   title: Part | readonly Part[],
   tickets: Ticket[],
-  o: { now: Date; timeZone: string },
+  o: { now: Date; timeZone: string; page?: number; pages?: number; total?: number; next?: string },
 ): SlackMessage {
-  const heading = `*${md(title)}*`;
+  const pages = o.pages ?? 1;
+  const paged = pages > 1 ? ` (page ${o.page ?? 1} of ${pages})` : '';
+  const heading = `*${md(title)}*${paged}`;
   if (!tickets.length) return message(`${md(title)}: No tickets.`, [section(`${heading}\nNo tickets.`)]);
   const shown = tickets.slice(0, LIST_LIMIT);
+  const total = Math.max(o.total ?? tickets.length, tickets.length);
+  const before = ((o.page ?? 1) - 1) * LIST_LIMIT;
   const lines = shown.map(
     (t) =>
       `${priorityEmoji(t)} ${keyMd(t.key)} · ${escapeText(t.status)} · ${assigneeMd(t)} · ${ageOf(t, o.now)} · ${titleMd(t, 120)}${t.waitingOn ? ` _(waiting on ${escapeText(t.waitingOn)})_` : ''}`,
   );
-  if (tickets.length > shown.length) lines.push(`_…and ${tickets.length - shown.length} more_`);
-  return message(`${md(title)}: ${tickets.length} ticket${tickets.length === 1 ? '' : 's'}`, [
-    section(heading),
-    ...lineSections(lines),
-  ]);
+  const more = total - before - shown.length;
+  if (more > 0) lines.push(`_…and ${more} more_${o.next ? `: \`${escapeText(o.next)}\`` : ''}`);
+  return message(`${md(title)}: ${total} ticket${total === 1 ? '' : 's'}${paged}`, [section(heading), ...lineSections(lines)]);
 }
 
 function availability(a: Agent, o: { now: Date; timeZone: string }): string {

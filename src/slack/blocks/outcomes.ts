@@ -1,6 +1,6 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
-import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser } from '../text.js';
+import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser, oneLine } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
@@ -18,12 +18,19 @@ const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${assigned
 
 // --- Tickets ----------------------------------------------------------------------------------
 
-export function filed(r: { ticket: Keyed; agent: Handled | null; reason: string }): Answer {
-  return {
-    text: r.agent
-      ? `:ticket: Filed ${k(r.ticket.key)} and assigned it to ${handleText(r.agent.handle)} (${escapeText(r.reason)}).`
-      : `:ticket: Filed ${k(r.ticket.key)}. It waits in intake: ${escapeText(r.reason)}.`,
-  };
+/**
+ * The filing answer, echoing the title and the context values Baton took from the text, so that a
+ * `name:value` meant as part of the title (`re:login page broken`) is noticed.
+ */
+export function filed(r: { ticket: Keyed & { title: string; context: Record<string, string> }; agent: Handled | null; reason: string }): Answer {
+  const head = r.agent
+    ? `:ticket: Filed ${k(r.ticket.key)} and assigned it to ${handleText(r.agent.handle)} (${escapeText(r.reason)}).`
+    : `:ticket: Filed ${k(r.ticket.key)}. It waits in intake: ${escapeText(r.reason)}.`;
+  const context = Object.entries(r.ticket.context);
+  const echo =
+    `\nTitle: *${escapeText(oneLine(r.ticket.title))}*` +
+    (context.length ? `\nContext: ${context.map(([name, value]) => `\`${escapeText(name)}:\` ${escapeText(oneLine(value))}`).join(' · ')}` : '');
+  return { text: head + echo };
 }
 
 export function assigned(r: { ticket: Keyed; agent: Handled }): Answer {
@@ -45,8 +52,9 @@ export function handedOffFromForm(r: HandedOff): Answer {
   return { text: `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}.` };
 }
 
-export function resolved(r: { ticket: Keyed; briefings: string[] }): Answer {
-  const extra = r.briefings.length ? ` Briefings filed: ${r.briefings.map(k).join(', ')}.` : '';
+export function resolved(r: { ticket: Keyed; briefings: string[]; closedChildren?: string[] }): Answer {
+  let extra = r.closedChildren?.length ? ` Its open handoff ${r.closedChildren.map(k).join(', ')} was closed with it.` : '';
+  if (r.briefings.length) extra += ` Briefings filed: ${r.briefings.map(k).join(', ')}.`;
   return { text: `:white_check_mark: Resolved ${k(r.ticket.key)}.${extra}` };
 }
 

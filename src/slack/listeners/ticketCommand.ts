@@ -36,15 +36,16 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
       return deps.render.ticketDetail(ticket, trail);
     }
     case 'list': {
-      const r = await ticketListing(deps, by, cmd.filter);
-      return b.ticketList(r.title, r.tickets, { now: deps.clock.now(), timeZone: deps.timeZone });
+      const r = await ticketListing(deps, by, cmd.filter, cmd.page ?? 1);
+      const next = r.page < r.pages ? `/ticket list ${r.filterWord} page:${r.page + 1}` : undefined;
+      return b.ticketList(r.title, r.tickets, { now: deps.clock.now(), timeZone: deps.timeZone, page: r.page, pages: r.pages, total: r.total, next });
     }
     case 'assign':
       return say.assigned(await assignTicket(deps, by, cmd.key, cmd.agent));
     case 'handoff':
       return say.handedOff(await handoffTicket(deps, by, cmd.key, cmd.agent, decodeOptional(cmd.note)));
     case 'resolve':
-      return say.resolved(await resolveTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
+      return say.resolved(await resolveTicket(deps, by, cmd.key, decodeOptional(cmd.note), { force: cmd.force === true }));
     case 'reopen':
       return say.reopened(await reopenTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
     case 'escalate':
