@@ -2,7 +2,7 @@
 import type { AuditEvent, Ticket } from './types.js';
 import { LIMITS } from './types.js';
 import { cutText } from './validate.js';
-import { actionWord, namedMentions } from './words.js';
+import { actionWord, namedMentions, plural } from './words.js';
 
 export interface TrailFormat {
   /** Names for actors (Slack user ID → agent handle); others are shown as they are. */
@@ -27,7 +27,7 @@ function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {})
     return `• ${when} ${who} ${actionWord(e.action)}${move}${note}`;
   });
   if (lines.length <= maxLines) return lines.join('\n');
-  return [`• …${lines.length - maxLines} earlier entries`, ...lines.slice(-maxLines)].join('\n');
+  return [`• …${plural(lines.length - maxLines, 'earlier entry', 'earlier entries')}`, ...lines.slice(-maxLines)].join('\n');
 }
 
 /** Context and description of the child ticket a handoff creates. */

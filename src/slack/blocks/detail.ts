@@ -1,7 +1,7 @@
 // `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
 import { formatDuration } from '../../core/duration.js';
 import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
-import { actionWord, mentionParts } from '../../core/words.js';
+import { actionWord, mentionParts, plural } from '../../core/words.js';
 import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
 import { contextBlocks, field, fieldSections, lineSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
 import { ageOf, assigneeMd, contextSections, descriptionBlocks, headline, keyMd, noteMd, requesterMd, titleMd, typeMd } from './ticketParts.js';
@@ -37,8 +37,8 @@ function trailSections(t: Ticket, trail: AuditEvent[], timeZone: string): KnownB
   const sorted = [...trail].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
   const shown = sorted.slice(-TRAIL_LIMIT);
   const omitted = sorted.length - shown.length;
-  let heading = `*Audit trail* (${sorted.length} event${sorted.length === 1 ? '' : 's'})`;
-  if (omitted > 0) heading += ` — ${omitted} earlier event${omitted === 1 ? '' : 's'} omitted, showing the latest ${shown.length}`;
+  let heading = `*Audit trail* (${plural(sorted.length, 'event')})`;
+  if (omitted > 0) heading += ` — ${plural(omitted, 'earlier event')} omitted, showing the latest ${shown.length}`;
   const lines = shown.map((e) => {
     let l = `\`${formatTime(e.at, timeZone)}\` ${actorMd(e.actor)} *${escapeAndCut(actionWord(e.action), 60)}*`;
     if (e.fromStatus || e.toStatus) {
