@@ -3,6 +3,7 @@ import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
 import { assign } from '../core/ticketState.js';
+import { mentionParts } from '../core/words.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
@@ -145,7 +146,7 @@ export async function assignTo(
       idempotencyKey: `${id}:old-thread`,
       channel: oldHome.channel,
       threadTs: oldHome.ts,
-      ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with @${agent.handle}: ` }, reason]),
+      ...uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Now with @${agent.handle}: ` }, ...mentionParts(reason, [actor])]),
     });
   }
   if (wasHeld) tellRequesterHeldAssigned(uow, t, agent, actor, id);

@@ -2,6 +2,7 @@
 import type { AuditEvent, Ticket } from './types.js';
 import { LIMITS } from './types.js';
 import { cutText } from './validate.js';
+import { actionWord, namedMentions, plural } from './words.js';
 
 export interface TrailFormat {
   /** Names for actors (Slack user ID → agent handle); others are shown as they are. */
@@ -22,11 +23,11 @@ function summarizeTrail(trail: AuditEvent[], maxLines = 15, f: TrailFormat = {})
     const when = fmt.format(e.at);
     const who = e.actor === 'baton' ? 'Baton' : (f.names?.get(e.actor) ?? (e.actor.startsWith('agent:') ? e.actor.slice(6) : e.actor));
     const move = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` (${e.fromStatus} → ${e.toStatus})` : '';
-    const note = e.note ? `: ${e.note.replace(/\s+/g, ' ').slice(0, 160)}` : '';
-    return `• ${when} ${who} ${e.action.replace(/_/g, ' ')}${move}${note}`;
+    const note = e.note ? `: ${namedMentions(e.note, f.names).replace(/\s+/g, ' ').slice(0, 160)}` : '';
+    return `• ${when} ${who} ${actionWord(e.action)}${move}${note}`;
   });
   if (lines.length <= maxLines) return lines.join('\n');
-  return [`• …${lines.length - maxLines} earlier entries`, ...lines.slice(-maxLines)].join('\n');
+  return [`• …${plural(lines.length - maxLines, 'earlier entry', 'earlier entries')}`, ...lines.slice(-maxLines)].join('\n');
 }
 
 /** Context and description of the child ticket a handoff creates. */

@@ -32,6 +32,17 @@ export function assertCanActAsAgent(p: Principal, agent: Agent, policy: Policy, 
 
 export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover';
 
+/** How each action reads in a refusal: "You can't hand off T-…". */
+const ACTION_WORDS: Record<TicketAction, string> = {
+  accept: 'accept',
+  resolve: 'resolve',
+  handoff: 'hand off',
+  escalate: 'escalate',
+  reopen: 'reopen',
+  assign: 'assign',
+  takeover: 'take over',
+};
+
 /** Acting on a ticket: its assignee's user, its requester, or an admin. */
 export function canActOnTicket(p: Principal, ticket: Ticket, assignee: Agent | null, policy: Policy): boolean {
   if (isAdmin(p, policy)) return true;
@@ -43,7 +54,7 @@ export function canActOnTicket(p: Principal, ticket: Ticket, assignee: Agent | n
 export function assertCanActOnTicket(p: Principal, ticket: Ticket, assignee: Agent | null, policy: Policy, action: TicketAction): void {
   if (canActOnTicket(p, ticket, assignee, policy)) return;
   const who = assignee ? `its assignee (${assignee.handle})` : 'its assignee';
-  throw notAllowed(`You can't ${action} ${ticket.key}: only ${who}, its requester or an admin can.`);
+  throw notAllowed(`You can't ${ACTION_WORDS[action]} ${ticket.key}: only ${who}, its requester or an admin can.`);
 }
 
 /** Take-over from an escalation ping: the agent taking over (its own user) or an admin. */

@@ -91,7 +91,7 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
   const reason =
     eligible.length === 1
       ? `${best.agent.handle} is the only free \`${req.type}\` agent`
-      : `${best.agent.handle} has the fewest active tickets (${best.active})`;
+      : `${best.agent.handle} has the fewest active tickets: ${best.active}`;
   return { kind: 'assign', handle: best.agent.handle, reason: `${moved}${reason}` };
 }
 

@@ -135,7 +135,7 @@ for (const kind of DB_KINDS) describe(`slash commands on ${kind}`, { shuffle: fa
 
       clock.advance(MINUTE);
       const added = await agent(h, `add opsy skills:ops user:<@${OPSY}> capacity:10`, ADMIN_USER);
-      expect(added).toContain('It took 5 held ticket(s)');
+      expect(added).toContain('It took 5 held tickets');
       for (const k of expected) expect(added).toContain(k);
       expect(await listed('active')).toEqual(expect.arrayContaining(expected));
       expect((await listed('active')).filter((k) => expected.includes(k))).toEqual(expected);
@@ -248,7 +248,7 @@ for (const kind of DB_KINDS) describe(`slash commands on ${kind}`, { shuffle: fa
       expect(await ticket(h, `show ${held}`)).toContain('no agent takes `design` tickets');
       const body = await agent(h, 'update iris skills:support,billing,design capacity:8');
       expect(body).toContain('Updated @iris');
-      expect(body).toContain(`It took 1 held ticket(s): ${held}`);
+      expect(body).toContain(`It took 1 held ticket: ${held}`);
       await cardOf(h, 'CIRIS001', held);
       const roster = await agent(h, 'list', REQ);
       expect(roster).toContain('`design`');

@@ -44,7 +44,7 @@ for (const kind of DB_KINDS) describe(`escalation and holds through Slack on ${k
     const card = await h.fake.waitFor(() => h.fake.posts('CFELIX01').find((p) => json(p.args.blocks).includes('ticket_resolve')));
     expect(json(card.args.blocks)).toContain('T-2026-001');
     const shown = await h.slack.command('/ticket', 'show T-2026-001', { user: 'UREQ0001' });
-    expect(json(shown.body)).toContain('taken_over');
+    expect(json(shown.body)).toContain('*taken over*');
     // The ping loses its Take over button.
     const ping = h.fake.posts('CFELIX01').find((p) => json(p.args.blocks).includes('ticket_takeover'))!;
     const update = await h.fake.waitFor(() => h.fake.callsTo('chat.update').find((c) => c.args.ts === (ping.response as { ts: string }).ts));

@@ -280,7 +280,7 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
       return r.length >= 5 ? r : undefined;
     });
     for (const r of refusals) {
-      expect(String(r.args.text)).toMatch(/You can't (resolve|accept|escalate|handoff)/);
+      expect(String(r.args.text)).toMatch(/You can't (resolve|accept|escalate|hand off) T-/);
       expect(String(r.args.text)).toContain('only its assignee (iris), its requester or an admin');
     }
     expect(refusals.map((r) => r.args.thread_ts).sort()).toEqual([homeTs, homeTs, homeTs, homeTs, originTs].sort());

@@ -165,7 +165,7 @@ describe.each(DB_KINDS)('buttons and modals on %s', (kind) => {
     await h.fake.waitFor(() => h.fake.findView('ticket_handoff') && JSON.parse(h.fake.findView('ticket_handoff').private_metadata).key === key);
     const r = await h.slack.viewSubmission({ callbackId: 'ticket_handoff', user: OTHER, values: v(HANDOFF_IDS.agent, 'devin') });
     expect(r.status).toBe(200);
-    expect(json(r.body)).toContain("You can't handoff");
+    expect(json(r.body)).toContain(`You can't hand off ${key}`);
     expect(trailActions(await ticket(h, `show ${key}`))).not.toContain('handed_off');
   });
 

@@ -140,7 +140,7 @@ describe.each(DB_KINDS)('security on %s', (kind) => {
         const postsBefore = h.fake.posts().length;
         for (const who of [OTHER, DEVIN, FELIX]) {
           const body = await ticket(h, a.cmd(key), who);
-          expect(body).toContain(`You can't ${a.action} ${key}: only its assignee (iris), its requester or an admin can.`);
+          expect(body).toContain(`You can't ${a.action === 'handoff' ? 'hand off' : a.action} ${key}: only its assignee (iris), its requester or an admin can.`);
         }
         await outboxIdle(h);
         expect(await ticket(h, `show ${key}`, OTHER)).toBe(before);

@@ -85,7 +85,7 @@ const CASES: Case[] = [
         }
       },
       code: 'not_allowed',
-      message: new RegExp(`^You can't ${action} T-2026-00\\d: only its assignee \\(iris\\), its requester or an admin can\\.$`),
+      message: new RegExp(`^You can't ${({ handoff: 'hand off', takeover: 'take over' } as Record<string, string>)[action] ?? action} T-2026-00\\d: only its assignee \\(iris\\), its requester or an admin can\\.$`),
     }),
   ),
   { name: 'resolve by another agent’s user', run: (d, k) => resolveTicket(d, user('UMAX'), k.active, undefined), code: 'not_allowed', message: /^You can't resolve/ },

@@ -256,7 +256,7 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       clock.advance(MIN);
       const t2 = await fileTicket(deps, user(REQ), input('l2', { type: 'load' }));
       expect(t2.agent?.handle).toBe('lb');
-      expect(t2.reason).toBe('lb has the fewest active tickets (0)');
+      expect(t2.reason).toBe('lb has the fewest active tickets: 0');
       clock.advance(MIN);
       const t3 = await fileTicket(deps, user(REQ), input('l3', { type: 'load' }));
       expect(t3.agent?.handle).toBe('la'); // 1 each; la was assigned longer ago
@@ -330,7 +330,7 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       clock.advance(MIN);
       const c3 = await fileTicket(deps, user(REQ), input('acme 3', { type: 'cust', context: { customer: 'acme' } }));
       expect(c3.agent?.handle).toBe('ca1');
-      expect(c3.reason).toBe('ca1 has the fewest active tickets (0)');
+      expect(c3.reason).toBe('ca1 has the fewest active tickets: 0');
     });
 
     it('`handoff:` names the agents to brief on resolution; priority and `escalate:` are kept', async () => {

@@ -2,6 +2,7 @@
 // `/agent add`, finding the cards Baton posts, polling Baton's answers, and checking that nothing
 // Baton sent to Slack can ping or link.
 import { expect, vi } from 'vitest';
+import { ACTION_WORDS } from '../../src/core/words.js';
 import { pendingCount } from '../../src/storage/outbox.js';
 import { ADMIN_USER, type Harness } from './batonHarness.js';
 import { REQ } from './cast.js';
@@ -110,10 +111,21 @@ export function showWhen(h: Harness, key: string, needle: string, timeoutMs = 50
   );
 }
 
-/** Audit actions in a `/ticket show` answer, in order (`filed`, `assigned`, …). */
+const ACTION_OF_WORDS = new Map(Object.entries(ACTION_WORDS).map(([action, words]) => [words, action]));
+
+/**
+ * Audit actions in a `/ticket show` answer, in order, by their action names (`filed`, `taken_over`, …):
+ * the trail shows them as words ("taken over"), read back through the one table of action words.
+ */
 export function trailActions(showBody: string): string[] {
   const trail = showBody.slice(showBody.indexOf('Audit trail'));
-  return [...trail.matchAll(/\*([a-z_]+)\*/g)].map((m) => m[1]!);
+  return [...trail.matchAll(/\*([a-z][a-z ]*)\*/g)].map((m) => ACTION_OF_WORDS.get(m[1]!) ?? m[1]!);
+}
+
+/** The words an audit action shows as in a `/ticket show` answer, exactly as a person reads them. */
+export function trailWords(showBody: string): string[] {
+  const trail = showBody.slice(showBody.indexOf('Audit trail'));
+  return [...trail.matchAll(/\*([a-z][a-z ]*)\*/g)].map((m) => m[1]!);
 }
 
 /** Patterns that would ping or link if they reached Slack unescaped. */

@@ -122,7 +122,7 @@ describe('acting on a ticket: its assignee’s user, its requester, or an admin'
     else {
       const e = refusal(act);
       expect(e.code).toBe('not_allowed');
-      expect(e.message).toBe(`You can't ${action} T-2026-007: only its assignee (iris), its requester or an admin can.`);
+      expect(e.message).toBe(`You can't ${({ handoff: 'hand off', takeover: 'take over' } as Record<string, string>)[action] ?? action} T-2026-007: only its assignee (iris), its requester or an admin can.`);
     }
   });
 

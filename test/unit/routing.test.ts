@@ -52,7 +52,7 @@ const cases: Case[] = [
   {
     name: 'a busy agent whose busy window has ended counts as available',
     candidates: [cand('ann', { busy: true, busyUntil: min(-1) }), cand('bob', { active: 3 })],
-    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (0)' },
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 0' },
   },
   {
     name: 'a busy window ending exactly now counts as ended',
@@ -94,7 +94,7 @@ const cases: Case[] = [
   {
     name: 'customer affinity only among eligible agents: an owner without the skill is passed over',
     candidates: [cand('ann', { active: 2 }), cand('bob', { skills: ['support'], ownsCustomer: true }), cand('cal', { active: 3 })],
-    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (2)' },
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 2' },
   },
   {
     name: 'customer affinity wins over follows affinity',
@@ -113,7 +113,7 @@ const cases: Case[] = [
     name: 'follows affinity only when that agent is eligible (busy)',
     request: { followsAssignee: 'bob' },
     candidates: [cand('ann', { active: 1 }), cand('bob', { busy: true }), cand('cal', { active: 2 })],
-    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (1)' },
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 1' },
   },
   {
     name: 'follows affinity only when that agent is eligible (lacks the skill)',
@@ -125,18 +125,18 @@ const cases: Case[] = [
     name: 'follows affinity to an agent no longer on the roster falls back to load',
     request: { followsAssignee: 'gone' },
     candidates: [cand('ann', { active: 1 }), cand('bob', { active: 0 })],
-    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (0)' },
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets: 0' },
   },
   // --- load ----------------------------------------------------------------------------------
   {
     name: 'the fewest active tickets wins',
     candidates: [cand('ann', { active: 3 }), cand('bob', { active: 1 }), cand('cal', { active: 2 })],
-    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets: 1' },
   },
   {
     name: 'fewest active is counted before the last assignment time',
     candidates: [cand('ann', { active: 2, lastAssignedAt: min(-600) }), cand('bob', { active: 1, lastAssignedAt: min(-1) })],
-    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets: 1' },
   },
   {
     name: 'a tie goes to the longest since last assignment',
@@ -145,17 +145,17 @@ const cases: Case[] = [
       cand('bob', { active: 1, lastAssignedAt: min(-60) }),
       cand('cal', { active: 1, lastAssignedAt: min(-30) }),
     ],
-    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets (1)' },
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets: 1' },
   },
   {
     name: 'a tie goes to a never-assigned agent first',
     candidates: [cand('ann', { lastAssignedAt: min(-6000) }), cand('zed', { lastAssignedAt: null })],
-    expected: { kind: 'assign', handle: 'zed', reason: 'zed has the fewest active tickets (0)' },
+    expected: { kind: 'assign', handle: 'zed', reason: 'zed has the fewest active tickets: 0' },
   },
   {
     name: 'a full tie is settled by handle, whatever the order given',
     candidates: [cand('cal'), cand('ann'), cand('bob')],
-    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets (0)' },
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 0' },
   },
   // --- pinned (`assign:`) --------------------------------------------------------------------
   {

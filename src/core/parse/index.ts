@@ -5,6 +5,6 @@ export { parseAgentCommand } from './agentCommand.js';
 export { intakeTicketText } from './intakeMessage.js';
 export { tokenizeOptions, type OptionToken, type Tokenized } from './options.js';
 export { sanitizeText } from './text.js';
-export { parseThreadVerb, stripBotMention } from './threadVerb.js';
+export { closestThreadVerb, parseThreadVerb, stripBotMention, THREAD_VERBS, threadVerbHelp } from './threadVerb.js';
 export { parseTicketCommand } from './ticketCommand.js';
 export { parseAgentRef, parseChannelRef, parseHandle, parseTicketKey, parseTicketType, parseUserRef } from './values.js';

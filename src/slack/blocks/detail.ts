@@ -1,7 +1,8 @@
 // `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
 import { formatDuration } from '../../core/duration.js';
 import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
-import { escapeAndCut, escapeText, formatTime, handleText, isUserId, link, mentionUser, oneLine, priorityLabel } from '../text.js';
+import { actionWord, mentionParts, plural } from '../../core/words.js';
+import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
 import { contextBlocks, field, fieldSections, lineSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
 import { ageOf, assigneeMd, contextSections, descriptionBlocks, headline, keyMd, noteMd, requesterMd, titleMd, typeMd } from './ticketParts.js';
 
@@ -24,21 +25,29 @@ function escalationSummary(t: Ticket, when: (d: Date | null) => string): string 
   return escalation;
 }
 
-function trailSections(trail: AuditEvent[], timeZone: string): KnownBlock[] {
+/** The users a trail may mention as mentions: the requester and everyone who acted on the ticket. */
+function knownUsers(t: Ticket, trail: AuditEvent[]): Set<string> {
+  const known = new Set(trail.map((e) => e.actor).filter((a) => isUserId(a)));
+  if (t.requester && isUserId(t.requester)) known.add(t.requester);
+  return known;
+}
+
+function trailSections(t: Ticket, trail: AuditEvent[], timeZone: string): KnownBlock[] {
+  const known = knownUsers(t, trail);
   const sorted = [...trail].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
   const shown = sorted.slice(-TRAIL_LIMIT);
   const omitted = sorted.length - shown.length;
-  let heading = `*Audit trail* (${sorted.length} event${sorted.length === 1 ? '' : 's'})`;
-  if (omitted > 0) heading += ` — ${omitted} earlier event${omitted === 1 ? '' : 's'} omitted, showing the latest ${shown.length}`;
+  let heading = `*Audit trail* (${plural(sorted.length, 'event')})`;
+  if (omitted > 0) heading += ` — ${plural(omitted, 'earlier event')} omitted, showing the latest ${shown.length}`;
   const lines = shown.map((e) => {
-    let l = `\`${formatTime(e.at, timeZone)}\` ${actorMd(e.actor)} *${escapeAndCut(e.action, 60)}*`;
+    let l = `\`${formatTime(e.at, timeZone)}\` ${actorMd(e.actor)} *${escapeAndCut(actionWord(e.action), 60)}*`;
     if (e.fromStatus || e.toStatus) {
       if (e.fromStatus !== e.toStatus) {
         l += e.fromStatus ? ` ${escapeText(e.fromStatus)} →` : ' →';
         l += e.toStatus ? ` ${escapeText(e.toStatus)}` : ' —';
       }
     }
-    if (e.note?.trim()) l += ` — ${escapeAndCut(oneLine(e.note), 300)}`;
+    if (e.note?.trim()) l += ` — ${cutMrkdwn(md(mentionParts(oneLine(e.note), known)), 300)}`;
     return l;
   });
   if (!lines.length) lines.push('_No events recorded._');
@@ -82,7 +91,7 @@ export function ticketDetail(
   blocks.push(...contextBlocks(links));
 
   blocks.push({ type: 'divider' });
-  blocks.push(...trailSections(trail, o.timeZone));
+  blocks.push(...trailSections(t, trail, o.timeZone));
 
   return message(`${escapeText(t.key)} (${escapeText(t.status)}) ${titleMd(t, 300)}`, blocks);
 }

@@ -1,5 +1,6 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
+import { plural } from '../../core/words.js';
 import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser, oneLine } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
@@ -14,7 +15,7 @@ export interface Answer {
 type Keyed = { key: string };
 type Handled = { handle: string };
 
-const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${assigned.length} held ticket(s): ${assigned.join(', ')}.` : '');
+const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${plural(assigned.length, 'held ticket')}: ${assigned.join(', ')}.` : '');
 
 // --- Tickets ----------------------------------------------------------------------------------
 

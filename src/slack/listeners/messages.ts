@@ -8,7 +8,7 @@ import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { agentByUserId, ticketForThread } from '../../app/queries.js';
 import { acceptTicket, recordThreadReply, resolveTicket, showTicket } from '../../app/ticketActions.js';
-import { intakeTicketText, parseThreadVerb, stripBotMention } from '../../core/parse/index.js';
+import { intakeTicketText, parseThreadVerb, stripBotMention, threadVerbHelp } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
 import type { Ticket } from '../../core/types.js';
 import { decodeSlackText, errorAnswer } from '../answers.js';
@@ -23,6 +23,8 @@ interface MessageEvent {
   text?: string;
   ts: string;
   thread_ts?: string;
+  /** A file share (`subtype: 'file_share'`) carries its files; the text may be empty. */
+  files?: Array<{ name?: string; title?: string }>;
 }
 
 /** Subtypes that are still a message someone wrote; edits, deletions, joins and the like never act. */
@@ -67,7 +69,7 @@ export function registerMessages(app: App, sd: SlackDeps): void {
 }
 
 async function onIntakeMessage(sd: SlackDeps, e: MessageEvent, author: string, text: string, requestKey: string) {
-  const ticket = intakeTicketText(text, decodeSlackText);
+  const ticket = intakeTicketText(text, decodeSlackText, e.files);
   if (!ticket) return;
   await fileTicket(
     sd.deps,
@@ -86,6 +88,11 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
   const rest = stripBotMention(text, sd.botUserId());
   const verb = rest === null ? null : parseThreadVerb(rest);
   if (!verb) {
+    if (rest !== null && !isBot) {
+      // A mention of Baton is addressed to Baton: an unknown verb, `help` or a bare mention gets the verbs, not a comment.
+      await tellUser(client, sd, e.channel, author, threadVerbHelp(decodeSlackText(rest)), e.thread_ts);
+      return;
+    }
     await recordThreadReply(sd.deps, { ticketKey: ticket.key, user: author, text: decodeSlackText(text), ts: e.ts }, { requestKey });
     return;
   }
