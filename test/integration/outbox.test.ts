@@ -275,6 +275,50 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
       expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 0 });
     });
+
+    it('item 1: when Slack answers 429 with Retry-After: 3, then the row keeps the error, falls due 3 s later, and nothing is posted before then', async () => {
+      fake.fail('chat.postMessage', { status: 429, retryAfter: 3 }, 1);
+      await enqueue(db.db, [msg('T-1', 'CLIMIT3', 'limited for three')], new Date());
+      const w = worker({ pollMs: 20 });
+      const before = Date.now();
+      await w.deliverOnce();
+
+      const limited = fake.callsTo('chat.postMessage').find((c) => c.status === 429)!;
+      expect(limited.args.channel).toBe('CLIMIT3');
+      const row = await rowByText('limited for three');
+      expect(row).toMatchObject({ status: 'pending', attempts: 0, lastError: 'rate_limited: retry after 3s' });
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 3000);
+      expect(row.nextAttemptAt.getTime()).toBeLessThan(Date.now() + 3500);
+
+      // Rounds keep running; the row goes out only once Retry-After has passed, and only once.
+      w.start();
+      const post = await fake.waitFor(() => fake.posts('CLIMIT3')[0], 6000, 'the post after Retry-After');
+      await w.stop();
+      expect(post.at - limited.at).toBeGreaterThanOrEqual(3000);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+      expect(await rowByText('limited for three')).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
+    it('item 2: when a channel was answered 429, then a message of another ticket for that channel waits until Retry-After ends', async () => {
+      fake.fail('chat.postMessage', { status: 429, retryAfter: 3 }, 1);
+      await enqueue(db.db, [msg('T-1', 'CBLOCK1', 'first of T-1')], new Date());
+      const w = worker({ pollMs: 20 });
+      await w.deliverOnce();
+      const limited = fake.callsTo('chat.postMessage').find((c) => c.status === 429)!;
+
+      // Another ticket, same channel, due now: a round must not post it while the channel is blocked.
+      await enqueue(db.db, [msg('T-2', 'CBLOCK1', 'T-2 meanwhile'), msg('T-3', 'CELSE01', 'other channel')], new Date());
+      await w.deliverOnce();
+      expect(fake.posts('CBLOCK1')).toEqual([]);
+      expect(texts(fake.posts())).toEqual(['other channel']);
+      expect((await rowByText('T-2 meanwhile')).status).toBe('pending');
+
+      w.start();
+      await fake.waitFor(() => fake.posts('CBLOCK1').length === 2, 7000, 'both posts after Retry-After');
+      await w.stop();
+      for (const c of fake.posts('CBLOCK1')) expect(c.at - limited.at).toBeGreaterThanOrEqual(3000);
+      expect(texts(fake.posts('CBLOCK1')).sort()).toEqual(['T-2 meanwhile', 'first of T-1']);
+    });
   });
 
   describe('permanent errors', () => {
