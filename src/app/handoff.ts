@@ -36,7 +36,7 @@ export async function handoffTicket(
         title: child.title,
         description: child.description,
         priority: parent.priority,
-        requester: by.kind === 'user' ? by.user : parent.requester,
+        requester: by.kind === 'baton' ? parent.requester : actorName(by),
         context: child.context,
         escalateAfterSec: parent.escalateAfterSec,
         parentKey: parent.key,

@@ -142,6 +142,11 @@ export const AGENT_SPEC = defineCommand(
       synopsis: '/agent available HANDLE',
       help: 'Mark an agent available again. Example: `/agent available iris`',
     },
+    token: {
+      synopsis: '/agent token HANDLE [revoke]',
+      example: '/agent token iris',
+      help: 'A new API token for the agent, shown once, only to you; the old one stops working. `revoke` revokes it (admins or the agent’s own user). Example: `/agent token iris`',
+    },
   },
   'Channels are written `#name`; users `@name`. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
 );
