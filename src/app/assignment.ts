@@ -42,7 +42,10 @@ export interface RouteResult {
 export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { preferred?: string | null } = {}): Promise<RouteResult> {
   let followsAssignee = o.preferred ?? null;
   if (!followsAssignee && t.follows) followsAssignee = (await getTicket(uow.tx, t.follows))?.assignee ?? null;
-  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, now: uow.now, timeZone: uow.deps.timeZone };
+  // A handoff to a skill never goes back to its sender (the parent's assignee), nor to an agent that declined it.
+  const sender = t.parentKey && !t.pinnedAgent ? ((await getTicket(uow.tx, t.parentKey))?.assignee ?? null) : null;
+  const excluded = [...t.declinedBy, ...(sender ? [sender] : [])];
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, excluded, now: uow.now, timeZone: uow.deps.timeZone };
   if (!t.pinnedAgent && !t.context.customer && !followsAssignee) {
     // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
     // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them.
