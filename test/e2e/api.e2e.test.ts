@@ -186,9 +186,13 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
       const own = await api('POST', '/api/v1/tickets', { token: devin, body: { type: 'engineering', title: 'Paper jam sensor', assign: 'devin' } });
       expect(own.body.assignee).toBe('devin');
       const packet = { summary: 'Sensor reads jam on empty tray', done: ['replaced tray'], open_questions: ['firmware version?'], acceptance_criteria: ['no false jams for a day'], links: ['https://example.com/log/1'] };
+      // With felix busy, devin is the only free engineer: the child waits rather than go back to devin.
+      expect((await api('PUT', '/api/v1/me/availability', { token: felix, body: { status: 'busy', reason: 'deploying' } })).status).toBe(200);
       const r = await api('POST', `/api/v1/tickets/${own.body.key}/handoff`, { token: devin, body: { to: 'skill:engineering', packet } });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ parent: own.body.key, packet, assignee: 'felix', type: 'engineering' });
+      expect(r.body).toMatchObject({ parent: own.body.key, packet, assignee: null, status: 'intake', type: 'engineering', holdReason: 'no `engineering` agent is free: felix is busy (deploying)' });
+      expect((await api('PUT', '/api/v1/me/availability', { token: felix, body: { status: 'available' } })).status).toBe(200);
+      expect((await api('GET', `/api/v1/tickets/${r.body.key}`, { token: devin })).body).toMatchObject({ assignee: 'felix', packet });
       const parent = await api('GET', `/api/v1/tickets/${own.body.key}`, { token: devin });
       expect(parent.body).toMatchObject({ waitingOn: r.body.key, children: [r.body.key] });
       await cardOf(h, 'CFELIX01', r.body.key);
@@ -245,7 +249,7 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
       await outboxIdle(h);
       const before = await snapshot(h.baton.database);
       const refusals: Array<[number, string, Reply, string?]> = [];
-      const expectRefused = async (status: number, method: string, path: string, o: Parameters<typeof api>[2], field?: string) => {
+      const expectRefused = async (status: number, method: string, path: string, o: NonNullable<Parameters<typeof api>[2]>, field?: string) => {
         refusals.push([status, `${method} ${path} ${json(o.body ?? o.raw ?? '').slice(0, 60)}`, await api(method, path, o), field]);
       };
       const K = t.body.key;
@@ -303,9 +307,13 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
     expect(other.status).toBe(422);
     expect(other.body.error.field).toBe('Idempotency-Key');
     // The same key from another agent is another request.
-    const felixOwn = await api('POST', `/api/v1/tickets/${a.body.key}/resolve`, { token: a.body.assignee === 'felix' ? felix : devin, body: { note: 'ok' }, headers: { 'idempotency-key': 'file-once-1' } });
-    expect(felixOwn.status).toBe(200);
-    expect(await countEvents(h.baton.database, 'resolved', a.body.key)).toBe(1);
+    const byIris = await api('POST', '/api/v1/tickets', { token: iris, body: { type: 'support', title: 'Same key, another agent' }, headers: { 'idempotency-key': 'file-once-1' } });
+    expect(byIris.status).toBe(201);
+    expect(byIris.body.key).not.toBe(a.body.key);
+    // A resolve repeated with its key resolves once.
+    const resolve = () => api('POST', `/api/v1/tickets/${byIris.body.key}/resolve`, { token: iris, body: { note: 'ok' }, headers: { 'idempotency-key': 'resolve-once' } });
+    expect((await Promise.all([resolve(), resolve(), resolve()])).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await countEvents(h.baton.database, 'resolved', byIris.body.key)).toBe(1);
   });
 
   it('item 1: a token never appears in the logs, the trail, or any Slack message but the ephemeral answer that shows it', async () => {
