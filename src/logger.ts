@@ -8,10 +8,13 @@ export function createLogger(o: { level?: string; name?: string } = {}): Logger 
   return pino({ name: o.name ?? 'baton', level: o.level ?? process.env.LOG_LEVEL ?? 'info' });
 }
 
+/** API tokens (`bat_…`) never reach a log line, even when Bolt logs an answer's body at debug level. */
+export const redactTokens = (s: string): string => s.replace(/bat_[A-Za-z0-9_-]{8,}/g, 'bat_[redacted]');
+
 /** Bolt's logger interface over pino. */
 export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = (log.level as LogLevel) ?? LogLevel.INFO;
-  const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const fmt = (msg: unknown[]) => redactTokens(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
   return {
     debug: (...m: unknown[]) => log.debug(fmt(m)),
     info: (...m: unknown[]) => log.info(fmt(m)),

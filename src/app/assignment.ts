@@ -46,7 +46,10 @@ export interface RouteResult {
 export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { previous?: string | null } = {}): Promise<RouteResult> {
   const previousAssignee = o.previous ?? null;
   const followsAssignee = t.follows ? ((await getTicket(uow.tx, t.follows))?.assignee ?? null) : null;
-  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, now: uow.now, timeZone: uow.deps.timeZone };
+  // A handoff to a skill never goes back to its sender (the parent's assignee), nor to an agent that declined it.
+  const sender = t.parentKey && !t.pinnedAgent ? ((await getTicket(uow.tx, t.parentKey))?.assignee ?? null) : null;
+  const excluded = [...t.declinedBy, ...(sender ? [sender] : [])];
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, excluded, now: uow.now, timeZone: uow.deps.timeZone };
   const assignOpts = { agentLocked: true, continueHomeOf: previousAssignee };
   if (!t.pinnedAgent && !t.context.customer && !followsAssignee && !previousAssignee) {
     // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among

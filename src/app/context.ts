@@ -17,6 +17,12 @@ export interface Deps {
   escalationsChannel: string | null;
 }
 
+/** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
+export interface TxOptions {
+  requestKey?: string;
+  via?: 'api' | 'mcp';
+}
+
 export class UnitOfWork {
   readonly messages: OutboundMessage[] = [];
 
@@ -24,10 +30,13 @@ export class UnitOfWork {
     readonly tx: Tx,
     readonly deps: Deps,
     readonly now: Date,
+    readonly via?: 'api' | 'mcp',
   ) {}
 
+  /** An event by an agent through the API or MCP says so (`via`) in its data. */
   audit(e: Omit<NewAuditEvent, 'at'>): Promise<number> {
-    return appendAudit(this.tx, { ...e, at: this.now });
+    const data = this.via && e.actor.startsWith('agent:') ? { ...e.data, via: this.via } : e.data;
+    return appendAudit(this.tx, { ...e, data, at: this.now });
   }
 
   send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
@@ -62,12 +71,12 @@ export class DuplicateRequest extends Error {
 export async function inTransaction<T>(
   deps: Deps,
   fn: (uow: UnitOfWork) => Promise<T>,
-  opts: { requestKey?: string } = {},
+  opts: TxOptions = {},
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.database.db.transaction(async (tx) => {
-        const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now());
+        const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const result = await fn(uow);
         await enqueue(tx as unknown as Tx, uow.messages, uow.now);

@@ -1,7 +1,7 @@
 // Filing a ticket: from a slash command, a modal, an intake-channel message, a handoff or a briefing.
 import type { NewTicketInput } from '../core/commands.js';
 import { invalid, unknownTicket } from '../core/errors.js';
-import type { Principal } from '../core/permissions.js';
+import { actorName, type Principal } from '../core/permissions.js';
 import { yearOf } from '../core/ticketKey.js';
 import type { Agent, HandoffPacket, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
@@ -9,7 +9,7 @@ import { checkContextEntry, checkTicketType, validateText } from '../core/valida
 import { requestSeen } from '../storage/requests.js';
 import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
-import { DuplicateRequest, inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { DuplicateRequest, inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 
 export interface FileTicketInput extends NewTicketInput {
   /** The intake message it came from; Baton answers in its thread. */
@@ -92,7 +92,7 @@ export async function fileTicket(
   deps: Deps,
   by: Principal,
   input: FileTicketInput,
-  opts: { requestKey?: string } = {},
+  opts: TxOptions = {},
 ): Promise<FiledTicket> {
   validateText(input.title, 'title', LIMITS.title, { required: true });
   validateText(input.description, 'description', LIMITS.description);
@@ -100,7 +100,7 @@ export async function fileTicket(
   checkTicketType(type);
   for (const [k, v] of Object.entries(input.context)) checkContextEntry(k, v);
   if (Object.keys(input.context).length > LIMITS.contextEntries) throw invalid(`At most ${LIMITS.contextEntries} context values (\`name:value\`) per ticket.`, 'context');
-  const requester = by.kind === 'user' ? by.user : null;
+  const requester = by.kind === 'baton' ? null : actorName(by);
   const db = deps.database.db;
 
   // Everything that can refuse the filing is checked before a key is taken.
@@ -155,6 +155,6 @@ export async function fileTicket(
       }
       return filed;
     },
-    { requestKey: opts.requestKey },
+    opts,
   );
 }

@@ -1,5 +1,6 @@
 // Handoff: a child ticket for another agent carrying the parent's context and history; the parent waits.
 import type { AgentRef } from '../core/commands.js';
+import type { HandoffPacket } from '../core/types.js';
 import { invalid, invalidState } from '../core/errors.js';
 import { handoffChild } from '../core/handoff.js';
 import { actorName, type Principal } from '../core/permissions.js';
@@ -9,7 +10,7 @@ import { validateText } from '../core/validate.js';
 import { trailOf } from '../storage/audit.js';
 import { saveTicket } from '../storage/tickets.js';
 import { findAgent, trailNames } from './assignment.js';
-import type { Deps } from './context.js';
+import type { Deps, TxOptions } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { actOnTicket } from './ticketActions.js';
 
@@ -17,14 +18,15 @@ export async function handoffTicket(
   deps: Deps,
   by: Principal,
   key: string,
-  ref: AgentRef,
+  /** An agent, or a skill: then routed like a new ticket of that type, never back to the sender. */
+  ref: AgentRef | { skill: string },
   note: string | undefined,
-  o: { requestKey?: string } = {},
+  o: TxOptions & { packet?: HandoffPacket | null } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'handoff', o, async (uow, parent) => {
-    const target = await findAgent(uow.tx, ref);
-    if (target.handle === parent.assignee) throw invalid(`${parent.key} is already with ${target.handle}; hand it off to another agent.`, 'handle');
+    const target = 'skill' in ref ? null : await findAgent(uow.tx, ref);
+    if (target && target.handle === parent.assignee) throw invalid(`${parent.key} is already with ${target.handle}; hand it off to another agent.`, 'handle');
     if (parent.waitingOn) throw invalidState(`${parent.key} already waits on ${parent.waitingOn}; resolve that first.`);
 
     const trail = await trailOf(uow.tx, parent.key);
@@ -32,15 +34,16 @@ export async function handoffTicket(
     const filed = await createTicket(
       uow,
       {
-        type: ticketTypeFor(target, parent.type),
+        type: target ? ticketTypeFor(target, parent.type) : (ref as { skill: string }).skill,
         title: child.title,
         description: child.description,
         priority: parent.priority,
-        requester: by.kind === 'user' ? by.user : parent.requester,
+        requester: by.kind === 'baton' ? parent.requester : actorName(by),
         context: child.context,
         escalateAfterSec: parent.escalateAfterSec,
         parentKey: parent.key,
-        pinnedAgent: target.handle,
+        pinnedAgent: target?.handle ?? null,
+        packet: o.packet ?? null,
       },
       actorName(by),
       'filed_handoff',
@@ -56,15 +59,18 @@ export async function handoffTicket(
       fromStatus: parent.status,
       toStatus: parent.status,
       note: note?.trim() || null,
-      data: { child: filed.ticket.key, to: target.handle },
+      data: { child: filed.ticket.key, to: target?.handle ?? `skill:${filed.ticket.type}` },
     });
+    const to = target ?? filed.agent;
     uow.send({
       ticketKey: parent.key,
       idempotencyKey: `${id}:handoff-notice`,
       channel: parent.home?.channel ?? '',
       threadOf: { ticket: parent.key, which: 'home' },
-      ...deps.render.handoffNotice(parent, filed.ticket, target, note?.trim() || undefined),
+      ...(to
+        ? deps.render.handoffNotice(parent, filed.ticket, to, note?.trim() || undefined)
+        : deps.render.threadUpdate(parent, [{ raw: ':arrow_right: Handed off as ' }, filed.ticket.key, { raw: ' to the ' }, filed.ticket.type, { raw: ' skill; it waits in intake: ' }, filed.reason])),
     });
-    return { parent, child: filed.ticket, target, held: filed.agent ? null : filed.reason };
+    return { parent, child: filed.ticket, target: to, held: filed.agent ? null : filed.reason };
   });
 }

@@ -19,6 +19,7 @@ export async function listFor(deps: Deps, by: Principal, filter: ListFilter, lim
       return { title: `Open tickets of ${agent.handle}`, tickets: await listTickets(db, { assignee: agent.handle }, limit) };
     }
     case 'mine': {
+      if (by.kind === 'agent') return { title: `Open tickets of ${by.handle} (filed by it or assigned to it)`, tickets: await listTickets(db, { requesterOrAssignee: { user: `agent:${by.handle}`, handles: [by.handle] } }, limit) };
       if (by.kind !== 'user') return { title: 'Your open tickets', tickets: [] };
       const mine = await agentsByUser(db, by.user);
       return {

@@ -18,7 +18,7 @@ import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
 
-const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : 'Baton');
+const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
 /**
  * Runs `action` on one ticket in one transaction: the ticket is locked, `by` must be allowed to act on it,
@@ -175,7 +175,8 @@ async function closeWithParent(uow: UnitOfWork, child: Ticket, parent: Ticket, b
 /** The requester hears of the resolution: in the intake thread it came from, else by DM unless they resolved it. */
 function tellRequester(uow: UnitOfWork, t: Ticket, id: number, by: Principal) {
   const byUser = by.kind === 'user' ? by.user : null;
-  const where = t.origin ? { channel: t.origin.channel, threadTs: t.origin.ts } : t.requester && t.requester !== byUser ? { channel: t.requester } : null;
+  const dmable = t.requester && !t.requester.startsWith('agent:') && t.requester !== byUser;
+  const where = t.origin ? { channel: t.origin.channel, threadTs: t.origin.ts } : dmable ? { channel: t.requester! } : null;
   if (!where) return;
   uow.send({ ticketKey: t.key, idempotencyKey: `${id}:requester`, ...where, ...uow.deps.render.resolution(t, t.resolution ?? undefined, byUser) });
 }

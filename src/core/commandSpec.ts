@@ -142,6 +142,11 @@ export const AGENT_SPEC = defineCommand(
       synopsis: '/agent available HANDLE',
       help: 'Mark an agent available again. Example: `/agent available iris`',
     },
+    token: {
+      synopsis: '/agent token HANDLE [revoke]',
+      example: '/agent token iris',
+      help: 'A new API token for the agent, shown once, only to you; the old one stops working. `revoke` revokes it (admins or the agent’s own user). Example: `/agent token iris`',
+    },
   },
   'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
 );

@@ -60,6 +60,7 @@ export type AgentCommand =
       reason?: string;
     }
   | { kind: 'available'; agent: AgentRef }
+  | { kind: 'token'; agent: AgentRef; revoke: boolean }
   | { kind: 'help' };
 
 /** Verbs after a mention of Baton in a ticket's thread. */

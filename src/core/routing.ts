@@ -17,6 +17,8 @@ export interface RoutingRequest {
   previousAssignee?: string | null;
   /** Agent asked for with `assign:`; only it may take the ticket. */
   pinned?: string | null;
+  /** Agents never offered it: those that declined it, the sender of a handoff to a skill. */
+  excluded?: readonly string[];
   now: Date;
   /** IANA zone for times in reasons. */
   timeZone?: string;
@@ -60,8 +62,10 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
     return { kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked${lacks}` };
   }
 
-  const skilled = candidates.filter((c) => c.agent.skills.includes(req.type));
-  if (skilled.length === 0) return { kind: 'hold', reason: `no agent takes \`${req.type}\` tickets` };
+  const withSkill = candidates.filter((c) => c.agent.skills.includes(req.type));
+  if (withSkill.length === 0) return { kind: 'hold', reason: `no agent takes \`${req.type}\` tickets` };
+  const skilled = withSkill.filter((c) => !req.excluded?.includes(c.agent.handle));
+  if (skilled.length === 0) return { kind: 'hold', reason: `no \`${req.type}\` agent other than ${req.excluded!.join(', ')}` };
 
   const eligible = skilled.filter((c) => unavailability(c, req.now, req.timeZone) === null);
   if (eligible.length === 0) {

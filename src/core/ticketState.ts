@@ -3,7 +3,7 @@ import { invalidState } from './errors.js';
 import { dueAt } from './escalation.js';
 import type { Ticket } from './types.js';
 
-export type Transition = 'assign' | 'accept' | 'resolve' | 'reopen' | 'escalate' | 'handoff' | 'takeover' | 'claim';
+export type Transition = 'assign' | 'accept' | 'resolve' | 'reopen' | 'escalate' | 'handoff' | 'takeover' | 'claim' | 'update';
 
 export function assertTransition(t: Ticket, action: Transition): void {
   switch (action) {
@@ -26,6 +26,7 @@ export function assertTransition(t: Ticket, action: Transition): void {
       }
       return;
     case 'resolve':
+    case 'update':
       if (t.status === 'completed') throw invalidState(`${t.key} is already completed.`);
       return;
     case 'reopen':

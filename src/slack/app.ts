@@ -1,6 +1,7 @@
-// The Bolt app: HTTP receiver (POST /slack/events, GET /healthz) or Socket Mode, and every listener.
+// The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1) or Socket Mode, and every listener.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
+import { apiHandler } from '../api/http.js';
 import type { Deps } from '../app/context.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
@@ -37,19 +38,23 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     },
   };
 
+  // The agents' HTTP API shares PORT with Slack (and with /healthz in Socket Mode).
+  const api = { path: '/api/v1/*rest', method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], handler: apiHandler(deps, logger, o.kick) };
+  const customRoutes = [healthz, api];
+
   const receiver = config.slackAppToken
     ? new SocketModeReceiver({
         appToken: config.slackAppToken,
         logger: boltLogger(logger),
         // /healthz is served on PORT in Socket Mode too.
         installerOptions: { clientOptions, port: config.port },
-        customRoutes: [healthz],
+        customRoutes,
       })
     : new HTTPReceiver({
         signingSecret: config.slackSigningSecret!,
         endpoints: ['/slack/events'],
         logger: boltLogger(logger),
-        customRoutes: [healthz],
+        customRoutes,
         // Malformed bodies and bad signatures are answered by the receiver itself (400/401).
         unhandledRequestTimeoutMillis: 2900,
         // Listeners answer every failure themselves; what reaches this handler is a payload Bolt could not

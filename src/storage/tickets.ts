@@ -204,3 +204,12 @@ export async function saveEscalations(q: Queryable, ts: Ticket[]): Promise<void>
     from (values ${values}) as v(key, level, escalated_to, exhausted, clock, due)
     where tickets.key = v.key`);
 }
+
+/** The keys of the child (handoff) tickets of each of `keys`, oldest first. */
+export async function childKeysOf(q: Queryable, keys: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(keys.map((k) => [k, []]));
+  if (!keys.length) return out;
+  const rows = await q.select({ key: tickets.key, parent: tickets.parentKey }).from(tickets).where(inArray(tickets.parentKey, keys)).orderBy(asc(tickets.createdAt), asc(tickets.key));
+  for (const r of rows) out.get(r.parent!)?.push(r.key);
+  return out;
+}

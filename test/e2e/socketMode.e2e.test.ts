@@ -13,6 +13,7 @@ describe('Socket Mode', () => {
   let wss: WebSocketServer;
   let baton: Baton;
   let port = 0;
+  const logLines: string[] = [];
   let socket: WebSocket | null = null;
   const acks = new Map<string, unknown>();
 
@@ -33,7 +34,8 @@ describe('Socket Mode', () => {
     baton = await startBaton({
       env: { SLACK_BOT_TOKEN: 'xoxb-socket', SLACK_APP_TOKEN: 'xapp-socket', SLACK_API_URL: fake.url, ADMIN_USER_IDS: 'UADMIN01', PORT: String((port = await freePort())) },
       database: await openTestDatabase('pglite'),
-      logger: pino({ level: 'silent' }),
+      // Every line at every level is kept: a token must never appear in one (Bolt logs acks' bodies at debug level).
+      logger: pino({ level: 'trace' }, { write: (s: string) => void logLines.push(s) }),
       workerOptions: { pollMs: 20 },
     });
   });
@@ -44,7 +46,7 @@ describe('Socket Mode', () => {
     await fake?.close();
   });
 
-  function command(text: string, envelopeId: string) {
+  function command(text: string, envelopeId: string, name = '/ticket') {
     socket!.send(
       JSON.stringify({
         envelope_id: envelopeId,
@@ -52,7 +54,7 @@ describe('Socket Mode', () => {
         accepts_response_payload: true,
         payload: {
           token: 'x', team_id: 'T0TEAM', team_domain: 'test', channel_id: 'CGENERAL1', channel_name: 'general',
-          user_id: 'UADMIN01', user_name: 'ada', command: '/ticket', text, api_app_id: 'A0BATON',
+          user_id: 'UADMIN01', user_name: 'ada', command: name, text, api_app_id: 'A0BATON',
           response_url: fake.responseUrl(), trigger_id: 'trig.1',
         },
       }),
@@ -75,5 +77,20 @@ describe('Socket Mode', () => {
     command('new Printer on fire', 'env-1');
     const ack = await fake.waitFor(() => acks.get('env-1'));
     expect(JSON.stringify(ack)).toContain('T-2026-001');
+  });
+
+  it('item 3: when an agent token is issued over the socket, then the API answers on PORT in Socket Mode and the token is in no log line', async () => {
+    command('add sockbot skills:general channel:<#CSOCK0001|sockbot>', 'env-add', '/agent');
+    await fake.waitFor(() => acks.get('env-add'));
+    command('token sockbot', 'env-token', '/agent');
+    const ack = await fake.waitFor(() => acks.get('env-token'));
+    const token = /bat_[A-Za-z0-9_-]{43}/.exec(JSON.stringify(ack))![0];
+    const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ handle: 'sockbot', skills: ['general'] });
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/me`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`)).status).toBe(200);
+    expect(logLines.join('\n')).toContain('ack()');
+    expect(logLines.join('\n')).not.toContain(token.slice(4));
   });
 });

@@ -7,6 +7,7 @@ import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { SlackClientSim } from './slackRequests.js';
 import { openTestDatabase, type DbKind } from './db.js';
 import type { Database } from '../../src/storage/db.js';
+import type { Logger } from '../../src/logger.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
 export const ADMIN_USER = 'UADMIN01';
@@ -20,7 +21,7 @@ export interface Harness {
 
 export async function startHarness(
   kind: DbKind,
-  o: { env?: Record<string, string>; clock?: Clock; fake?: FakeSlack; database?: Database } = {},
+  o: { env?: Record<string, string>; clock?: Clock; fake?: FakeSlack; database?: Database; logger?: Logger } = {},
 ): Promise<Harness> {
   const fake = o.fake ?? (await startFakeSlack());
   const database = o.database ?? (await openTestDatabase(kind));
@@ -37,7 +38,7 @@ export async function startHarness(
     },
     clock: o.clock,
     database,
-    logger: pino({ level: process.env.E2E_LOG ?? 'silent' }),
+    logger: o.logger ?? pino({ level: process.env.E2E_LOG ?? 'silent' }),
     workerOptions: { pollMs: 20, perChannel: { perSecond: 100, burst: 100 } },
   });
   const slack = new SlackClientSim({ baseUrl: `http://127.0.0.1:${baton.port}`, signingSecret: SIGNING_SECRET, fake });

@@ -13,6 +13,11 @@ const TABLE: Record<Transition, Record<TicketStatus, string | null>> = {
     active: null,
     completed: `${KEY} is completed; \`/ticket reopen ${KEY}\` first.`,
   },
+  update: {
+    intake: null,
+    active: null,
+    completed: `${KEY} is already completed.`,
+  },
   claim: {
     intake: null,
     active: `${KEY} is not waiting in intake.`,

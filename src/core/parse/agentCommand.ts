@@ -134,6 +134,13 @@ export function parseAgentCommand(text: string): AgentCommand {
     }
     case 'busy':
       return parseBusy(rest);
+    case 'token': {
+      const a = takeWord(rest);
+      if (a.word === undefined) throw missing(sub, 'an agent', 'agent');
+      const agent = parseAgentRef(a.word, '`/agent token`');
+      if (a.rest !== '' && a.rest.toLowerCase() !== 'revoke') throw unexpected(sub, a.rest);
+      return { kind: 'token', agent, revoke: a.rest !== '' };
+    }
     default:
       throw invalid(`\`/agent\` has no command ${q(word)}. Use one of ${subcommandList(AGENT_SPEC)}.`, 'command');
   }

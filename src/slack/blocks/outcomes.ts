@@ -38,19 +38,19 @@ export function assigned(r: { ticket: Keyed; agent: Handled }): Answer {
   return { text: `:arrow_right: ${k(r.ticket.key)} is now with ${handleText(r.agent.handle)}.` };
 }
 
-type HandedOff = { parent: Keyed; child: Keyed; target: Handled; held?: string | null };
+type HandedOff = { parent: Keyed; child: Keyed; target: Handled | null; held?: string | null };
 
 export function handedOff(r: HandedOff): Answer {
   return {
     text:
-      `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}; ` +
+      `:arrow_right: Handed ${k(r.parent.key)} off${r.target ? ` to ${handleText(r.target.handle)}` : ''} as ${k(r.child.key)}; ` +
       (r.held ? `it waits in intake: ${escapeText(r.held)}.` : `${escapeText(r.parent.key)} waits on it.`),
   };
 }
 
 /** The handoff form's closing view says less than the command. */
 export function handedOffFromForm(r: HandedOff): Answer {
-  return { text: `:arrow_right: Handed ${k(r.parent.key)} off to ${handleText(r.target.handle)} as ${k(r.child.key)}.` };
+  return { text: `:arrow_right: Handed ${k(r.parent.key)} off${r.target ? ` to ${handleText(r.target.handle)}` : ''} as ${k(r.child.key)}.` };
 }
 
 export function resolved(r: { ticket: Keyed; briefings: string[]; closedChildren?: string[] }): Answer {

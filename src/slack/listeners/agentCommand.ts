@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { addAgent, removeAgent, rosterWithLoad, setAvailable, setBusy, updateAgent } from '../../app/agents.js';
 import { checkAddable } from '../../app/queries.js';
+import { issueToken, revokeToken } from '../../app/tokens.js';
 import type { AgentCommand } from '../../core/commands.js';
 import { busyUntil } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import { user } from '../../core/permissions.js';
 import { decodeOptional } from '../answers.js';
 import * as b from '../blocks/index.js';
 import * as say from '../blocks/outcomes.js';
+import { tokenIssued, tokenRevoked } from '../blocks/tokens.js';
 import { answerCommand, commandFromCaller, type SlackDeps } from '../context.js';
 
 /** Without `channel:`, Baton creates `#agent-HANDLE`. */
@@ -71,6 +73,8 @@ async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: string,
     }
     case 'available':
       return say.agentAvailable(await setAvailable(deps, by, cmd.agent));
+    case 'token':
+      return cmd.revoke ? tokenRevoked(await revokeToken(deps, by, cmd.agent)) : tokenIssued(await issueToken(deps, by, cmd.agent));
   }
 }
 

@@ -1,0 +1,172 @@
+// The routes of /api/v1: method, path, the schemas that validate the request (and document it), and the operation.
+import { z } from 'zod';
+import type { Deps, TxOptions } from '../app/context.js';
+import * as op from './operations.js';
+import type { AgentPrincipal } from './operations.js';
+import { agentJson, availabilityBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from './schemas.js';
+
+export interface RouteContext {
+  deps: Deps;
+  agent: AgentPrincipal;
+  params: Record<string, string>;
+  query: unknown;
+  body: unknown;
+  /** Idempotency: the use case acts once for this request key. */
+  o: TxOptions;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  /** OpenAPI form: `/api/v1/tickets/{key}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The answer when it succeeds; 204 routes have none. */
+  success: { status: number; schema?: z.ZodType; description: string };
+  /** The other success status (claim: 204 when nothing waits). */
+  alsoNoContent?: string;
+  run(c: RouteContext): Promise<{ status: number; body?: unknown }>;
+}
+
+const key = (c: RouteContext) => c.params.key!;
+const ok = (body: unknown) => ({ status: 200, body });
+
+export const ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/me',
+    operationId: 'whoami',
+    summary: 'The agent of this token: handle, skills, availability, load and capacity.',
+    success: { status: 200, schema: agentJson, description: 'The agent.' },
+    run: async (c) => ok(await op.whoami(c.deps, c.agent)),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/me/availability',
+    operationId: 'set_availability',
+    summary: 'Mark this agent busy (for a while, until a time, with a reason) or available again.',
+    body: availabilityBody,
+    success: { status: 200, schema: agentJson, description: 'The agent as it is now.' },
+    run: async (c) => ok(await op.setAvailability(c.deps, c.agent, c.body as z.infer<typeof availabilityBody>, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/me/heartbeat',
+    operationId: 'heartbeat',
+    summary: 'Proof of life. Any authenticated call counts as one too.',
+    success: { status: 204, description: 'Noted.' },
+    run: async () => ({ status: 204 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets',
+    operationId: 'list_tickets',
+    summary: 'Tickets of a queue, by priority then age, a page at a time.',
+    query: listQuery,
+    success: { status: 200, schema: ticketPage, description: 'A page of tickets and the cursor of the next page (null at the end).' },
+    run: async (c) => ok(await op.listTickets(c.deps, c.agent, c.query as z.infer<typeof listQuery>)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets',
+    operationId: 'file_ticket',
+    summary: 'File a ticket; Baton routes it like any other. This agent is its requester.',
+    body: fileBody,
+    success: { status: 201, schema: ticketJson, description: 'The ticket filed, with its assignee or why it waits in intake.' },
+    run: async (c) => ({ status: 201, body: await op.fileTicket(c.deps, c.agent, c.body as z.infer<typeof fileBody>, c.o) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/next',
+    operationId: 'claim_next_ticket',
+    summary: 'Claim the most urgent intake ticket this agent can take.',
+    body: emptyBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket, now assigned to this agent.' },
+    alsoNoContent: 'Nothing this agent can take waits in intake.',
+    run: async (c) => {
+      const t = await op.claimNextTicket(c.deps, c.agent, c.o);
+      return t ? ok(t) : { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets/{key}',
+    operationId: 'get_ticket',
+    summary: 'One ticket: context, handoff packet, parent and children, routing explanation and audit trail.',
+    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
+    run: async (c) => ok(await op.getTicket(c.deps, c.agent, { key: key(c) })),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/accept',
+    operationId: 'accept_ticket',
+    summary: 'Accept a ticket assigned to this agent.',
+    body: emptyBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
+    run: async (c) => ok(await op.acceptTicket(c.deps, c.agent, { key: key(c) }, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/updates',
+    operationId: 'post_update',
+    summary: 'A progress note: kept in the trail and posted in the ticket’s home thread.',
+    body: updateBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
+    run: async (c) => ok(await op.postUpdate(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof updateBody>) }, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/handoff',
+    operationId: 'hand_off_ticket',
+    summary: 'Hand off to an agent or a skill as a child ticket carrying a packet; this ticket waits on it.',
+    body: handoffBody,
+    success: { status: 201, schema: ticketJson, description: 'The child ticket.' },
+    run: async (c) => ({ status: 201, body: await op.handOffTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof handoffBody>) }, c.o) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/resolve',
+    operationId: 'resolve_ticket',
+    summary: 'Resolve a ticket; its requester (or its parent’s thread) is told.',
+    body: noteBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket, completed.' },
+    run: async (c) => ok(await op.resolveTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof noteBody>) }, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/escalate',
+    operationId: 'escalate_ticket',
+    summary: 'Escalate now to the next agent of the chain.',
+    body: noteBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
+    run: async (c) => ok(await op.escalateTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof noteBody>) }, c.o)),
+  },
+];
+
+/** The route for a method and path, with its path parameters; `methods` lists what the path allows when the method does not match. */
+export function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { methods: string[] } | null {
+  const methods: string[] = [];
+  for (const route of ROUTES) {
+    const names: string[] = [];
+    const re = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}/?$`);
+    const m = re.exec(path);
+    if (!m) continue;
+    if (route.method !== method) {
+      methods.push(route.method);
+      continue;
+    }
+    const params = Object.fromEntries(names.map((n, i) => [n, safeDecode(m[i + 1]!)]));
+    return { route, params };
+  }
+  return methods.length ? { methods } : null;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
