@@ -9,7 +9,7 @@ import { FELIX, IRIS } from '../support/cast.js';
 
 const MAYA = 'UMAYA001';
 
-describe.each(DB_KINDS)('the roster through Slack on %s', (kind) => {
+describe.each(DB_KINDS)('the roster through Slack on %s', { timeout: 60_000 }, (kind) => {
   let h: Harness;
   const clock = new ManualClock('2026-03-02T10:00:00Z');
 
