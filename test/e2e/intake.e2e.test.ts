@@ -9,6 +9,7 @@ import {
   fileTicket,
   json,
   keyIn,
+  keysIn,
   outboxIdle,
   showWhen,
   ticket,
@@ -218,6 +219,10 @@ describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
     expect(json(child.args.blocks)).toContain('please check the auth service');
     await waitThreadPost(h, 'CIRIS001', homeTs, 'Handed off to');
 
+    // The handoff is still open: the ticket waits on it, so it is resolved first.
+    const childKey = keysIn(json(child.args.blocks)).find((k) => k !== key)!;
+    expect(await ticket(h, `resolve ${childKey} auth service restarted`, DEVIN)).toContain('Resolved');
+    await waitThreadPost(h, 'CIRIS001', homeTs, 'auth service restarted');
     await say('<@UBATON> resolve fixed it');
     await waitThreadPost(h, 'CIRIS001', homeTs, 'fixed it');
     const told = await waitThreadPost(h, INTAKE, originTs, 'was resolved'); // the requester hears in the origin thread

@@ -24,10 +24,11 @@ describe.each(DB_KINDS)('real use of /ticket on %s', (kind) => {
 
   it('item 12: /ticket list beyond 50 offers the next page, which shows the rest; a page past the end is refused', async () => {
     const keys: string[] = [];
-    for (let i = 0; i < 62; i++) {
-      clock.advance(1000);
-      keys.push(await fileTicket(h, `type:nobody-takes-this Waiting ticket ${i}`));
+    for (let i = 0; i < 62; i += 8) {
+      const batch = Array.from({ length: Math.min(8, 62 - i) }, (_, j) => fileTicket(h, `type:nobody-takes-this Waiting ticket ${i + j}`));
+      keys.push(...(await Promise.all(batch)));
     }
+    keys.sort(); // filed at one instant with one priority: listed by key
     const first = await ticket(h, 'list intake');
     expect(keysIn(first)).toEqual(keys.slice(0, 50));
     expect(first).toContain('page 1 of 2');
@@ -39,7 +40,7 @@ describe.each(DB_KINDS)('real use of /ticket on %s', (kind) => {
     expect(await ticket(h, 'list page:2 intake')).toBe(second);
     expect(await ticket(h, 'list intake page:3')).toContain('Intake tickets: 62 tickets on 2 pages; there is no page 3.');
     expect(await ticket(h, 'list intake page:0')).toContain('`page:` takes a page number like `page:2`; got `0`.');
-  });
+  }, 120_000);
 
   it('item 12: /ticket list with an unknown filter lists the valid filters', async () => {
     const body = await ticket(h, 'list everything');

@@ -223,7 +223,7 @@ describe.each(DB_KINDS)('security on %s', (kind) => {
         await h.fake.waitFor(() => h.fake.posts('CDEVIN01').find((p) => json(p.args).includes('handoff note')));
         await h.slack.message({ channel: 'CIRIS001', user: IRIS, thread_ts: homeTs, text: `comment ${real}` });
         await showWhen(h, key, 'comment');
-        await cmd('/ticket', `resolve ${key} resolution note ${payload}`, IRIS);
+        await cmd('/ticket', `resolve ${key} force resolution note ${payload}`, IRIS); // its handoff is still open: closed with it
         await h.fake.waitFor(() => h.fake.posts(REQ).find((p) => json(p.args).includes('resolution note')));
         await cmd('/ticket', `show ${key}`);
         await cmd('/ticket', 'list completed');

@@ -96,7 +96,8 @@ export function reopenedNotice(t: Ticket, o: { by: string | null; note?: string;
       blocks.push(section(`${line}\nIt waits in intake: ${reason}.`));
       break;
   }
-  return message(`${escapeText(t.key)} reopened`, blocks);
+  const text = w.kind === 'back' ? `${agentCallout(w.agent)} ${escapeText(t.key)} was reopened and is yours again` : `${escapeText(t.key)} was reopened`;
+  return message(text, blocks);
 }
 
 /** To the requester (origin thread or DM): the ticket was resolved. */
