@@ -38,7 +38,7 @@ export function assertCanActAsAgent(p: Principal, agent: Agent, policy: Policy, 
   throw notAllowed(`Only ${agent.handle}'s own user or an admin can ${what}.`);
 }
 
-export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update';
+export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update' | 'decline';
 
 /** Acting on a ticket: its assignee's user, its requester, or an admin; an agent's token: its own or filed by it. */
 export function canActOnTicket(p: Principal, ticket: Ticket, assignee: Agent | null, policy: Policy): boolean {
