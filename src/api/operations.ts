@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { setAvailable, setBusy } from '../app/agents.js';
 import type { Deps, TxOptions } from '../app/context.js';
+import { declineTicket as declineUseCase } from '../app/decline.js';
 import { escalateTicket as escalateUseCase } from '../app/escalation.js';
 import { fileTicket as fileUseCase } from '../app/fileTicket.js';
 import { handoffTicket } from '../app/handoff.js';
@@ -138,4 +139,9 @@ export async function resolveTicket(deps: Deps, p: AgentPrincipal, input: { key:
 
 export async function escalateTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {
   return ticketOut(deps, (await escalateUseCase(deps, p, normKey(input.key), input.note, opts(p, o))).ticket);
+}
+
+/** Decline a ticket handed to this agent: it goes to another eligible agent or waits in intake. */
+export async function declineTicket(deps: Deps, p: AgentPrincipal, input: { key: string; reason: string }, o: TxOptions = {}): Promise<TicketJson> {
+  return ticketOut(deps, (await declineUseCase(deps, p, normKey(input.key), input.reason, opts(p, o))).ticket);
 }

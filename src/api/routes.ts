@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps, TxOptions } from '../app/context.js';
 import * as op from './operations.js';
 import type { AgentPrincipal } from './operations.js';
-import { agentJson, availabilityBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from './schemas.js';
+import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from './schemas.js';
 
 export interface RouteContext {
   deps: Deps;
@@ -124,6 +124,15 @@ export const ROUTES: Route[] = [
     body: handoffBody,
     success: { status: 201, schema: ticketJson, description: 'The child ticket.' },
     run: async (c) => ({ status: 201, body: await op.handOffTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof handoffBody>) }, c.o) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/decline',
+    operationId: 'decline_ticket',
+    summary: 'Decline a ticket handed off to this agent: it goes to another eligible agent (never back to this one) or waits in intake.',
+    body: declineBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket, routed again.' },
+    run: async (c) => ok(await op.declineTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof declineBody>) }, c.o)),
   },
   {
     method: 'POST',

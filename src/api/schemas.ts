@@ -63,6 +63,7 @@ export const handoffBody = z.strictObject({
   note: note,
 });
 export const noteBody = z.strictObject({ note });
+export const declineBody = z.strictObject({ reason: z.string().max(LIMITS.note).describe('Why this agent does not take it; the sender’s thread is told.') });
 export const emptyBody = z.strictObject({});
 
 export const agentJson = z.object({

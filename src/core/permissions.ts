@@ -38,7 +38,7 @@ export function assertCanActAsAgent(p: Principal, agent: Agent, policy: Policy, 
   throw notAllowed(`Only ${agent.handle}'s own user or an admin can ${what}.`);
 }
 
-export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update';
+export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update' | 'decline';
 
 /** How each action reads in a refusal: "You can't hand off T-…". */
 const ACTION_WORDS: Record<TicketAction, string> = {

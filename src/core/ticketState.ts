@@ -3,7 +3,7 @@ import { invalidState } from './errors.js';
 import { dueAt } from './escalation.js';
 import type { Ticket } from './types.js';
 
-export type Transition = 'assign' | 'accept' | 'resolve' | 'reopen' | 'escalate' | 'handoff' | 'takeover' | 'claim' | 'update';
+export type Transition = 'assign' | 'accept' | 'resolve' | 'reopen' | 'escalate' | 'handoff' | 'takeover' | 'claim' | 'update' | 'decline';
 
 export function assertTransition(t: Ticket, action: Transition): void {
   switch (action) {
@@ -14,6 +14,7 @@ export function assertTransition(t: Ticket, action: Transition): void {
       if (t.status !== 'intake') throw invalidState(`${t.key} is not waiting in intake.`);
       return;
     case 'accept':
+    case 'decline':
     case 'escalate':
     case 'handoff':
     case 'takeover':

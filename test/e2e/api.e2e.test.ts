@@ -203,6 +203,35 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
       await waitThreadPost(h, 'CDEVIN01', parentCard.ts, 'firmware updated');
     });
 
+    it('item 3: POST /tickets/{key}/decline sends a handed-off ticket to another eligible agent, never back to one that declined it, and the sender’s thread hears why', async () => {
+      const tokenOf = (h: string) => (h === 'devin' ? devin : felix);
+      const t = await api('POST', '/api/v1/tickets', { token: iris, body: { type: 'support', title: 'Customer sees 500s' } });
+      expect(t.body.assignee).toBe('iris');
+      const irisCard = await cardOf(h, 'CIRIS001', t.body.key);
+      const child = await api('POST', `/api/v1/tickets/${t.body.key}/handoff`, { token: iris, body: { to: 'skill:engineering', packet: { summary: 'Checkout 500s since 09:00' } } });
+      const first = child.body.assignee as string;
+      expect(['devin', 'felix']).toContain(first);
+      const second = first === 'devin' ? 'felix' : 'devin';
+      // Someone else's token may not decline it.
+      expect((await api('POST', `/api/v1/tickets/${child.body.key}/decline`, { token: tokenOf(second), body: { reason: 'mine now' } })).status).toBe(403);
+      const d1 = await api('POST', `/api/v1/tickets/${child.body.key}/decline`, { token: tokenOf(first), body: { reason: 'not my area' } });
+      expect(d1.status).toBe(200);
+      expect(d1.body).toMatchObject({ status: 'active', assignee: second, packet: { summary: 'Checkout 500s since 09:00' } });
+      await waitThreadPost(h, 'CIRIS001', irisCard.ts, 'not my area');
+      const d2 = await api('POST', `/api/v1/tickets/${child.body.key}/decline`, { token: tokenOf(second), body: { reason: 'on call elsewhere' } });
+      expect(d2.body).toMatchObject({ status: 'intake', assignee: null });
+      expect(d2.body.holdReason).toContain('other than');
+      await waitThreadPost(h, 'CIRIS001', irisCard.ts, 'on call elsewhere');
+      const trail = (await api('GET', `/api/v1/tickets/${child.body.key}`, { token: iris })).body.trail;
+      expect(trail.filter((e: { action: string }) => e.action === 'declined').map((e: { actor: string; via: string }) => [e.actor, e.via])).toEqual([
+        [`agent:${first}`, 'api'],
+        [`agent:${second}`, 'api'],
+      ]);
+      // Declining what was not handed off is refused.
+      const own = await api('POST', `/api/v1/tickets/${t.body.key}/decline`, { token: iris, body: { reason: 'no' } });
+      expect(own.status).toBe(422);
+    });
+
     it('item 3: POST /tickets/{key}/escalate and /resolve; resolving it again is 409', async () => {
       const t = await api('POST', '/api/v1/tickets', { token: devin, body: { type: 'engineering', title: 'Server slow', assign: 'devin' } });
       const esc = await api('POST', `/api/v1/tickets/${t.body.key}/escalate`, { token: devin, body: { note: 'need help' } });
@@ -232,6 +261,7 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
           'POST /api/v1/tickets/{key}/accept',
           'POST /api/v1/tickets/{key}/updates',
           'POST /api/v1/tickets/{key}/handoff',
+          'POST /api/v1/tickets/{key}/decline',
           'POST /api/v1/tickets/{key}/resolve',
           'POST /api/v1/tickets/{key}/escalate',
         ].sort(),

@@ -13,6 +13,11 @@ const TABLE: Record<Transition, Record<TicketStatus, string | null>> = {
     active: null,
     completed: `${KEY} is completed; \`/ticket reopen ${KEY}\` first.`,
   },
+  decline: {
+    intake: `${KEY} is not assigned yet (it waits in intake).`,
+    active: null,
+    completed: `${KEY} is already completed.`,
+  },
   update: {
     intake: null,
     active: null,
