@@ -1,4 +1,5 @@
 // Tickets and agents as the API (and MCP) return them: the fields PRODUCT.md lists, times in ISO 8601.
+import { UNLIMITED_CAPACITY } from '../core/validate.js';
 import type { z } from 'zod';
 import { isAvailable } from '../core/routing.js';
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
@@ -9,8 +10,6 @@ export type AgentJson = z.infer<typeof agentJson>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Capacities this large are what `capacity:unlimited` stores. */
-const UNLIMITED = 100_000;
 
 export function agentToJson(a: Agent & { active: number }, now: Date): AgentJson {
   const available = isAvailable(a, now);
@@ -21,7 +20,7 @@ export function agentToJson(a: Agent & { active: number }, now: Date): AgentJson
     busyReason: available ? null : a.busyReason,
     busyUntil: available ? null : iso(a.busyUntil),
     active: a.active,
-    capacity: !Number.isFinite(a.capacity) || a.capacity > UNLIMITED ? 'unlimited' : a.capacity,
+    capacity: a.capacity >= UNLIMITED_CAPACITY ? 'unlimited' : a.capacity,
   };
 }
 

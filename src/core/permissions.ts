@@ -50,6 +50,7 @@ const ACTION_WORDS: Record<TicketAction, string> = {
   assign: 'assign',
   takeover: 'take over',
   update: 'post an update on',
+  decline: 'decline',
 };
 
 /** Acting on a ticket: its assignee's user, its requester, or an admin; an agent's token: its own or filed by it. */

@@ -733,8 +733,8 @@ describe('parseAgentCommand', () => {
   const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE]`';
 
   it.each<[string, string, string | RegExp]>([
-    ['frob', 'command', '`/agent` has no command `frob`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `help`.'],
-    ['<!here>', 'command', '`/agent` has no command `&lt;!here&gt;`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `help`.'],
+    ['frob', 'command', '`/agent` has no command `frob`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `token`, `help`.'],
+    ['<!here>', 'command', '`/agent` has no command `&lt;!here&gt;`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `token`, `help`.'],
     ['list all', 'text', '`/agent list` got unexpected text `all`. Usage: `/agent list`.'],
     ['add', 'handle', `\`/agent add\` needs a handle. Usage: ${ADD_USAGE}.`],
     ['add skills:billing', 'handle', '`/agent add` takes an agent handle like `iris` or `@iris` (lowercase letters, digits, `-` and `_`); got `skills:billing`.'],
