@@ -89,7 +89,7 @@ describe('assertTransition', () => {
   });
 
   it('covers every transition', () => {
-    const all: Transition[] = ['assign', 'accept', 'resolve', 'reopen', 'escalate', 'handoff', 'takeover', 'claim'];
+    const all: Transition[] = ['assign', 'accept', 'resolve', 'reopen', 'escalate', 'handoff', 'takeover', 'claim', 'update', 'decline'];
     expect(Object.keys(TABLE).sort()).toEqual([...all].sort());
   });
 });
