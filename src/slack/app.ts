@@ -1,7 +1,8 @@
-// The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1) or Socket Mode, and every listener.
+// The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1, /mcp) or Socket Mode, and every listener.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
 import { apiHandler } from '../api/http.js';
+import { mcpHandler } from '../mcp/http.js';
 import type { Deps } from '../app/context.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
@@ -40,7 +41,8 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
 
   // The agents' HTTP API shares PORT with Slack (and with /healthz in Socket Mode).
   const api = { path: '/api/v1/*rest', method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], handler: apiHandler(deps, logger, o.kick) };
-  const customRoutes = [healthz, api];
+  const mcp = { path: '/mcp', method: ['GET', 'POST', 'DELETE'], handler: mcpHandler(deps, logger, o.kick) };
+  const customRoutes = [healthz, api, mcp];
 
   const receiver = config.slackAppToken
     ? new SocketModeReceiver({
