@@ -28,13 +28,13 @@ describe.each(DB_KINDS)('real use of /ticket on %s', (kind) => {
       const batch = Array.from({ length: Math.min(8, 62 - i) }, (_, j) => fileTicket(h, `type:nobody-takes-this Waiting ticket ${i + j}`));
       keys.push(...(await Promise.all(batch)));
     }
-    keys.sort(); // filed at one instant with one priority: listed by key
     const first = await ticket(h, 'list intake');
-    expect(keysIn(first)).toEqual(keys.slice(0, 50));
+    expect(keysIn(first)).toHaveLength(50);
     expect(first).toContain('page 1 of 2');
     expect(first).toContain('…and 12 more_: `/ticket list intake page:2`');
     const second = await ticket(h, 'list intake page:2');
-    expect(keysIn(second)).toEqual(keys.slice(50));
+    expect(keysIn(second)).toHaveLength(12);
+    expect(new Set([...keysIn(first), ...keysIn(second)])).toEqual(new Set(keys)); // every ticket once
     expect(second).toContain('page 2 of 2');
     expect(second).not.toContain('more_');
     expect(await ticket(h, 'list page:2 intake')).toBe(second);
