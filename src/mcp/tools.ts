@@ -5,7 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import * as op from '../api/operations.js';
 import type { AgentPrincipal } from '../api/operations.js';
-import { agentJson, availabilityBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from '../api/schemas.js';
+import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from '../api/schemas.js';
 import type { Deps } from '../app/context.js';
 import { fromError } from '../api/errors.js';
 import type { Logger } from '../logger.js';
@@ -182,6 +182,20 @@ export function createMcpServer(c: ToolContext): McpServer {
       outputSchema: ticketJson,
     },
     (input) => answer(c, 'resolve_ticket', () => ticketResult(op.resolveTicket(deps, agent, input))),
+  );
+
+  server.registerTool(
+    'decline_ticket',
+    {
+      title: 'Decline a handed-off ticket',
+      description:
+        'Declines a ticket that was handed off to you, with a `reason`: it goes to another eligible agent (never back to you or to anyone who declined it) ' +
+        'or waits in intake, and the sender’s thread is told why. Use it when the handoff is not yours to do; use `escalate_ticket` when it is yours but you are stuck. ' +
+        'Returns the ticket as it is after the decline.',
+      inputSchema: withKey(declineBody.shape),
+      outputSchema: ticketJson,
+    },
+    (input) => answer(c, 'decline_ticket', () => ticketResult(op.declineTicket(deps, agent, input))),
   );
 
   server.registerTool(

@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
   it('item 3: the tools are listed for a model, each with a description and an input schema, and tickets are resources baton://tickets/{key}', async () => {
     const { tools } = await clients[0]!.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['whoami', 'list_tickets', 'get_ticket', 'claim_next_ticket', 'accept_ticket', 'post_update', 'hand_off_ticket', 'resolve_ticket', 'escalate_ticket', 'file_ticket', 'set_availability'].sort(),
+      ['whoami', 'list_tickets', 'get_ticket', 'claim_next_ticket', 'accept_ticket', 'post_update', 'hand_off_ticket', 'decline_ticket', 'resolve_ticket', 'escalate_ticket', 'file_ticket', 'set_availability'].sort(),
     );
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeGreaterThan(80);
@@ -94,7 +94,7 @@ describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
     expect(resourceTemplates.map((r) => r.uriTemplate)).toEqual(['baton://tickets/{key}']);
   });
 
-  it('item 3: an agent drives a ticket through MCP: whoami, claim, update in the home thread, hand off to a skill with a packet, the receiver accepts and resolves, and the trail says via mcp', async () => {
+  it('item 3: an agent drives a ticket through MCP: whoami, claim, update in the home thread, hand off to a skill with a packet, the receiver declines, a third agent accepts and resolves, and the trail says via mcp', async () => {
     const me = await tool.iris!('whoami');
     expect(me.isError).toBeFalsy();
     expect(me.structuredContent).toEqual({ handle: 'iris', skills: ['support', 'engineering'], available: true, busyReason: null, busyUntil: null, active: 0, capacity: 5 });
@@ -130,11 +130,18 @@ describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
     const parent = await tool.iris!('get_ticket', { key });
     expect(parent.structuredContent).toMatchObject({ waitingOn: child.key, children: [child.key] });
 
-    // The receiver reads the packet (as a tool and as a resource), accepts and resolves.
-    const read = await clients[['iris', 'devin', 'felix'].indexOf(receiver)]!.readResource({ uri: `baton://tickets/${child.key}` });
+    // The receiver declines: the child goes to the third agent (never back to iris, nor to the decliner).
+    const declined = await tool[receiver]!('decline_ticket', { key: child.key, reason: 'Not my service' });
+    expect(declined.isError, textOf(declined)).toBeFalsy();
+    const third = receiver === 'devin' ? 'felix' : 'devin';
+    expect(declined.structuredContent).toMatchObject({ key: child.key, assignee: third, status: 'active' });
+    await cardOf(h, CHANNELS[third], child.key);
+    await waitThreadPost(h, CHANNELS.iris, home.ts, 'Not my service');
+    // The third agent reads the packet (as a resource), accepts and resolves.
+    const read = await clients[['iris', 'devin', 'felix'].indexOf(third)]!.readResource({ uri: `baton://tickets/${child.key}` });
     expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ key: child.key, packet });
-    expect((await tool[receiver]!('accept_ticket', { key: child.key })).structuredContent.acceptedAt).not.toBeNull();
-    const resolved = await tool[receiver]!('resolve_ticket', { key: child.key, note: 'Raised the timeout to 15 s' });
+    expect((await tool[third]!('accept_ticket', { key: child.key })).structuredContent.acceptedAt).not.toBeNull();
+    const resolved = await tool[third]!('resolve_ticket', { key: child.key, note: 'Raised the timeout to 15 s' });
     expect(resolved.structuredContent).toMatchObject({ status: 'completed', resolution: 'Raised the timeout to 15 s' });
     await waitThreadPost(h, CHANNELS.iris, home.ts, 'Raised the timeout to 15 s');
 
@@ -145,7 +152,8 @@ describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
     expect(byIris.map((e) => e.action)).toEqual(expect.arrayContaining(['claimed', 'accepted', 'progress', 'resolved']));
     expect(byIris.every((e) => e.via === 'mcp')).toBe(true);
     const childTrail = await auditOf(h.baton.database, child.key);
-    expect(childTrail.find((e) => e.action === 'resolved')).toMatchObject({ actor: `agent:${receiver}`, data: expect.objectContaining({ via: 'mcp' }) });
+    expect(childTrail.find((e) => e.action === 'resolved')).toMatchObject({ actor: `agent:${third}`, data: expect.objectContaining({ via: 'mcp' }) });
+    expect(childTrail.find((e) => e.action === 'declined')).toMatchObject({ actor: `agent:${receiver}`, data: expect.objectContaining({ via: 'mcp' }) });
   });
 
   it('item 3: when a tool is refused, then it is a tool error carrying the specific message, and nothing changes', async () => {
