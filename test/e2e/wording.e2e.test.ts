@@ -40,8 +40,11 @@ describe.each(DB_KINDS)('what people read on %s', (kind) => {
     expect(typoText).toContain('did you mean `resolve`?');
     for (const verb of ['accept', 'status', 'escalate', 'handoff', 'resolve', 'help']) expect(typoText).toContain(`@Baton ${verb}`);
 
+    // One at a time: each answer comes before the next mention, so the answers read in order.
     await say('<@UBATON> help');
+    await ephemerals(IRIS, homeTs, 2);
     await say('<@UBATON|baton>');
+    await ephemerals(IRIS, homeTs, 3);
     await say('<@UBATON> assign ivy');
     const answers = (await ephemerals(IRIS, homeTs, 4)).map((c) => String(c.args.text));
     expect(answers[1]).toContain('one of these verbs');
