@@ -5,16 +5,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Deps } from '../app/context.js';
-import { agentOfToken } from '../app/tokens.js';
-import { agentPrincipal } from '../core/permissions.js';
 import type { Logger } from '../logger.js';
 import { ApiError, fromError, type ErrorBody } from './errors.js';
 import { runOnce } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
-import type { AgentPrincipal } from './operations.js';
+import { authenticate, parseJsonText, readBody } from './request.js';
 import { findRoute, type Route } from './routes.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -32,38 +29,9 @@ function send(res: ServerResponse, a: Answer): void {
 
 const errorAnswer = (e: ApiError): Answer => ({ status: e.status, body: e.body, headers: e.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined });
 
-/** The body, at most MAX_BODY_BYTES; a larger one is refused with 413 without reading it all. */
-function readBody(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-const tooLarge = () => new ApiError(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MB).`);
-
 function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message}.`);
-  }
+  const value = parseJsonText(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError(400, 'malformed_body', 'The body must be a JSON object.');
   return value;
 }
@@ -76,15 +44,6 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'quer
   const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.') || where;
   const message = issue.code === 'unrecognized_keys' ? `\`${field}\` is not a field of this request.` : `\`${field}\`: ${issue.message}.`;
   throw new ApiError(422, 'invalid_input', message, field);
-}
-
-async function authenticate(deps: Deps, req: IncomingMessage): Promise<AgentPrincipal> {
-  const header = req.headers.authorization;
-  const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!m) throw new ApiError(401, 'unauthorized', 'Send an agent token as `Authorization: Bearer bat_…`; `/agent token HANDLE` in Slack issues one.');
-  const agent = await agentOfToken(deps, m[1]!);
-  if (!agent) throw new ApiError(401, 'unauthorized', 'This token is unknown or was revoked; `/agent token HANDLE` in Slack issues a new one.');
-  return agentPrincipal(agent.handle, 'api') as AgentPrincipal;
 }
 
 function idempotencyKey(req: IncomingMessage): string | undefined {
@@ -103,7 +62,7 @@ async function handle(deps: Deps, logger: Logger, req: IncomingMessage): Promise
   if (!found) throw new ApiError(404, 'not_found', `There is no \`${method} ${url.pathname}\`; \`GET /api/v1/openapi.json\` lists every route.`);
   if ('methods' in found) throw new ApiError(405, 'method_not_allowed', `\`${url.pathname}\` takes ${found.methods.join(', ')}, not ${method}.`);
   const { route, params } = found;
-  const agent = await authenticate(deps, req);
+  const agent = await authenticate(deps, req, 'api');
   const raw = method === 'GET' ? '' : await readBody(req);
   const body = route.body ? validate(route.body, parseJson(raw), 'body') : undefined;
   const query = route.query ? validate(route.query, Object.fromEntries(url.searchParams), 'query') : undefined;

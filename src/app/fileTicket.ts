@@ -72,6 +72,7 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     acceptedAt: null,
     acceptedBy: null,
     managers: null,
+    managersKey: null,
     packet: spec.packet ?? null,
     declinedBy: [],
   };

@@ -10,8 +10,7 @@ import { isAdmin, type Principal } from '../core/permissions.js';
 import { unavailability } from '../core/routing.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { agentsWithSkill } from '../storage/agents.js';
-import { managersMessageOf } from '../storage/outbox.js';
-import { countActive, getTicket } from '../storage/tickets.js';
+import { countActive, getTicket, saveManagersKey, ticketsByManagersKey } from '../storage/tickets.js';
 import type { Deps, UnitOfWork } from './context.js';
 import type { Rendered } from './renderer.js';
 
@@ -25,56 +24,46 @@ export interface ManagersStep {
   line: Rendered;
 }
 
-/** Edit the managers' message of `t` (its own, or the summary it is in) to show where things stand now. */
-async function editManagersMessage(uow: UnitOfWork, channel: string, step: ManagersStep, msg: { idempotencyKey: string; tickets: string[] }) {
-  const render = uow.deps.render;
-  let rendered: Rendered;
-  if (msg.tickets.length > 1) {
-    const all: Ticket[] = [];
-    for (const key of msg.tickets) {
-      const other = key === step.t.key ? step.t : await getTicket(uow.tx, key);
-      if (other) all.push(other);
-    }
-    rendered = render.managersSummary(all);
-  } else {
-    rendered = render.managersMessage(step.t, step.line);
-  }
-  uow.send({ ticketKey: step.t.key, idempotencyKey: `${step.id}:managers-edit`, channel, updates: msg.idempotencyKey, ...rendered });
-}
+const isSummary = (managersKey: string) => managersKey.endsWith(':managers-summary');
 
-/** A step of a ticket the managers already know about: a reply in its thread and an edit. False when they don't. */
-async function followUp(uow: UnitOfWork, channel: string, step: ManagersStep): Promise<boolean> {
-  const msg = await managersMessageOf(uow.tx, step.t.key);
-  if (!msg) return false;
-  uow.send({ ticketKey: step.t.key, idempotencyKey: `${step.id}:managers`, channel, threadOf: { ticket: step.t.key, which: 'managers' }, ...step.line });
-  await editManagersMessage(uow, channel, step, msg);
-  return true;
+/**
+ * Steps of tickets the managers already know about: a reply in each one's thread, and one edit per message
+ * (its own, or the summary it is a line of) showing where things stand now. Returns the other steps.
+ */
+async function followUp(uow: UnitOfWork, channel: string, steps: ManagersStep[]): Promise<ManagersStep[]> {
+  const known = steps.filter((s) => s.t.managersKey);
+  const lastStepOf = new Map<string, ManagersStep>();
+  for (const step of known) {
+    uow.send({ ticketKey: step.t.key, idempotencyKey: `${step.id}:managers`, channel, threadOf: { ticket: step.t.key, which: 'managers' }, ...step.line });
+    lastStepOf.set(step.t.managersKey!, step);
+  }
+  const summaries = await ticketsByManagersKey(uow.tx, [...lastStepOf.keys()].filter(isSummary));
+  const render = uow.deps.render;
+  for (const [managersKey, step] of lastStepOf) {
+    const rendered = isSummary(managersKey) ? render.managersSummary(summaries.get(managersKey) ?? [step.t]) : render.managersMessage(step.t, step.line);
+    uow.send({ ticketKey: step.t.key, idempotencyKey: `${step.id}:managers-edit`, channel, updates: managersKey, ...rendered });
+  }
+  return steps.filter((s) => !s.t.managersKey);
 }
 
 /** Escalations (by the sweep, in one batch, or by hand): new tickets get their message (or a summary), known ones a reply and an edit. */
 export async function tellManagersOfEscalations(uow: UnitOfWork, steps: ManagersStep[]): Promise<void> {
   const channel = uow.deps.escalationsChannel;
   if (!channel) return;
-  const fresh: ManagersStep[] = [];
-  for (const step of steps) if (!(await followUp(uow, channel, step))) fresh.push(step);
+  const fresh = await followUp(uow, channel, steps);
   if (fresh.length > SUMMARY_OVER) {
-    uow.send({
-      ticketKey: null,
-      idempotencyKey: `${fresh[0]!.id}:managers-summary`,
-      channel,
-      recordsManagersOf: fresh.map((s) => s.t.key),
-      ...uow.deps.render.managersSummary(fresh.map((s) => s.t)),
-    });
+    const managersKey = `${fresh[0]!.id}:managers-summary`;
+    const listed = fresh.map((s) => s.t).sort((a, b) => a.key.localeCompare(b.key));
+    uow.send({ ticketKey: null, idempotencyKey: managersKey, channel, recordsManagersOf: listed.map((t) => t.key), ...uow.deps.render.managersSummary(listed) });
+    for (const t of listed) t.managersKey = managersKey;
+    await saveManagersKey(uow.tx, listed.map((t) => t.key), managersKey);
     return;
   }
   for (const step of fresh) {
-    uow.send({
-      ticketKey: step.t.key,
-      idempotencyKey: `${step.id}:managers`,
-      channel,
-      recordsManagersOf: [step.t.key],
-      ...uow.deps.render.managersMessage(step.t, step.line),
-    });
+    const managersKey = `${step.id}:managers`;
+    uow.send({ ticketKey: step.t.key, idempotencyKey: managersKey, channel, recordsManagersOf: [step.t.key], ...uow.deps.render.managersMessage(step.t, step.line) });
+    step.t.managersKey = managersKey;
+    await saveManagersKey(uow.tx, [step.t.key], managersKey);
   }
 }
 
@@ -82,7 +71,7 @@ export async function tellManagersOfEscalations(uow: UnitOfWork, steps: Managers
 export async function tellManagersOutcome(uow: UnitOfWork, t: Ticket, id: number, line: Rendered): Promise<void> {
   const channel = uow.deps.escalationsChannel;
   if (!channel || t.escalationLevel === 0) return;
-  await followUp(uow, channel, { t, id, line });
+  await followUp(uow, channel, [{ t, id, line }]);
 }
 
 /**

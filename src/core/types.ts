@@ -69,6 +69,8 @@ export interface Ticket {
   acceptedBy: string | null;
   /** Its one message in the escalations channel, once the first escalation notice is delivered. */
   managers: MessageRef | null;
+  /** The idempotency key of that message (its own, or a summary listing it), set when it is written. */
+  managersKey: string | null;
   /** The handoff packet a child ticket carries. */
   packet: HandoffPacket | null;
   /** Agents that declined it: routing never offers it to them again. */

@@ -4,11 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ApiError, fromError } from '../api/errors.js';
-import { MAX_BODY_BYTES } from '../api/http.js';
-import type { AgentPrincipal } from '../api/operations.js';
+import { authenticate, parseJsonText, readBody } from '../api/request.js';
 import type { Deps } from '../app/context.js';
-import { agentOfToken } from '../app/tokens.js';
-import { agentPrincipal } from '../core/permissions.js';
 import type { Logger } from '../logger.js';
 import { createMcpServer } from './tools.js';
 
@@ -21,44 +18,6 @@ function refuse(res: ServerResponse, e: ApiError, rpcCode: number, extra: Record
   res.end(JSON.stringify({ jsonrpc: '2.0', id: null, ...e.body, error: { ...e.body.error, code: rpcCode, reason: e.code } }));
 }
 
-async function authenticate(deps: Deps, req: IncomingMessage): Promise<AgentPrincipal> {
-  const header = req.headers.authorization;
-  const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!m) throw new ApiError(401, 'unauthorized', 'Send an agent token as `Authorization: Bearer bat_…`; `/agent token HANDLE` in Slack issues one.');
-  const agent = await agentOfToken(deps, m[1]!);
-  if (!agent) throw new ApiError(401, 'unauthorized', 'This token is unknown or was revoked; `/agent token HANDLE` in Slack issues a new one.');
-  return agentPrincipal(agent.handle, 'mcp') as AgentPrincipal;
-}
-
-/** The JSON body, at most MAX_BODY_BYTES. */
-function readJson(req: IncomingMessage): Promise<unknown> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (e) {
-        reject(new ApiError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message}.`));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-const tooLarge = () => new ApiError(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MB).`);
-
 /** JSON-RPC error codes for refusals at the HTTP level. */
 const RPC = { parse: -32700, invalidRequest: -32600, server: -32000 } as const;
 
@@ -68,14 +27,14 @@ export function mcpHandler(deps: Deps, logger: Logger, kick: () => void = () => 
     const method = (req.method ?? 'GET').toUpperCase();
     let status = 200;
     try {
-      const agent = await authenticate(deps, req);
+      const agent = await authenticate(deps, req, 'mcp');
       // Stateless: no session to resume (GET) or end (DELETE).
       if (method !== 'POST') {
         status = 405;
         refuse(res, new ApiError(405, 'method_not_allowed', '`/mcp` takes POST (MCP over Streamable HTTP, without sessions).'), RPC.invalidRequest, { allow: 'POST' });
         return;
       }
-      const body = await readJson(req);
+      const body = parseJsonText(await readBody(req));
       const server = createMcpServer({ deps, logger, agent });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => {

@@ -166,20 +166,6 @@ export async function recordManagersMessage(q: Queryable, ticketKeys: string[], 
 }
 
 /**
- * The managers' message of a ticket, written or sent: its idempotency key (to edit it with `updates`)
- * and the tickets it is about (one, or those of a summary). Null when the managers were never told.
- */
-export async function managersMessageOf(q: Queryable, ticketKey: string): Promise<{ idempotencyKey: string; tickets: string[] } | null> {
-  const [r] = await rowsOf<{ idempotency_key: string; records_managers_of: string }>(
-    q,
-    sql`select idempotency_key, records_managers_of from outbox
-        where records_managers_of is not null and (' ' || records_managers_of || ' ') like ${`% ${ticketKey} %`}
-        order by id desc limit 1`,
-  );
-  return r ? { idempotencyKey: r.idempotency_key, tickets: r.records_managers_of.split(' ') } : null;
-}
-
-/**
  * Not delivered this time: due again at `dueAt`, with the error kept for whoever looks. `countAttempt:
  * false` gives the claim's attempt back (the destination asked for the wait, as with Retry-After).
  */

@@ -71,6 +71,8 @@ export const tickets = pgTable('tickets', {
   /** The ticket's one message in ESCALATIONS_CHANNEL: later levels reply under it and edit it. */
   managersChannel: text('managers_channel'),
   managersTs: text('managers_ts'),
+  /** The idempotency key of that message (its own, or the summary it is a line of): later steps edit it. */
+  managersKey: text('managers_key'),
   /** The handoff packet the child carries (summary, done, open questions, acceptance criteria, links). */
   packet: jsonb('packet').$type<Record<string, unknown>>(),
   /** Agents that declined this ticket: routing never offers it to them again. */
@@ -85,6 +87,7 @@ export const tickets = pgTable('tickets', {
   index('tickets_origin_idx').on(t.originChannel, t.originTs),
   index('tickets_home_idx').on(t.homeChannel, t.homeTs),
   index('tickets_parent_idx').on(t.parentKey),
+  index('tickets_managers_key_idx').on(t.managersKey).where(sql`${t.managersKey} is not null`),
 ]);
 
 export const auditEvents = pgTable('audit_events', {

@@ -213,3 +213,18 @@ export async function childKeysOf(q: Queryable, keys: string[]): Promise<Map<str
   for (const r of rows) out.get(r.parent!)?.push(r.key);
   return out;
 }
+
+/** The tickets whose managers' message is one of `keys` (a summary lists several), by that message's key. */
+export async function ticketsByManagersKey(q: Queryable, keys: string[]): Promise<Map<string, Ticket[]>> {
+  const out = new Map<string, Ticket[]>(keys.map((k) => [k, []]));
+  if (keys.length === 0) return out;
+  const rows = await q.select().from(tickets).where(inArray(tickets.managersKey, keys)).orderBy(asc(tickets.key));
+  for (const r of rows) out.get(r.managersKey!)?.push(toTicket(r));
+  return out;
+}
+
+/** Remember which managers' message each ticket is on (written with that message, in the same transaction). */
+export async function saveManagersKey(q: Queryable, ticketKeys: string[], managersKey: string): Promise<void> {
+  if (ticketKeys.length === 0) return;
+  await q.update(tickets).set({ managersKey }).where(inArray(tickets.key, ticketKeys));
+}

@@ -50,6 +50,7 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     acceptedAt: null,
     acceptedBy: null,
     managers: null,
+    managersKey: null,
     packet: null,
     declinedBy: [],
     ...o,

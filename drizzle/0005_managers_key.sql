@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "managers_key" text;--> statement-breakpoint
+CREATE INDEX "tickets_managers_key_idx" ON "tickets" USING btree ("managers_key") WHERE "tickets"."managers_key" is not null;
