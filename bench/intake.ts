@@ -162,7 +162,7 @@ export async function ceilingRate(url: string, clients: number, seconds: number)
       key, type: 'general', title: `Printer ${k} on fire in building ${k % 7}`, description: '', priority: 'normal', status: 'active', assignee: 'agent1', requester: 'UREQ00001', context: {},
       escalateAfterSec: null, escalationLevel: 0, escalatedTo: null, chainExhausted: false, requiresHandoff: [], parentKey: null, waitingOn: null, follows: null, pinnedAgent: null, holdReason: null,
       origin: null, home: null, createdAt: now, assignedAt: now, clockStartedAt: now, escalateDueAt: new Date(now.getTime() + 4 * 3600_000), resolvedAt: null, resolution: null,
-      acceptedAt: null, acceptedBy: null, managers: null, managersKey: null, packet: null, declinedBy: [],
+      acceptedAt: null, acceptedBy: null, managers: null, managersKey: null, packet: null, declinedBy: [], dedupKey: null,
     };
     const card = render.assignment(t, agent, {});
     await sql.begin(async (tx) => {

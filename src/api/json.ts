@@ -48,6 +48,7 @@ export function ticketToJson(t: Ticket, children: string[], trail?: AuditEvent[]
     acceptedAt: iso(t.acceptedAt),
     resolvedAt: iso(t.resolvedAt),
     resolution: t.resolution,
+    dedupKey: t.dedupKey,
   };
   if (trail) {
     out.routing = [...trail].reverse().find((e) => ROUTING_ACTIONS.has(e.action))?.note ?? null;

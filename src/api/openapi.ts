@@ -39,6 +39,7 @@ export function openApiDocument(): Record<string, unknown> {
         : { description: r.success.description },
     };
     if (r.alsoNoContent) responses['204'] = { description: r.alsoNoContent };
+    if (r.alsoOk && r.success.schema) responses['200'] = { description: r.alsoOk, content: { 'application/json': { schema: jsonSchema(r.success.schema, 'output') } } };
     for (const [status, description] of Object.entries(ERRORS)) responses[status] = { description, content: { 'application/json': { schema: errorRef } } };
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {

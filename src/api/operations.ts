@@ -17,6 +17,7 @@ import { DomainError, invalid, isDomainError } from '../core/errors.js';
 import { parseHandle, parseTicketType } from '../core/parse/values.js';
 import type { Principal } from '../core/permissions.js';
 import type { Ticket } from '../core/types.js';
+import { checkDedupKey } from '../core/validate.js';
 import { agentToJson, ticketToJson, type AgentJson, type TicketJson } from './json.js';
 import type { availabilityBody, fileBody, handoffBody, listQuery } from './schemas.js';
 
@@ -101,13 +102,15 @@ export async function fileTicket(deps: Deps, p: AgentPrincipal, input: z.infer<t
       assign: input.assign !== undefined ? { handle: asField('assign', () => parseHandle(input.assign!, '`assign`')) } : undefined,
       handoff: (input.handoff ?? []).map((h) => ({ handle: asField('handoff', () => parseHandle(h, 'Each handle in `handoff`')) })),
       follows: input.follows !== undefined ? normKey(input.follows) : undefined,
+      dedupKey: input.dedupKey !== undefined ? asField('dedupKey', () => (checkDedupKey(input.dedupKey!, '`dedupKey`'), input.dedupKey!)) : undefined,
       context: input.context ?? {},
       title: input.title,
       description: input.description ?? input.title,
     },
     opts(p, o),
   );
-  return ticketOut(deps, filed.ticket);
+  const out = await ticketOut(deps, filed.ticket);
+  return filed.duplicate ? { ...out, duplicate: true } : out;
 }
 
 /** The most urgent intake ticket this agent can take, assigned to it; null when there is none. */

@@ -25,6 +25,8 @@ export interface Route {
   body?: z.ZodType;
   /** The answer when it succeeds; 204 routes have none. */
   success: { status: number; schema?: z.ZodType; description: string };
+  /** A 200 with the same schema (filing: the open ticket that already has the duplicate key). */
+  alsoOk?: string;
   /** The other success status (claim: 204 when nothing waits). */
   alsoNoContent?: string;
   run(c: RouteContext): Promise<{ status: number; body?: unknown }>;
@@ -75,7 +77,11 @@ export const ROUTES: Route[] = [
     summary: 'File a ticket; Baton routes it like any other. This agent is its requester.',
     body: fileBody,
     success: { status: 201, schema: ticketJson, description: 'The ticket filed, with its assignee or why it waits in intake.' },
-    run: async (c) => ({ status: 201, body: await op.fileTicket(c.deps, c.agent, c.body as z.infer<typeof fileBody>, c.o) }),
+    alsoOk: 'Nothing filed: the open ticket with the same `dedupKey` (`duplicate: true`); its trail and thread record this report.',
+    run: async (c) => {
+      const t = await op.fileTicket(c.deps, c.agent, c.body as z.infer<typeof fileBody>, c.o);
+      return { status: t.duplicate ? 200 : 201, body: t };
+    },
   },
   {
     method: 'POST',

@@ -53,6 +53,7 @@ export const fileBody = z
     assign: handle.optional().describe('Only this agent may take it.'),
     handoff: z.array(handle).max(LIMITS.skills).optional().describe('Agents briefed when it is resolved.'),
     follows: ticketKey.optional().describe('The ticket this one follows (routed to its last assignee when free).'),
+    dedupKey: z.string().max(LIMITS.dedupKey).optional().describe('While a ticket filed with this key is open, filing again creates nothing and answers with that ticket (200, `duplicate: true`).'),
   })
   .describe('File a ticket.');
 
@@ -99,6 +100,8 @@ export const ticketJson = z.object({
   acceptedAt: isoTime,
   resolvedAt: isoTime,
   resolution: z.string().nullable(),
+  dedupKey: z.string().nullable(),
+  duplicate: z.boolean().optional().describe('Filing only: true when nothing was filed because this open ticket has the same `dedupKey`.'),
   routing: z.string().nullable().optional().describe('Why it is where it is (one ticket only).'),
   trail: z.array(trailEntryJson).optional().describe('Its audit trail (one ticket only).'),
 });

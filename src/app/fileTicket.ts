@@ -5,9 +5,10 @@ import { actorName, type Principal } from '../core/permissions.js';
 import { yearOf } from '../core/ticketKey.js';
 import type { Agent, HandoffPacket, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { checkContextEntry, checkTicketType, validateText } from '../core/validate.js';
+import { checkContextEntry, checkDedupKey, checkTicketType, validateText } from '../core/validate.js';
 import { requestSeen } from '../storage/requests.js';
-import { getTicket, insertTicket, nextTicketKey } from '../storage/tickets.js';
+import { getAgent } from '../storage/agents.js';
+import { getTicket, insertTicket, isDedupConflict, nextTicketKey, openTicketByDedupKey } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
 import { DuplicateRequest, inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 
@@ -20,6 +21,8 @@ export interface FiledTicket {
   ticket: Ticket;
   agent: Agent | null;
   reason: string;
+  /** Filed before with the same duplicate key and still open: nothing new was created. */
+  duplicate?: boolean;
 }
 
 export interface NewTicketSpec {
@@ -36,6 +39,7 @@ export interface NewTicketSpec {
   pinnedAgent?: string | null;
   origin?: MessageRef | null;
   packet?: HandoffPacket | null;
+  dedupKey?: string | null;
 }
 
 /** Insert a ticket in intake with its first audit event, then route it. */
@@ -75,6 +79,7 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     managersKey: null,
     packet: spec.packet ?? null,
     declinedBy: [],
+    dedupKey: spec.dedupKey ?? null,
   };
   await insertTicket(uow.tx, ticket);
   await uow.audit({
@@ -117,13 +122,22 @@ export async function fileTicket(
     if (!prev) throw unknownTicket(input.follows);
     follows = prev.key;
   }
+  if (input.dedupKey !== undefined) checkDedupKey(input.dedupKey);
   if (opts.requestKey && (await requestSeen(db, opts.requestKey))) throw new DuplicateRequest(opts.requestKey);
+  if (input.dedupKey) {
+    const open = await openTicketByDedupKey(db, input.dedupKey);
+    if (open) {
+      const again = await alsoReported(deps, by, input, opts);
+      if (again) return again;
+    }
+  }
   // The key is taken in its own short statement, not inside the filing's transaction: concurrent filings
   // then never queue behind each other on the year's counter. Keys stay unique and are never reused; a
   // filing that fails after this point leaves a gap.
   const key = await nextTicketKey(db, yearOf(deps.clock.now(), deps.timeZone));
 
-  return inTransaction(
+  try {
+    return await inTransaction(
     deps,
     async (uow) => {
       const filed = await createTicket(
@@ -140,6 +154,7 @@ export async function fileTicket(
           follows,
           pinnedAgent: pinned,
           origin: input.origin ?? null,
+          dedupKey: input.dedupKey ?? null,
         },
         requester ?? 'baton',
         'filed',
@@ -155,6 +170,60 @@ export async function fileTicket(
         });
       }
       return filed;
+    },
+    opts,
+  );
+  } catch (e) {
+    // Another filing with the same key committed first (another copy, at the same moment): it answers.
+    if (input.dedupKey && isDedupConflict(e)) {
+      const again = await alsoReported(deps, by, input, opts);
+      if (again) return again;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Filing again while a ticket with the same duplicate key is open: nothing is created; the open ticket's
+ * trail and thread record who reported it again. Null when that ticket was completed meanwhile.
+ */
+async function alsoReported(deps: Deps, by: Principal, input: FileTicketInput, opts: TxOptions): Promise<FiledTicket | null> {
+  return inTransaction(
+    deps,
+    async (uow) => {
+      const t = await openTicketByDedupKey(uow.tx, input.dedupKey!, { lock: true });
+      if (!t) return null;
+      const reporter = by.kind === 'baton' ? 'baton' : actorName(by);
+      const id = await uow.audit({
+        ticketKey: t.key,
+        actor: reporter,
+        action: 'also_reported',
+        fromStatus: t.status,
+        toStatus: t.status,
+        note: input.title.trim(),
+        data: { dedupKey: input.dedupKey, origin: input.origin ?? undefined },
+      });
+      if (t.home || t.origin) {
+        const who = by.kind === 'agent' ? `@${by.handle}` : by.kind === 'user' ? `<@${by.user}>` : 'Baton';
+        uow.send({
+          ticketKey: t.key,
+          idempotencyKey: `${id}:also-reported`,
+          channel: (t.home ?? t.origin)!.channel,
+          threadOf: { ticket: t.key, which: t.home ? 'home' : 'origin' },
+          ...deps.render.threadUpdate(t, [{ raw: `:repeat: Also reported by ${who}: ` }, input.title.trim()]),
+        });
+      }
+      if (input.origin) {
+        uow.send({
+          ticketKey: t.key,
+          idempotencyKey: `${id}:also-reported-origin`,
+          channel: input.origin.channel,
+          threadTs: input.origin.ts,
+          ...deps.render.threadUpdate(t, [{ raw: `:repeat: Already tracked as *${t.key}*${t.assignee ? ` (@${t.assignee})` : ''}.` }]),
+        });
+      }
+      const agent = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
+      return { ticket: t, agent, reason: 'already tracked', duplicate: true };
     },
     opts,
   );

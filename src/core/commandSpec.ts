@@ -40,6 +40,7 @@ const NEW_OPTIONS: readonly OptionSpec[] = [
   { name: 'assign', value: 'HANDLE' },
   { name: 'handoff', value: 'H1,H2' },
   { name: 'follows', value: 'KEY' },
+  { name: 'dedup', value: 'KEY' },
 ];
 
 const [SKILLS, ...AGENT_SETTINGS] = [
@@ -67,7 +68,7 @@ export const TICKET_SPEC = defineCommand(
   {
     new: {
       synopsis: `/ticket new ${optional(NEW_OPTIONS)} [name:value…] TITLE`,
-      help: 'File a ticket. Answers with its key and assignee, or why it waits in intake. Any other `name:value` goes into the context. With no text it opens a form.\nExample: `/ticket new type:billing priority:high customer:acme Refund not received`',
+      help: 'File a ticket. Answers with its key and assignee, or why it waits in intake. Any other `name:value` goes into the context. With `dedup:KEY`, while a ticket filed with that key is open, filing again creates nothing and answers with that ticket. With no text it opens a form.\nExample: `/ticket new type:billing priority:high customer:acme Refund not received`',
       options: NEW_OPTIONS,
     },
     show: {

@@ -16,6 +16,8 @@ export interface NewTicketInput {
   assign?: AgentRef;
   handoff: AgentRef[];
   follows?: string;
+  /** While a ticket filed with this key is open, filing again creates nothing (`dedup:`). */
+  dedupKey?: string;
   context: Record<string, string>;
   /** First line of the free text. */
   title: string;

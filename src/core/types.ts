@@ -75,6 +75,8 @@ export interface Ticket {
   packet: HandoffPacket | null;
   /** Agents that declined it: routing never offers it to them again. */
   declinedBy: string[];
+  /** The filer's duplicate key (`dedup:`), unique among open tickets. */
+  dedupKey: string | null;
 }
 
 /** What an agent hands over with a ticket: enough for the next one to start without asking. */
@@ -126,4 +128,5 @@ export const LIMITS = {
   reason: 200,
   skills: 20,
   capacity: 100_000,
+  dedupKey: 200,
 } as const;

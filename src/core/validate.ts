@@ -86,6 +86,13 @@ export function checkTicketType(type: string): void {
   if (!isTicketType(type)) throw invalid(`\`type:\` must be lowercase letters, digits, - or _; got \`${type.slice(0, 40)}\`.`, 'type');
 }
 
+/** A duplicate key (`dedup:`, `dedupKey`): 1–200 visible characters, no spaces. */
+export function checkDedupKey(key: string, label = '`dedup:`'): void {
+  if (key.length === 0 || key.length > LIMITS.dedupKey || !/^[\x21-\x7e\u00a0-\uffff]+$/u.test(key)) {
+    throw invalid(`${label} must be 1–${LIMITS.dedupKey} visible characters without spaces, like \`dedup:disk-full-db1\`; got ${quoteValue(key)}.`, 'dedupKey');
+  }
+}
+
 export function checkSkillCount(n: number): void {
   if (n > LIMITS.skills) throw invalid(`An agent can have at most ${LIMITS.skills} skills; \`skills:\` lists ${n}.`, 'skills');
 }

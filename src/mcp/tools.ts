@@ -217,14 +217,14 @@ export function createMcpServer(c: ToolContext): McpServer {
       title: 'File a ticket',
       description:
         'Files a new ticket with you as its requester; Baton routes it to an agent with the skill its `type` names (or holds it in intake, saying why). ' +
-        'Use it to ask for work you will not do yourself. Only `title` is required. Returns the ticket with its assignee or hold reason.',
+        'Use it to ask for work you will not do yourself. Only `title` is required. With `dedupKey`, filing again while that ticket is open files nothing and returns it (`duplicate: true`). Returns the ticket with its assignee or hold reason.',
       inputSchema: fileBody,
       outputSchema: ticketJson,
     },
     (input) =>
       answer(c, 'file_ticket', async () => {
         const t = await op.fileTicket(deps, agent, input);
-        return { structured: t, text: `Filed ${ticketLine(t)}` };
+        return { structured: t, text: t.duplicate ? `Already tracked as ${ticketLine(t)}; nothing new was filed (same dedupKey).` : `Filed ${ticketLine(t)}` };
       }),
   );
 

@@ -77,7 +77,11 @@ export const tickets = pgTable('tickets', {
   packet: jsonb('packet').$type<Record<string, unknown>>(),
   /** Agents that declined this ticket: routing never offers it to them again. */
   declinedBy: text('declined_by').array().notNull().default(sql`'{}'::text[]`),
+  /** The filer's duplicate key (`dedup:`): while this ticket is open, filing with the same key creates nothing. */
+  dedupKey: text('dedup_key'),
 }, (t) => [
+  // One open ticket per duplicate key, however many copies file it at once.
+  uniqueIndex('tickets_dedup_open_key').on(t.dedupKey).where(sql`${t.dedupKey} is not null and ${t.status} <> 'completed'`),
   // The sweep reads only this partial index: its size follows the active, non-waiting tickets.
   index('tickets_escalate_due_idx').on(t.escalateDueAt).where(sql`${t.escalateDueAt} is not null`),
   // Intake queue in the order it is served: most urgent, then oldest.

@@ -61,6 +61,24 @@ export async function getTicket(q: Queryable, key: string, opts: { lock?: boolea
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
+/** The open ticket filed with this duplicate key, if any (locked when asked). */
+export async function openTicketByDedupKey(q: Queryable, dedupKey: string, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
+  const base = q.select().from(tickets).where(and(eq(tickets.dedupKey, dedupKey), ne(tickets.status, 'completed')));
+  const rows = opts.lock ? await base.for('update') : await base;
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** True when the error is the unique violation of one open ticket per duplicate key. */
+export function isDedupConflict(e: unknown): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const c = cur as { code?: unknown; constraint_name?: unknown; constraint?: unknown; message?: unknown };
+    if (c.code === '23505') return c.constraint_name === 'tickets_dedup_open_key' || c.constraint === 'tickets_dedup_open_key' || String(c.message).includes('tickets_dedup_open_key');
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** The ticket whose home or origin message is this thread. */
 export async function ticketByThread(q: Queryable, channel: string, ts: string): Promise<Ticket | null> {
   const rows = await q

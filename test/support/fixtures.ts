@@ -53,6 +53,7 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     managersKey: null,
     packet: null,
     declinedBy: [],
+    dedupKey: null,
     ...o,
   };
 }

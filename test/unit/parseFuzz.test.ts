@@ -49,7 +49,7 @@ function expectOnlyDomainErrors(fn: () => unknown, input: string) {
 }
 
 describe('command grammar fuzz', () => {
-  it('when given 5,000 random command texts, then every parser answers with a command or a DomainError', () => {
+  it('when given 5,000 random command texts, then every parser answers with a command or a DomainError', { timeout: 120_000 }, () => {
     const r = rng(20261125);
     for (let i = 0; i < 5000; i++) {
       const text = randomText(r);

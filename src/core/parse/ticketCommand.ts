@@ -4,7 +4,7 @@ import type { AgentRef, ListFilter, NewTicketInput, TicketCommand } from '../com
 import { parseDuration } from '../duration.js';
 import { invalid } from '../errors.js';
 import { LIMITS, STATUSES, type TicketStatus } from '../types.js';
-import { checkContextEntry, quoteValue as q, validateText } from '../validate.js';
+import { checkContextEntry, checkDedupKey, quoteValue as q, validateText } from '../validate.js';
 import { tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
@@ -60,6 +60,10 @@ function parseNewTicket(text: string): TicketCommand {
     else if (name === 'assign') input.assign = parseAgentRef(value, '`assign:`', 'assign');
     else if (name === 'handoff') input.handoff = parseHandoffAgents(value);
     else if (name === 'follows') input.follows = parseTicketKey(value, '`follows:`');
+    else if (name === 'dedup') {
+      checkDedupKey(value);
+      input.dedupKey = value;
+    }
     else {
       checkContextEntry(name, value);
       input.context[name] = value;

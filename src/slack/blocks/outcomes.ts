@@ -23,7 +23,11 @@ const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${plural(a
  * The filing answer, echoing the title and the context values Baton took from the text, so that a
  * `name:value` meant as part of the title (`re:login page broken`) is noticed.
  */
-export function filed(r: { ticket: Keyed & { title: string; context: Record<string, string> }; agent: Handled | null; reason: string }): Answer {
+export function filed(r: { ticket: Keyed & { title: string; context: Record<string, string> }; agent: Handled | null; reason: string; duplicate?: boolean }): Answer {
+  if (r.duplicate) {
+    const where = r.agent ? ` (${handleText(r.agent.handle)})` : ' (waiting in intake)';
+    return { text: `:repeat: Already tracked as ${k(r.ticket.key)}${where}: *${escapeText(oneLine(r.ticket.title))}*. Nothing new was filed; the ticket's trail and thread record your report.` };
+  }
   const head = r.agent
     ? `:ticket: Filed ${k(r.ticket.key)} and assigned it to ${handleText(r.agent.handle)} (${escapeText(r.reason)}).`
     : `:ticket: Filed ${k(r.ticket.key)}. It waits in intake: ${escapeText(r.reason)}.`;

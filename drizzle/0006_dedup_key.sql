@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "dedup_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "tickets_dedup_open_key" ON "tickets" USING btree ("dedup_key") WHERE "tickets"."dedup_key" is not null and "tickets"."status" <> 'completed';
