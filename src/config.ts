@@ -76,6 +76,23 @@ const schema = z
       .optional()
       .refine((v) => !v || channelId.test(v), { message: 'ESCALATIONS_CHANNEL must be a Slack channel ID like C0123ABCD' }),
     ADMIN_USER_IDS: idList('ADMIN_USER_IDS', userId, 'user'),
+    HANDOFF_DEPTH_LIMIT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const t = v?.trim() ?? '';
+        const n = t === '' ? 8 : /^\d{1,3}$/.test(t) ? Number(t) : NaN;
+        if (!Number.isInteger(n) || n < 1 || n > 100) ctx.addIssue({ code: 'custom', message: `HANDOFF_DEPTH_LIMIT: \`${v}\` is not a whole number from 1 to 100 (handoffs in a row; default 8)` });
+        return n;
+      }),
+    API_RATE_LIMIT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const r = parseRateLimit(v);
+        if (r === undefined) ctx.addIssue({ code: 'custom', message: `API_RATE_LIMIT: \`${v}\` is not a rate like \`20/s\`, \`600/m\` or \`20/s:100\` (calls per second or minute, then an optional burst), or \`off\`` });
+        return r ?? null;
+      }),
     ESCALATION_CRON: cronExpr('ESCALATION_CRON', '* * * * *'),
     DIGEST_CRON: cronExpr('DIGEST_CRON', '0 9 * * 1-5'),
     BATON_TIMEZONE: z
@@ -94,6 +111,22 @@ const schema = z
         { message: 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin' },
       ),
   });
+
+/** Calls per second and the burst a token may spend at once; null: not limited. */
+export type RateLimit = { perSecond: number; burst: number } | null;
+
+/** `20/s` (burst five seconds' worth, at least 1), `600/m`, `20/s:100` (explicit burst), `off`. Undefined when unreadable. */
+export function parseRateLimit(v: string | undefined): RateLimit | undefined {
+  const t = v?.trim().toLowerCase() ?? '';
+  if (t === '') return { perSecond: 20, burst: 100 };
+  if (t === 'off') return null;
+  const m = /^(\d{1,6})\/(s|m)(?::(\d{1,7}))?$/.exec(t);
+  if (!m) return undefined;
+  const perSecond = Number(m[1]) / (m[2] === 'm' ? 60 : 1);
+  const burst = m[3] !== undefined ? Number(m[3]) : Math.max(1, Math.round(perSecond * 5));
+  if (perSecond <= 0 || burst < 1) return undefined;
+  return { perSecond, burst };
+}
 
 const MISSING_SIGNING_SECRET =
   'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode) — see README "Create the Slack app"';
@@ -114,6 +147,10 @@ export interface Config {
   /** When the daily briefing goes out (`DIGEST_CRON`). */
   briefingCron: string;
   timeZone: string;
+  /** At most this many handoffs in a row from one ticket (`HANDOFF_DEPTH_LIMIT`). */
+  handoffDepthLimit: number;
+  /** Per-token limit of API and MCP calls (`API_RATE_LIMIT`); null when off. */
+  apiRateLimit: RateLimit;
 }
 
 export class ConfigError extends Error {
@@ -151,5 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     escalationCron: e.ESCALATION_CRON,
     briefingCron: e.DIGEST_CRON,
     timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
+    handoffDepthLimit: e.HANDOFF_DEPTH_LIMIT,
+    apiRateLimit: e.API_RATE_LIMIT,
   });
 }

@@ -38,6 +38,7 @@ export async function startBaton(
     timeZone: config.timeZone,
     defaultTicketType: config.defaultTicketType,
     escalationsChannel: config.escalationsChannel,
+    handoffDepthLimit: config.handoffDepthLimit,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),

@@ -15,6 +15,8 @@ export interface Deps {
   timeZone: string;
   defaultTicketType: string;
   escalationsChannel: string | null;
+  /** At most this many handoffs in a row from one ticket (`HANDOFF_DEPTH_LIMIT`, default 8). */
+  handoffDepthLimit?: number;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */

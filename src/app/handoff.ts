@@ -2,15 +2,15 @@
 import type { AgentRef } from '../core/commands.js';
 import type { HandoffPacket } from '../core/types.js';
 import { invalid, invalidState } from '../core/errors.js';
-import { handoffChild } from '../core/handoff.js';
+import { DEFAULT_HANDOFF_DEPTH_LIMIT, handoffChild, handoffLoop, lineageText } from '../core/handoff.js';
 import { actorName, type Principal } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
-import { trailOf } from '../storage/audit.js';
-import { saveTicket } from '../storage/tickets.js';
+import { countEvents, trailOf } from '../storage/audit.js';
+import { getTicket, lineageOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, trailNames } from './assignment.js';
-import type { Deps, TxOptions } from './context.js';
+import { inTransaction, type Deps, type TxOptions } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { actOnTicket } from './ticketActions.js';
 
@@ -24,10 +24,37 @@ export async function handoffTicket(
   o: TxOptions & { packet?: HandoffPacket | null } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
+  try {
+    return await handOff(deps, by, key, ref, note, o);
+  } catch (e) {
+    if (e instanceof HandoffLoopRefused) {
+      await reportLoop(deps, e);
+      throw invalidState(e.message);
+    }
+    throw e;
+  }
+}
+
+/** A handoff that would make a loop: refused; the managers hear of it once per ticket. */
+class HandoffLoopRefused extends Error {
+  constructor(
+    readonly ticketKey: string,
+    message: string,
+    readonly lineage: string,
+  ) {
+    super(message);
+  }
+}
+
+async function handOff(deps: Deps, by: Principal, key: string, ref: AgentRef | { skill: string }, note: string | undefined, o: TxOptions & { packet?: HandoffPacket | null }) {
   return actOnTicket(deps, by, key, 'handoff', o, async (uow, parent) => {
     const target = 'skill' in ref ? null : await findAgent(uow.tx, ref);
     if (target && target.handle === parent.assignee) throw invalid(`${parent.key} is already with ${target.handle}; hand it off to another agent.`, 'handle');
     if (parent.waitingOn) throw invalidState(`${parent.key} already waits on ${parent.waitingOn}; resolve that first.`);
+    const limit = deps.handoffDepthLimit ?? DEFAULT_HANDOFF_DEPTH_LIMIT;
+    const lineage = await lineageOf(uow.tx, parent.key, limit + 1);
+    const loop = handoffLoop(lineage, target?.handle ?? null, limit);
+    if (loop) throw new HandoffLoopRefused(parent.key, loop, lineageText(lineage, target?.handle ?? `skill:${(ref as { skill: string }).skill}`));
 
     const trail = await trailOf(uow.tx, parent.key);
     const child = handoffChild(parent, trail, parent.assignee, note?.trim() || undefined, { names: await trailNames(uow), timeZone: deps.timeZone });
@@ -72,5 +99,22 @@ export async function handoffTicket(
         : deps.render.threadUpdate(parent, [{ raw: ':arrow_right: Handed off as ' }, filed.ticket.key, { raw: ' to the ' }, filed.ticket.type, { raw: ' skill; it waits in intake: ' }, filed.reason])),
     });
     return { parent, child: filed.ticket, target: to, held: filed.agent ? null : filed.reason };
+  });
+}
+
+/** The first refused loop of a ticket: in its trail, and in the managers' channel. Later ones only answer the caller. */
+async function reportLoop(deps: Deps, e: HandoffLoopRefused): Promise<void> {
+  await inTransaction(deps, async (uow) => {
+    const t = await getTicket(uow.tx, e.ticketKey, { lock: true });
+    if (!t || (await countEvents(uow.tx, t.key, 'handoff_loop')) > 0) return;
+    await uow.audit({ ticketKey: t.key, actor: 'baton', action: 'handoff_loop', fromStatus: t.status, toStatus: t.status, note: e.message, data: { lineage: e.lineage } });
+    if (deps.escalationsChannel) {
+      uow.send({
+        ticketKey: t.key,
+        idempotencyKey: `${t.key}:handoff-loop`,
+        channel: deps.escalationsChannel,
+        ...deps.render.threadUpdate(t, [{ raw: ':repeat: *Handoff loop refused.* ' }, e.message]),
+      });
+    }
   });
 }

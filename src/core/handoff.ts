@@ -57,3 +57,39 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
+
+/** One step of a ticket's lineage: a ticket of the handoff chain and the agent it was with. */
+export interface LineageStep {
+  key: string;
+  agent: string | null;
+}
+
+export const DEFAULT_HANDOFF_DEPTH_LIMIT = 8;
+
+/** `T-1 iris → T-2 devin → T-3 iris → devin` (the last part: where the refused handoff would go). */
+export function lineageText(lineage: readonly LineageStep[], target?: string | null): string {
+  const steps = lineage.map((s) => `${s.key} ${s.agent ?? 'intake'}`);
+  if (target !== undefined) steps.push(target ?? 'intake');
+  return steps.join(' → ');
+}
+
+/**
+ * Why a handoff from the last ticket of `lineage` (root first) to `target` would make a loop, or null.
+ * Refused when the target already appears twice in the lineage, or when the chain would hold more than
+ * `limit` handoffs.
+ */
+export function handoffLoop(lineage: readonly LineageStep[], target: string | null, limit: number): string | null {
+  const last = lineage.at(-1);
+  if (!last) return null;
+  if (target !== null) {
+    const seen = lineage.filter((s) => s.agent === target).length;
+    if (seen >= 2) {
+      return `${last.key} would go to ${target} a third time in its handoff chain (${lineageText(lineage, target)}). Resolve it, escalate it, or hand it to someone new.`;
+    }
+  }
+  const handoffs = lineage.length; // the new child would be handoff number `lineage.length`
+  if (handoffs > limit) {
+    return `${last.key} has been handed off ${handoffs - 1} times in a row (${lineageText(lineage)}); at most ${limit} are allowed (\`HANDOFF_DEPTH_LIMIT\`). Resolve it or escalate it.`;
+  }
+  return null;
+}

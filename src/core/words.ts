@@ -15,6 +15,8 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   escalation_exhausted: 'chain exhausted',
   taken_over: 'taken over',
   handed_off: 'handed off',
+  handoff_loop: 'handoff loop refused',
+  also_reported: 'also reported by',
   child_resolved: 'handoff resolved',
   resolved: 'resolved',
   reopened: 'reopened',

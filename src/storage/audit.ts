@@ -57,6 +57,15 @@ export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> 
   }));
 }
 
+/** How many events of this action the ticket's trail holds. */
+export async function countEvents(q: Queryable, ticketKey: string, action: string): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.ticketKey, ticketKey), eq(auditEvents.action, action)));
+  return Number(row?.n ?? 0);
+}
+
 /** The id of the latest escalation of this ticket that pinged `handle`; null when none did. */
 export async function lastEscalationTo(q: Queryable, ticketKey: string, handle: string): Promise<number | null> {
   const [ping] = await q

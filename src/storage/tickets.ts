@@ -3,7 +3,8 @@ import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql } 
 import type { HandoffPacket, Priority, Ticket, TicketStatus } from '../core/types.js';
 import { ticketKey } from '../core/ticketKey.js';
 import { PRIORITY_RANK } from '../core/types.js';
-import type { Queryable } from './db.js';
+import type { LineageStep } from '../core/handoff.js';
+import { rowsOf, type Queryable } from './db.js';
 import { tickets, ticketSequences } from './schema.js';
 
 type Row = typeof tickets.$inferSelect;
@@ -66,6 +67,20 @@ export async function openTicketByDedupKey(q: Queryable, dedupKey: string, opts:
   const base = q.select().from(tickets).where(and(eq(tickets.dedupKey, dedupKey), ne(tickets.status, 'completed')));
   const rows = opts.lock ? await base.for('update') : await base;
   return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** The handoff chain that ends at this ticket, root first: each ticket and the agent it is with. */
+export async function lineageOf(q: Queryable, key: string, max = 200): Promise<LineageStep[]> {
+  const rows = await rowsOf<{ key: string; assignee: string | null; depth: number }>(
+    q,
+    sql`with recursive chain(key, parent_key, assignee, depth) as (
+          select key, parent_key, assignee, 0 from tickets where key = ${key}
+          union all
+          select t.key, t.parent_key, t.assignee, c.depth + 1 from tickets t join chain c on t.key = c.parent_key where c.depth < ${max}
+        )
+        select key, assignee, depth from chain order by depth desc`,
+  );
+  return rows.map((r) => ({ key: r.key, agent: r.assignee }));
 }
 
 /** True when the error is the unique violation of one open ticket per duplicate key. */

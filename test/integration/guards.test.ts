@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { addAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
+import { handoffTicket } from '../../src/app/handoff.js';
 import { resolveTicket } from '../../src/app/ticketActions.js';
 import { agentPrincipal, user } from '../../src/core/permissions.js';
 import { openDatabase, type Database } from '../../src/storage/db.js';
@@ -89,5 +90,61 @@ describe.skipIf(!HAS_POSTGRES)('duplicate keys filed by two copies at once on Po
     const rows = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets where dedup_key = 'alert-42'`);
     expect(rows[0]!.n).toBe(1);
     expect((await auditOf(db, created[0]!.ticket.key)).filter((e) => e.action === 'also_reported')).toHaveLength(19);
+  });
+});
+
+describe.each(DB_KINDS)('handoff loops on %s', (kind) => {
+  let db: TestDatabase;
+  let deps: ReturnType<typeof makeDeps>;
+  useCaseBed(kind, { per: 'block' }, (bed) => ({ db, deps } = bed));
+
+  it('a ping-pong iris → devin → iris → devin is refused when it would reach iris a third time; managers are told once, with the lineage', async () => {
+    await addAgent(deps, admin, { handle: 'iris', skills: ['web'], channel: 'CIRIS', user: 'UIRIS' });
+    await addAgent(deps, admin, { handle: 'devin', skills: ['eng'], channel: 'CDEVIN', user: 'UDEVIN' });
+    const root = await fileTicket(deps, user('UREQL'), input('Checkout is broken', { type: 'web' }));
+    expect(root.agent?.handle).toBe('iris');
+    let ts = 1700000200;
+    await deliverHome(db, root.ticket.key, `${ts++}.000100`);
+    const hop = async (key: string, from: string, to: string) => {
+      const r = await handoffTicket(deps, agentPrincipal(from, 'api'), key, { handle: to }, `over to ${to}`);
+      await deliverHome(db, r.child.key, `${ts++}.000100`);
+      return r.child.key;
+    };
+    const t2 = await hop(root.ticket.key, 'iris', 'devin');
+    const t3 = await hop(t2, 'devin', 'iris');
+    const t4 = await hop(t3, 'iris', 'devin');
+    const lineage = `${root.ticket.key} iris → ${t2} devin → ${t3} iris → ${t4} devin → iris`;
+    const message = `${t4} would go to iris a third time in its handoff chain (${lineage}). Resolve it, escalate it, or hand it to someone new.`;
+    const children = async () => (await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets`))[0]!.n;
+    const before = await children();
+
+    await expectDomainError(handoffTicket(deps, agentPrincipal('devin', 'api'), t4, { handle: 'iris' }, 'back again'), 'invalid_state', message);
+    await expectDomainError(handoffTicket(deps, user('UDEVIN'), t4, { handle: 'iris' }, 'and again'), 'invalid_state', message);
+    expect(await children()).toBe(before);
+    expect(await getTicket(db.db, t4)).toMatchObject({ status: 'active', assignee: 'devin', waitingOn: null });
+
+    // Managers: one message for the ticket, with the lineage; the trail says so once.
+    const managers = (await outboxOf(db, t4)).filter((m) => m.channel === 'CESCAL1');
+    expect(managers).toHaveLength(1);
+    expect(managers[0]!.text).toContain(lineage);
+    expect((await auditOf(db, t4)).filter((e) => e.action === 'handoff_loop')).toHaveLength(1);
+
+    // Someone new is still fine.
+    await addAgent(deps, admin, { handle: 'max', skills: ['eng'], channel: 'CMAX', user: 'UMAX' });
+    const r = await handoffTicket(deps, agentPrincipal('devin', 'api'), t4, { handle: 'max' }, 'fresh eyes');
+    expect(r.target?.handle).toBe('max');
+  });
+
+  it('a chain deeper than HANDOFF_DEPTH_LIMIT is refused at the limit', async () => {
+    const limited = { ...deps, handoffDepthLimit: 2 };
+    for (const h of ['d1', 'd2', 'd3', 'd4']) await addAgent(deps, admin, { handle: h, skills: [`s${h}`], channel: `C${h.toUpperCase()}`, user: `U${h.toUpperCase()}` });
+    const root = await fileTicket(deps, user('UREQD'), input('Deep work', { type: 'sd1' }));
+    const c1 = (await handoffTicket(limited, agentPrincipal('d1', 'api'), root.ticket.key, { handle: 'd2' }, 'one')).child.key;
+    const c2 = (await handoffTicket(limited, agentPrincipal('d2', 'api'), c1, { handle: 'd3' }, 'two')).child.key;
+    await expectDomainError(
+      handoffTicket(limited, agentPrincipal('d3', 'api'), c2, { handle: 'd4' }, 'three'),
+      'invalid_state',
+      `${c2} has been handed off 2 times in a row (${root.ticket.key} d1 → ${c1} d2 → ${c2} d3); at most 2 are allowed (\`HANDOFF_DEPTH_LIMIT\`). Resolve it or escalate it.`,
+    );
   });
 });

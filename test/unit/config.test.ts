@@ -41,7 +41,17 @@ describe('loadConfig defaults', () => {
       escalationCron: '* * * * *',
       briefingCron: '0 9 * * 1-5',
       timeZone: 'UTC',
+      handoffDepthLimit: 8,
+      apiRateLimit: { perSecond: 20, burst: 100 },
     });
+  });
+
+  it('reads HANDOFF_DEPTH_LIMIT and API_RATE_LIMIT in each of their forms', () => {
+    expect(loadConfig({ ...BASE, HANDOFF_DEPTH_LIMIT: '3' }).handoffDepthLimit).toBe(3);
+    expect(loadConfig({ ...BASE, API_RATE_LIMIT: '5/s' }).apiRateLimit).toEqual({ perSecond: 5, burst: 25 });
+    expect(loadConfig({ ...BASE, API_RATE_LIMIT: '600/m' }).apiRateLimit).toEqual({ perSecond: 10, burst: 50 });
+    expect(loadConfig({ ...BASE, API_RATE_LIMIT: '20/s:40' }).apiRateLimit).toEqual({ perSecond: 20, burst: 40 });
+    expect(loadConfig({ ...BASE, API_RATE_LIMIT: 'off' }).apiRateLimit).toBeNull();
   });
 
   it('treats empty values as unset', () => {
@@ -91,6 +101,8 @@ describe('loadConfig defaults', () => {
       ESCALATION_CRON: '*/30 * * * * *',
       DIGEST_CRON: '30 8 * * 1-5',
       BATON_TIMEZONE: 'Europe/Berlin',
+      HANDOFF_DEPTH_LIMIT: '12',
+      API_RATE_LIMIT: '50/s:200',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -107,6 +119,8 @@ describe('loadConfig defaults', () => {
       escalationCron: '*/30 * * * * *',
       briefingCron: '30 8 * * 1-5',
       timeZone: 'Europe/Berlin',
+      handoffDepthLimit: 12,
+      apiRateLimit: { perSecond: 50, burst: 200 },
     });
   });
 
@@ -191,6 +205,10 @@ describe('loadConfig: one clear line naming the variable for each bad value', ()
     ['DIGEST_CRON', '0 25 * * *', 'DIGEST_CRON: `0 25 * * *` is not a valid cron expression (e.g. `* * * * *`)'],
     ['BATON_TIMEZONE', 'Mars/Olympus_Mons', 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin'],
     ['BATON_TIMEZONE', 'CEST+2', 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin'],
+    ['HANDOFF_DEPTH_LIMIT', '0', 'HANDOFF_DEPTH_LIMIT: `0` is not a whole number from 1 to 100 (handoffs in a row; default 8)'],
+    ['HANDOFF_DEPTH_LIMIT', 'eight', 'HANDOFF_DEPTH_LIMIT: `eight` is not a whole number from 1 to 100 (handoffs in a row; default 8)'],
+    ['API_RATE_LIMIT', '20 per second', 'API_RATE_LIMIT: `20 per second` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
+    ['API_RATE_LIMIT', '0/s', 'API_RATE_LIMIT: `0/s` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
   ])('%s=%j', (variable, value, message) => {
     const p = oneProblem({ ...BASE, [variable]: value }, variable);
     if (typeof message === 'string') expect(p).toBe(message);
