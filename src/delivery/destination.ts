@@ -2,9 +2,10 @@
 // ordering per ticket, pacing, backoff and recording are the delivery loop's, the same for every
 // destination. The Slack Web API is the first (slackDestination.ts); webhooks and A2A come next.
 //
-// Today every row goes to the one destination the loop is built with. When a second kind arrives, the
-// outbox gains a `destination` column (default 'slack', a migration), `claimDue` returns it, and the
-// loop picks the destination from a map by that kind — nothing else in the loop changes.
+// Each outbox row names its destination (`destination` column, default 'slack'; `target` and `payload`
+// for what is not a Slack message) and the loop picks it from its `destinations` map by that kind. A row
+// whose kind the loop does not know is kept as failed. Rows of one ticket are delivered in order per
+// destination and target; each destination paces its own lanes (Slack: a channel; a webhook: an agent).
 import type { ClaimedMessage, Receipt } from '../storage/outbox.js';
 
 export type { ClaimedMessage, Receipt };
@@ -29,4 +30,6 @@ export interface Destination<T = unknown> {
   route(row: ClaimedMessage): Promise<Route<T>>;
   /** Sends once. `again` is true on the second try after an `again` outcome, which must not ask for a third. */
   send(row: ClaimedMessage, target: T, again: boolean): Promise<SendOutcome>;
+  /** The wait before retrying a row after its `attempts`-th try failed; the loop's backoff when absent. */
+  backoffMs?(attempts: number): number;
 }

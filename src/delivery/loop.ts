@@ -4,7 +4,7 @@
 // keeping failed rows visible. Time is the injected clock's; the waits are real timers.
 import type { Logger } from '../logger.js';
 import { claimDue, markFailed, releaseClaims, scheduleRetry, type ClaimedMessage } from '../storage/outbox.js';
-import type { SendOutcome } from './destination.js';
+import type { Destination, SendOutcome } from './destination.js';
 import { backoffMs, ROUND_BUDGET_MS, withDefaults, type DeliveryLoopOptions, type DeliverySettings } from './options.js';
 import { ChannelPacer } from './pacer.js';
 import { Poller } from './poller.js';
@@ -65,7 +65,10 @@ export class DeliveryLoop {
     // Channels are paced independently: each channel's rows in order, channels in parallel, and every
     // channel finishes (or fails) before the round ends, so that nothing of it is still in flight.
     const byChannel = new Map<string, ClaimedMessage[]>();
-    for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+    for (const r of rows) {
+      const key = `${r.destination}:${r.target ?? r.channel}`;
+      byChannel.set(key, [...(byChannel.get(key) ?? []), r]);
+    }
     const start = this.now();
     const results = await Promise.allSettled([...byChannel.values()].map((list) => this.deliverChannel(list, { start, slept: 0 })));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -103,7 +106,9 @@ export class DeliveryLoop {
       await this.ledger.record(row);
       return DONE;
     }
-    const route = await this.o.destination.route(row);
+    const destination = this.o.destinations[row.destination];
+    if (!destination) return this.fail(row, `unknown_destination: no destination '${row.destination}'`);
+    const route = await destination.route(row);
     if ('failed' in route) return this.fail(row, route.failed);
     for (;;) {
       const now = this.now();
@@ -114,7 +119,7 @@ export class DeliveryLoop {
       await sleep(wait);
     }
     const start = this.now();
-    const out = await this.o.destination.send(row, route.target, again);
+    const out = await destination.send(row, route.target, again);
     if (out.kind === 'retry' && !out.reached) this.pacer.refund(route.lane);
     else this.pacer.answered(route.lane, start, this.now());
     const log = this.o.logger.child({ outbox: row.id, ticket: row.ticketKey ?? undefined });
@@ -122,7 +127,7 @@ export class DeliveryLoop {
       case 'again':
         return this.deliver(row, round, true);
       case 'retry':
-        return this.retry(row, route.lane, out, log);
+        return this.retry(row, route.lane, out, log, destination);
       case 'failed':
         log.error({ error: out.error, channel: route.lane }, 'delivery refused; kept as failed');
         return this.fail(row, out.error);
@@ -132,7 +137,7 @@ export class DeliveryLoop {
     }
   }
 
-  private async retry(row: ClaimedMessage, lane: string, out: Extract<SendOutcome, { kind: 'retry' }>, log: Logger): Promise<Step> {
+  private async retry(row: ClaimedMessage, lane: string, out: Extract<SendOutcome, { kind: 'retry' }>, log: Logger, destination: Destination): Promise<Step> {
     const now = this.now();
     if (out.afterMs !== undefined) {
       this.pacer.block(lane, now + out.afterMs);
@@ -142,7 +147,8 @@ export class DeliveryLoop {
     }
     if (row.attempts >= this.o.maxAttempts) return this.fail(row, `gave up after ${row.attempts} attempts: ${out.error}`);
     log.warn({ err: out.error, attempt: row.attempts }, 'delivery failed; will retry');
-    await this.reschedule(row, now + backoffMs(row.attempts, this.o.retryBaseMs, this.o.retryMaxMs), out.error, true);
+    const wait = destination.backoffMs ? destination.backoffMs(row.attempts) : backoffMs(row.attempts, this.o.retryBaseMs, this.o.retryMaxMs);
+    await this.reschedule(row, now + wait, out.error, true);
     return { kind: 'pause', restAt: this.now() };
   }
 

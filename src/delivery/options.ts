@@ -6,7 +6,8 @@ import type { Destination } from './destination.js';
 
 export interface DeliveryLoopOptions {
   database: Database;
-  destination: Destination;
+  /** Destinations by kind (the outbox row's `destination`): 'slack' → the Slack destination, … */
+  destinations: Record<string, Destination>;
   clock: Clock;
   logger: Logger;
   /** Rows claimed per round. */

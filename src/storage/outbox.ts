@@ -28,6 +28,12 @@ export interface OutboundMessage {
   updates?: string | null;
   text: string;
   blocks?: unknown[] | null;
+  /** Which destination delivers it (default 'slack'); rows of one ticket are in order per destination and target. */
+  destination?: string;
+  /** For a destination other than Slack: whom it goes to (an agent's handle). */
+  target?: string | null;
+  /** For a destination other than Slack: what it sends. */
+  payload?: unknown;
 }
 
 export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date): Promise<void> {
@@ -47,6 +53,9 @@ export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date):
         updatesKey: m.updates ?? null,
         text: m.text,
         blocks: m.blocks ?? null,
+        destination: m.destination ?? 'slack',
+        target: m.target ?? null,
+        payload: m.payload ?? null,
         nextAttemptAt: now,
         createdAt: now,
       })),
@@ -76,8 +85,14 @@ export interface ClaimedMessage {
   updatesKey: string | null;
   text: string;
   blocks: unknown[] | null;
+  /** Which destination delivers it: 'slack', 'webhook', … */
+  destination: string;
+  target: string | null;
+  payload: unknown;
   /** Attempts so far, this claim included. */
   attempts: number;
+  /** When the row was written (a destination may give up on rows too old). */
+  createdAt: Date;
 }
 
 /** Where a delivered message landed (a DM's channel differs from the user ID it was sent to). */
@@ -95,7 +110,9 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const ERROR_MAX = 500;
 
 /**
- * Claims due rows — the oldest pending row of each ticket, and rows of no ticket — with FOR UPDATE
+ * Claims due rows — the oldest pending row of each ticket for each destination and target (a webhook
+ * that keeps failing holds back that agent's later events of the ticket, never its Slack messages), and
+ * rows of no ticket — with FOR UPDATE
  * SKIP LOCKED, so several copies never claim one row. A claim counts as an attempt and is a lease: the
  * row is due again at `leaseUntil`, when another copy may take it if this one never answered.
  */
@@ -106,13 +123,14 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
           select o.id from outbox o
           where o.status = 'pending' and o.next_attempt_at <= ${at(o.now)}
             and (o.ticket_key is null or not exists (
-              select 1 from outbox p where p.ticket_key = o.ticket_key and p.status = 'pending' and p.id < o.id))
+              select 1 from outbox p where p.ticket_key = o.ticket_key and p.status = 'pending' and p.id < o.id
+                and p.destination = o.destination and p.target is not distinct from o.target))
           order by o.id
           limit ${o.limit}
           for update skip locked)
         update outbox set next_attempt_at = ${at(o.leaseUntil)}, attempts = attempts + 1
         where id in (select id from next)
-        returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, records_managers_of, updates_key, text, blocks, attempts`,
+        returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, records_managers_of, updates_key, text, blocks, destination, target, payload, attempts, created_at`,
   );
   return rows
     .map((r) => ({
@@ -127,7 +145,11 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
       updatesKey: r.updates_key as string | null,
       text: r.text as string,
       blocks: r.blocks as unknown[] | null,
+      destination: (r.destination as string | null) ?? 'slack',
+      target: (r.target as string | null) ?? null,
+      payload: r.payload ?? null,
       attempts: Number(r.attempts),
+      createdAt: new Date(r.created_at as string | Date),
     }))
     .sort((a, b) => a.id - b.id);
 }

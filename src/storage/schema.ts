@@ -125,6 +125,12 @@ export const outbox = pgTable('outbox', {
   updatesKey: text('updates_key'),
   text: text('text').notNull(),
   blocks: jsonb('blocks'),
+  /** Which destination delivers the row: 'slack' (the default), 'webhook', … */
+  destination: text('destination').notNull().default('slack'),
+  /** For a destination other than Slack: whom it goes to (an agent's handle). */
+  target: text('target'),
+  /** For a destination other than Slack: what it sends (a webhook's event body). */
+  payload: jsonb('payload'),
   status: text('status').notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: ts('next_attempt_at').notNull(),
