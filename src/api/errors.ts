@@ -1,6 +1,7 @@
 // Every refusal of the API as {"error":{code,message,field}} with its HTTP status. Domain errors are mapped here,
 // in one place; anything else is a 503 when the database is down, else a 500 without details.
 import type { Deps } from '../app/context.js';
+import { RateLimited } from '../app/rateLimit.js';
 import { isDomainError, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -14,6 +15,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Seconds to wait before trying again (429: sent as `Retry-After`). */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -37,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
 
 export async function fromError(e: unknown, deps: Deps, logger: Logger): Promise<ApiError> {
   if (e instanceof ApiError) return e;
+  if (e instanceof RateLimited) return new ApiError(429, 'rate_limited', e.message, undefined, e.retryAfterSec);
   if (isDomainError(e)) return new ApiError(STATUS[e.code] ?? 422, e.code, e.message, e.field);
   const up = await deps.database.ping().catch(() => false);
   logger.error({ err: e instanceof Error ? (e.stack ?? e.message) : String(e), database: up ? 'up' : 'down' }, 'api request failed');

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { ApiError, fromError, type ErrorBody } from './errors.js';
 import { runOnce } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
+import { spendCall } from '../app/rateLimit.js';
 import { authenticate, parseJsonText, readBody } from './request.js';
 import { findRoute, type Route } from './routes.js';
 
@@ -27,7 +28,11 @@ function send(res: ServerResponse, a: Answer): void {
   res.end(JSON.stringify(a.body));
 }
 
-const errorAnswer = (e: ApiError): Answer => ({ status: e.status, body: e.body, headers: e.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined });
+const errorAnswer = (e: ApiError): Answer => ({
+  status: e.status,
+  body: e.body,
+  headers: e.status === 401 ? { 'www-authenticate': 'Bearer' } : e.retryAfterSec !== undefined ? { 'retry-after': String(e.retryAfterSec) } : undefined,
+});
 
 function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
@@ -63,6 +68,7 @@ async function handle(deps: Deps, logger: Logger, req: IncomingMessage): Promise
   if ('methods' in found) throw new ApiError(405, 'method_not_allowed', `\`${url.pathname}\` takes ${found.methods.join(', ')}, not ${method}.`);
   const { route, params } = found;
   const agent = await authenticate(deps, req, 'api');
+  await spendCall(deps, agent.handle);
   const raw = method === 'GET' ? '' : await readBody(req);
   const body = route.body ? validate(route.body, parseJson(raw), 'body') : undefined;
   const query = route.query ? validate(route.query, Object.fromEntries(url.searchParams), 'query') : undefined;

@@ -11,6 +11,7 @@ const ERRORS: Record<number, string> = {
   409: 'Not possible in the ticket’s state (or an Idempotency-Key still in progress).',
   413: 'Body larger than 1 MB.',
   422: 'An invalid value; `field` names it.',
+  429: 'Too many calls with this token (`API_RATE_LIMIT`); `Retry-After` says how many seconds to wait.',
   503: 'The database is unavailable; nothing was done.',
 };
 

@@ -7,6 +7,7 @@ import * as op from '../api/operations.js';
 import type { AgentPrincipal } from '../api/operations.js';
 import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from '../api/schemas.js';
 import type { Deps } from '../app/context.js';
+import { spendCall } from '../app/rateLimit.js';
 import { fromError } from '../api/errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketJson } from '../api/json.js';
@@ -33,12 +34,14 @@ export interface ToolContext {
 /** A tool's answer: its structured result and a short text, or a tool error with Baton's specific message. */
 async function answer(c: ToolContext, tool: string, run: Run): Promise<CallToolResult> {
   try {
+    await spendCall(c.deps, c.agent.handle);
     const r = await run();
     return { content: [{ type: 'text', text: r.text }], structuredContent: r.structured };
   } catch (e) {
     const err = await fromError(e, c.deps, c.logger);
     c.logger.info({ tool, agent: c.agent.handle, code: err.code }, 'mcp tool refused');
-    return { isError: true, content: [{ type: 'text', text: err.message }], _meta: { 'baton/error': err.body.error } };
+    const meta = err.retryAfterSec !== undefined ? { 'baton/error': err.body.error, 'baton/retryAfter': err.retryAfterSec } : { 'baton/error': err.body.error };
+    return { isError: true, content: [{ type: 'text', text: err.message }], _meta: meta };
   }
 }
 

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -169,6 +170,14 @@ export const apiIdempotency = pgTable('api_idempotency', {
   body: jsonb('body'),
   at: ts('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.handle, t.key] })]);
+
+/** Per-token call budgets of the API and MCP (a token bucket per agent), shared by every copy of Baton. */
+export const apiRateBuckets = pgTable('api_rate_buckets', {
+  handle: text('handle').primaryKey(),
+  /** Calls left at `at`; refilled at the configured rate up to the burst. */
+  tokens: doublePrecision('tokens').notNull(),
+  at: ts('at').notNull(),
+});
 
 export const ticketSequences = pgTable('ticket_sequences', {
   year: integer('year').primaryKey(),
