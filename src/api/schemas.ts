@@ -1,13 +1,12 @@
 // What the HTTP API accepts and returns, declared once with zod: requests are validated by these schemas and
 // the OpenAPI document is generated from them. Length limits are those of Slack (core LIMITS).
 import { z } from 'zod';
-import { LIMITS, PRIORITIES } from '../core/types.js';
+import { LIMITS, PACKET_LIMITS, PRIORITIES } from '../core/types.js';
 
 const handle = z.string().describe('An agent handle, e.g. `iris`.');
 const ticketKey = z.string().describe('A ticket key, e.g. `T-2026-001`.');
 const isoTime = z.string().nullable().describe('ISO 8601 time, or null.');
 
-export const PACKET_LIMITS = { summary: 2000, items: 20, item: 500, links: 10 } as const;
 const items = (what: string) =>
   z.array(z.string().max(PACKET_LIMITS.item)).max(PACKET_LIMITS.items).optional().describe(`${what}: at most ${PACKET_LIMITS.items} items of at most ${PACKET_LIMITS.item} characters.`);
 

@@ -6,7 +6,7 @@ import { DEFAULT_HANDOFF_DEPTH_LIMIT, handoffChild, handoffLoop, lineageText } f
 import { actorName, type Principal } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
 import { LIMITS } from '../core/types.js';
-import { validateText } from '../core/validate.js';
+import { checkPacket, validateText } from '../core/validate.js';
 import { countEvents, trailOf } from '../storage/audit.js';
 import { getTicket, lineageOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, trailNames } from './assignment.js';
@@ -24,6 +24,7 @@ export async function handoffTicket(
   o: TxOptions & { packet?: HandoffPacket | null } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
+  if (o.packet) checkPacket(o.packet);
   try {
     return await handOff(deps, by, key, ref, note, o);
   } catch (e) {

@@ -86,9 +86,9 @@ export const TICKET_SPEC = defineCommand(
       help: 'Assign (or reassign) a ticket. Example: `/ticket assign T-2026-001 iris`',
     },
     handoff: {
-      synopsis: '/ticket handoff KEY HANDLE [note]',
+      synopsis: '/ticket handoff KEY HANDLE|skill:TYPE [note]',
       example: '/ticket handoff T-2026-001 iris needs a refund',
-      help: 'Hand off to another agent as a child ticket; this one waits on it. Example: `/ticket handoff T-2026-001 devin needs a code fix`',
+      help: 'Hand off to another agent (or `skill:TYPE`: whoever has that skill, never back to you) as a child ticket; this one waits on it. Example: `/ticket handoff T-2026-001 devin needs a code fix`',
     },
     resolve: {
       synopsis: '/ticket resolve KEY [force] [note]',
@@ -108,7 +108,7 @@ export const TICKET_SPEC = defineCommand(
       help: 'The agent pulls the most urgent intake ticket it can take. Example: `/ticket next iris`',
     },
   },
-  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]` or `status`.',
+  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]`, `decline REASON` or `status`.',
 );
 
 export const AGENT_SPEC = defineCommand(

@@ -3,6 +3,8 @@ import type { Priority, TicketStatus } from './types.js';
 
 /** An agent as written by a user: a handle (`iris`, `@iris`) or a Slack mention of its user (`<@U…>`). */
 export type AgentRef = { handle: string } | { user: string };
+/** Whom a handoff goes to: an agent, or whoever has a skill (`skill:engineering`). */
+export type HandoffTarget = AgentRef | { skill: string };
 
 export type ListFilter =
   | { kind: 'mine' }
@@ -31,7 +33,7 @@ export type TicketCommand =
   | { kind: 'show'; key: string }
   | { kind: 'list'; filter: ListFilter; /** 1-based page of the list. */ page?: number }
   | { kind: 'assign'; key: string; agent: AgentRef }
-  | { kind: 'handoff'; key: string; agent: AgentRef; note?: string }
+  | { kind: 'handoff'; key: string; agent: HandoffTarget; note?: string }
   | { kind: 'resolve'; key: string; note?: string; /** Close its open handoff child too. */ force?: boolean }
   | { kind: 'reopen'; key: string; note?: string }
   | { kind: 'escalate'; key: string; note?: string }
@@ -69,6 +71,7 @@ export type AgentCommand =
 export type ThreadVerb =
   | { kind: 'accept' }
   | { kind: 'resolve'; note?: string }
-  | { kind: 'handoff'; agent: AgentRef; note?: string }
+  | { kind: 'handoff'; agent: HandoffTarget; note?: string }
   | { kind: 'escalate'; note?: string }
+  | { kind: 'decline'; reason: string }
   | { kind: 'status' };

@@ -130,3 +130,6 @@ export const LIMITS = {
   capacity: 100_000,
   dedupKey: 200,
 } as const;
+
+/** A handoff packet's limits: the summary, each list (items and item length), the links. */
+export const PACKET_LIMITS = { summary: 2000, items: 20, item: 500, links: 10, link: 2000 } as const;

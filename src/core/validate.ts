@@ -7,7 +7,7 @@
 import { AGENT_SPEC, optionList, optionNames } from './commandSpec.js';
 import type { AgentOptions } from './commands.js';
 import { invalid } from './errors.js';
-import { LIMITS } from './types.js';
+import { LIMITS, PACKET_LIMITS, type HandoffPacket } from './types.js';
 
 /** Length in characters (code points), as the parser and PostgreSQL count them; an emoji is one. */
 export function charLength(s: string): number {
@@ -144,5 +144,36 @@ export function checkContextEntry(name: string, value: string): void {
   const vn = charLength(value);
   if (vn > LIMITS.contextValue) {
     throw invalid(`Context value of ${subject} is ${vn} characters long; the limit is ${LIMITS.contextValue}.`, 'context');
+  }
+}
+
+// --- Handoff packets ------------------------------------------------------------------------------
+
+const PACKET_LISTS = [
+  ['done', 'what is done'],
+  ['open_questions', 'open questions'],
+  ['acceptance_criteria', 'acceptance criteria'],
+] as const;
+
+/** A handoff packet within its limits: the summary, lists of at most 20 items of 500 characters, at most 10 http(s) links. */
+export function checkPacket(p: HandoffPacket): void {
+  validateText(p.summary, 'summary', PACKET_LIMITS.summary);
+  for (const [field, label] of PACKET_LISTS) {
+    const list = p[field] ?? [];
+    if (list.length > PACKET_LIMITS.items) throw invalid(`The ${label} list has ${list.length} items; the limit is ${PACKET_LIMITS.items}.`, field);
+    list.forEach((item, i) => validateText(item, field, PACKET_LIMITS.item, { label: `${label} item ${i + 1}` }));
+  }
+  const links = p.links ?? [];
+  if (links.length > PACKET_LIMITS.links) throw invalid(`The packet has ${links.length} links; the limit is ${PACKET_LIMITS.links}.`, 'links');
+  for (const l of links) {
+    let url: URL | null = null;
+    try {
+      url = new URL(l);
+    } catch {
+      url = null;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || charLength(l) > PACKET_LIMITS.link) {
+      throw invalid(`The link ${quoteValue(l)} is not an http(s) URL (one link per line, at most ${PACKET_LIMITS.link} characters).`, 'links');
+    }
   }
 }

@@ -68,6 +68,7 @@ export function newTicketBlockFor(field: string | undefined): string | undefined
 /** The handoff form's input a refusal of `handoffTicket` is about (by its field), if any. */
 export function handoffBlockFor(field: string | undefined): string | undefined {
   if (field === 'handle' || field === 'agent') return HANDOFF_IDS.agent.blockId;
-  if (field === 'note') return HANDOFF_IDS.note.blockId;
+  if (field === 'note' || field === 'summary') return HANDOFF_IDS.note.blockId;
+  if (field === 'done' || field === 'open_questions' || field === 'acceptance_criteria' || field === 'links') return HANDOFF_IDS[field].blockId;
   return undefined;
 }

@@ -3,7 +3,7 @@
 // Input `initial_value`s are NOT escaped: they are what the user edits and gets back verbatim.
 
 import type { types as SlackTypes } from '@slack/bolt';
-import { LIMITS, PRIORITIES, type Priority } from '../core/types.js';
+import { LIMITS, PACKET_LIMITS, PRIORITIES, type HandoffPacket, type Priority } from '../core/types.js';
 import { cutSlackText, SLACK_LIMITS } from './text.js';
 
 export type ModalView = SlackTypes.ModalView;
@@ -21,6 +21,10 @@ const DESCRIPTION_HINT = `Up to ${INPUT_MAX.toLocaleString('en-US')} characters 
 
 export const NEW_TICKET_CALLBACK_ID = 'ticket_new';
 export const HANDOFF_CALLBACK_ID = 'ticket_handoff';
+export const DECLINE_CALLBACK_ID = 'ticket_decline_form';
+
+/** block_id / action_id of the Decline form's reason. */
+export const DECLINE_IDS = { reason: { blockId: 'decline_reason', actionId: 'reason' } } as const;
 export const ASSIGN_CALLBACK_ID = 'managers_assign_form';
 
 /** block_id / action_id of the Assign… form's picker (the managers' channel). */
@@ -46,8 +50,16 @@ export const NEW_TICKET_IDS = {
 /** block_id / action_id of every input of the handoff modal. */
 export const HANDOFF_IDS = {
   agent: { blockId: 'handoff_agent', actionId: 'agent' },
+  /** The note: the packet's summary. */
   note: { blockId: 'handoff_note', actionId: 'note' },
+  done: { blockId: 'handoff_done', actionId: 'done' },
+  open_questions: { blockId: 'handoff_questions', actionId: 'open_questions' },
+  acceptance_criteria: { blockId: 'handoff_criteria', actionId: 'acceptance_criteria' },
+  links: { blockId: 'handoff_links', actionId: 'links' },
 } as const;
+
+/** A list field of the packet: one item per line. */
+const LIST_HINT = `One per line, at most ${PACKET_LIMITS.items} lines of ${PACKET_LIMITS.item} characters.`;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
@@ -115,8 +127,10 @@ export function newTicketModal(o?: { channel?: string }): ModalView {
   };
 }
 
-/** The Hand off button / `handoff` without a target: who takes it, and a note. */
+/** The Hand off button / `handoff` without a target: who takes it, and the packet the next agent starts from. */
 export function handoffModal(key: string, o?: { initialNote?: string }): ModalView {
+  const list = (which: 'done' | 'open_questions' | 'acceptance_criteria' | 'links', label: string, placeholder: string, hint = LIST_HINT) =>
+    textInput(HANDOFF_IDS[which], label, { optional: true, multiline: true, maxLength: INPUT_MAX, placeholder, hint });
   return {
     type: 'modal',
     callback_id: HANDOFF_CALLBACK_ID,
@@ -127,14 +141,39 @@ export function handoffModal(key: string, o?: { initialNote?: string }): ModalVi
     blocks: [
       textInput(HANDOFF_IDS.agent, 'Hand off to', {
         maxLength: 100,
-        placeholder: 'agent handle, e.g. devin',
+        placeholder: 'agent handle, e.g. devin, or skill:engineering',
+        hint: 'An agent, or `skill:TYPE` for whoever has that skill (never back to you).',
       }),
-      textInput(HANDOFF_IDS.note, 'Note', {
+      textInput(HANDOFF_IDS.note, 'Summary', {
         optional: true,
         multiline: true,
-        maxLength: LIMITS.note,
+        maxLength: Math.min(LIMITS.note, PACKET_LIMITS.summary),
         placeholder: 'What the next agent needs to know',
         ...(o?.initialNote ? { initial: o.initialNote } : {}),
+      }),
+      list('done', 'Already done', 'What is done, one per line'),
+      list('open_questions', 'Open questions', 'What is still unknown, one per line'),
+      list('acceptance_criteria', 'Done when', 'When the work counts as done, one per line'),
+      list('links', 'Links', 'https://…, one per line', `At most ${PACKET_LIMITS.links} http(s) links, one per line.`),
+    ],
+  };
+}
+
+/** The Decline button on a handed-off ticket's card: why it goes back. */
+export function declineModal(key: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: DECLINE_CALLBACK_ID,
+    title: plain(cutSlackText(`Decline ${key}`, 24)),
+    submit: plain('Decline'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ key }),
+    blocks: [
+      textInput(DECLINE_IDS.reason, 'Why you decline it', {
+        multiline: true,
+        maxLength: LIMITS.note,
+        placeholder: 'e.g. I have no access to the billing system',
+        hint: 'The ticket goes to another agent that can take it (never back to you), or waits in intake; its sender hears why.',
       }),
     ],
   };
@@ -284,14 +323,34 @@ export interface HandoffModalValues {
   /** Target as typed, leading `@` removed (may be empty when the block is missing). */
   agent: string;
   note?: string;
+  /** The packet, when any of its lists was filled in (the note is its summary). */
+  packet?: HandoffPacket;
 }
+
+/** A list field's lines: trimmed, bullets dropped, empty lines skipped. */
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim().replace(/^[-*•]\s+/, ''))
+    .filter((l) => l !== '');
 
 /** Reads the handoff modal's `view.state.values`; missing blocks read as empty. */
 export function readHandoffModal(values: ModalStateValues | null | undefined): HandoffModalValues {
   const out: HandoffModalValues = { agent: stripAt(textOf(values, HANDOFF_IDS.agent)) };
   const note = textOf(values, HANDOFF_IDS.note);
   if (note) out.note = note;
+  const packet: HandoffPacket = {};
+  for (const which of ['done', 'open_questions', 'acceptance_criteria', 'links'] as const) {
+    const lines = linesOf(textOf(values, HANDOFF_IDS[which]));
+    if (lines.length) packet[which] = lines;
+  }
+  if (Object.keys(packet).length) out.packet = note ? { summary: note, ...packet } : packet;
   return out;
+}
+
+/** Reads the Decline form's reason (empty when missing). */
+export function readDeclineModal(values: ModalStateValues | null | undefined): string {
+  return textOf(values, DECLINE_IDS.reason);
 }
 
 /** Reads a modal's `private_metadata` (`{channel}` or `{key}`); bad JSON reads as `{}`. */

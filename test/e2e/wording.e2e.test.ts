@@ -48,7 +48,7 @@ describe.each(DB_KINDS)('what people read on %s', (kind) => {
     await say('<@UBATON> assign ivy');
     const answers = (await ephemerals(IRIS, homeTs, 4)).map((c) => String(c.args.text));
     expect(answers[1]).toContain('one of these verbs');
-    expect(answers[1]).toContain('`@Baton handoff HANDLE [note]`');
+    expect(answers[1]).toContain('`@Baton handoff HANDLE|skill:TYPE [note]`');
     expect(answers[1]).not.toContain("doesn't know");
     expect(answers[2]).toContain('one of these verbs'); // a bare mention
     expect(answers[3]).toContain("doesn't know the verb `assign`");

@@ -6,7 +6,8 @@ import { actionWord, mentionParts, namedMentions, plural } from '../../src/core/
 describe('thread verbs (item 8)', () => {
   it('item 8: every verb in the one list is understood by the parser, except help, which is answered with the list', () => {
     for (const { verb } of THREAD_VERBS) {
-      const parsed = parseThreadVerb(verb === 'handoff' ? 'handoff iris' : verb);
+      const withArgument: Record<string, string> = { handoff: 'handoff iris', decline: 'decline no access to billing' };
+      const parsed = parseThreadVerb(withArgument[verb] ?? verb);
       if (verb === 'help') expect(parsed).toBeNull();
       else expect(parsed?.kind).toBe(verb);
     }

@@ -7,4 +7,4 @@ export { tokenizeOptions, type OptionToken, type Tokenized } from './options.js'
 export { sanitizeText } from './text.js';
 export { closestThreadVerb, parseThreadVerb, stripBotMention, THREAD_VERBS, threadVerbHelp } from './threadVerb.js';
 export { parseTicketCommand } from './ticketCommand.js';
-export { parseAgentRef, parseChannelRef, parseHandle, parseTicketKey, parseTicketType, parseUserRef } from './values.js';
+export { parseAgentRef, parseHandoffTarget, parseChannelRef, parseHandle, parseTicketKey, parseTicketType, parseUserRef } from './values.js';

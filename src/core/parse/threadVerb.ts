@@ -3,7 +3,7 @@ import type { ThreadVerb } from '../commands.js';
 import { invalid } from '../errors.js';
 import { quoteValue } from '../validate.js';
 import { sanitizeText, takeWord } from './text.js';
-import { parseAgentRef, parseNote } from './values.js';
+import { parseHandoffTarget, parseNote } from './values.js';
 
 /**
  * If `text` starts with a mention of the bot (`<@BOTID>` or `<@BOTID|name>`, after optional
@@ -30,8 +30,9 @@ export const THREAD_VERBS = [
   { verb: 'accept', usage: 'accept', does: 'you are on it' },
   { verb: 'status', usage: 'status', does: 'the ticket and its audit trail, shown only to you' },
   { verb: 'escalate', usage: 'escalate [note]', does: 'pass it up the escalation chain' },
-  { verb: 'handoff', usage: 'handoff HANDLE [note]', does: 'hand part of the work to another agent' },
+  { verb: 'handoff', usage: 'handoff HANDLE|skill:TYPE [note]', does: 'hand part of the work to another agent, or to whoever has a skill' },
   { verb: 'resolve', usage: 'resolve [note]', does: 'complete it and tell the requester' },
+  { verb: 'decline', usage: 'decline REASON', does: 'give back a ticket handed off to you, saying why' },
   { verb: 'help', usage: 'help', does: 'this list' },
 ] as const;
 
@@ -80,7 +81,7 @@ export function threadVerbHelp(rest: string): string {
 
 /**
  * Parses a thread reply whose bot mention has been stripped: `accept`, `resolve [note]`,
- * `handoff HANDLE [note]`, `escalate [note]`, `status` (first word case-insensitive, trailing
+ * `handoff HANDLE [note]`, `escalate [note]`, `decline REASON`, `status` (first word case-insensitive, trailing
  * `.,!?:;` ignored). Anything else gives null. A known verb with bad arguments (no agent after
  * `handoff`, a NUL character, a note over the limit) throws `invalid()`.
  */
@@ -98,12 +99,17 @@ export function parseThreadVerb(text: string): ThreadVerb | null {
       const note = parseNote(sanitizeText(rest));
       return note === undefined ? { kind: verb } : { kind: verb, note };
     }
+    case 'decline': {
+      const reason = parseNote(sanitizeText(rest));
+      if (reason === undefined) throw invalid('`decline` needs a reason, e.g. `decline I have no access to the billing system`.', 'reason');
+      return { kind: 'decline', reason };
+    }
     case 'handoff': {
       const a = takeWord(sanitizeText(rest));
       if (a.word === undefined) {
         throw invalid('`handoff` needs an agent, e.g. `handoff iris the customer needs a refund`.', 'agent');
       }
-      const agent = parseAgentRef(a.word, '`handoff`');
+      const agent = parseHandoffTarget(a.word, '`handoff`');
       const note = parseNote(a.rest);
       return note === undefined ? { kind: 'handoff', agent } : { kind: 'handoff', agent, note };
     }

@@ -13,6 +13,7 @@ import {
   expected,
   looksLikeAgent,
   parseAgentRef,
+  parseHandoffTarget,
   parseNote,
   parsePriority,
   parseTicketKey,
@@ -138,11 +139,12 @@ export function parseTicketCommand(text: string): TicketCommand {
       const { key, rest: after } = takeKey(sub, rest, 'a ticket key and an agent');
       const b = takeWord(after);
       if (b.word === undefined) throw missing(sub, 'an agent after the ticket key', 'agent');
-      const agent = parseAgentRef(b.word, `\`/ticket ${sub} ${key}\``);
       if (sub === 'assign') {
+        const agent = parseAgentRef(b.word, `\`/ticket ${sub} ${key}\``);
         if (b.rest !== '') throw unexpected(sub, b.rest);
         return { kind: 'assign', key, agent };
       }
+      const agent = parseHandoffTarget(b.word, `\`/ticket ${sub} ${key}\``);
       const note = parseNote(b.rest);
       return note === undefined ? { kind: 'handoff', key, agent } : { kind: 'handoff', key, agent, note };
     }

@@ -1,6 +1,6 @@
 // Single values as users type them: ticket keys, agents, channels, users, types, priorities, notes.
 // `what` is the mrkdwn subject of a refusal (e.g. "`assign:`"); without it the refusal starts "Expected".
-import type { AgentRef } from '../commands.js';
+import type { AgentRef, HandoffTarget } from '../commands.js';
 import { invalid } from '../errors.js';
 import { LIMITS, PRIORITIES, type Priority } from '../types.js';
 import { charLength, HANDLE_PATTERN, quoteValue as q, TYPE_PATTERN, validateText } from '../validate.js';
@@ -52,6 +52,13 @@ export function parseAgentRef(text: string, what?: string, field = 'agent'): Age
   if (mention) return { user: mention[1]! };
   if (!handleShape(t)) throw expected(what, AGENT_DESC, t, field);
   return { handle: checkHandle(t, what, field) };
+}
+
+/** A handoff's target: an agent (as `parseAgentRef`), or `skill:TYPE` for whoever has that skill. */
+export function parseHandoffTarget(text: string, what?: string, field = 'agent'): HandoffTarget {
+  const t = text.trim();
+  if (/^skill:/i.test(t)) return { skill: parseTicketType(t.slice('skill:'.length), `${what ?? 'The target'}'s \`skill:\``, field) };
+  return parseAgentRef(t, what, field);
 }
 
 /** Parses a literal handle (`iris` or `@iris`, lowercased) — for `/agent add` and `update`. */

@@ -4,7 +4,7 @@ import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js'
 import { actionWord, mentionParts, plural } from '../../core/words.js';
 import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
 import { contextBlocks, field, fieldSections, lineSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
-import { ageOf, assigneeMd, contextSections, descriptionBlocks, headline, keyMd, noteMd, requesterMd, titleMd, typeMd } from './ticketParts.js';
+import { ageOf, assigneeMd, contextSections, descriptionBlocks, headline, keyMd, noteMd, packetBlocks, requesterMd, titleMd, typeMd } from './ticketParts.js';
 
 /** Keep at most this many audit events in `/ticket show`. */
 const TRAIL_LIMIT = 40;
@@ -82,6 +82,7 @@ export function ticketDetail(
   blocks.push(...fieldSections(fields));
 
   blocks.push(...contextSections(t.context, 500));
+  blocks.push(...packetBlocks(t.packet, 150));
   blocks.push(...descriptionBlocks(t, 2000));
   if (t.resolution?.trim()) blocks.push(section(`*Resolution*\n${noteMd(t.resolution, 1500)}`));
 

@@ -52,6 +52,15 @@ export function handedOff(r: HandedOff): Answer {
   };
 }
 
+/** A declined handoff: where the ticket went, or why it waits. */
+export function declined(r: { ticket: Keyed; agent: Handled | null; reason: string }): Answer {
+  return {
+    text: r.agent
+      ? `:leftwards_arrow_with_hook: Declined ${k(r.ticket.key)}; it went to ${handleText(r.agent.handle)}, and its sender was told why.`
+      : `:leftwards_arrow_with_hook: Declined ${k(r.ticket.key)}; it waits in intake: ${escapeText(r.reason)}. Its sender was told why.`,
+  };
+}
+
 /** The handoff form's closing view says less than the command. */
 export function handedOffFromForm(r: HandedOff): Answer {
   return { text: `:arrow_right: Handed ${k(r.parent.key)} off${r.target ? ` to ${handleText(r.target.handle)}` : ''} as ${k(r.child.key)}.` };
@@ -153,4 +162,5 @@ export const WORKING: Answer = { text: ':hourglass_flowing_sand: Working on itâ€
 export const UNKNOWN_BUTTON: Answer = { text: ':warning: Baton does not know this button.' };
 export const NEW_FORM_FAILED: Answer = { text: ':x: Could not open the form; try `/ticket new TITLE` instead.' };
 export const ASSIGN_FORM_FAILED: Answer = { text: ':x: Could not open the assign form; use `/ticket assign KEY HANDLE`.' };
+export const DECLINE_FORM_FAILED: Answer = { text: ':x: Could not open the decline form; mention Baton in the ticket\'s thread: `@Baton decline REASON`.' };
 export const HANDOFF_FORM_FAILED: Answer = { text: ':x: Could not open the handoff form; use `/ticket handoff KEY HANDLE [note]`.' };

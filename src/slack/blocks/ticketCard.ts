@@ -3,7 +3,7 @@ import { thresholdSec, type Agent, type Ticket } from '../../core/types.js';
 import { formatDuration } from '../../core/duration.js';
 import { escapeText, formatTime, handleText, isUserId, link, mentionUser, priorityLabel } from '../text.js';
 import { actions, button, contextBlocks, field, fieldSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
-import { ageOf, contextSections, descriptionBlocks, headline, keyMd, requesterMd, titleMd, typeMd } from './ticketParts.js';
+import { ageOf, contextSections, descriptionBlocks, headline, keyMd, packetBlocks, requesterMd, titleMd, typeMd } from './ticketParts.js';
 
 /** Action IDs of the buttons Baton posts. Each button's `value` is the ticket key. */
 export const ACTIONS = {
@@ -12,6 +12,8 @@ export const ACTIONS = {
   handoff: 'ticket_handoff',
   escalate: 'ticket_escalate',
   takeover: 'ticket_takeover',
+  /** On a handed-off ticket's card: opens the Decline form. */
+  decline: 'ticket_decline',
   /** In the managers' channel: the manager takes the ticket (as the agent of their user). */
   managersTakeover: 'managers_takeover',
   /** In the managers' channel: opens the Assign form. */
@@ -51,7 +53,8 @@ export function assignmentCard(
   }
   blocks.push(...fieldSections(fields));
   blocks.push(...contextSections(t.context));
-  blocks.push(...descriptionBlocks(t));
+  blocks.push(...packetBlocks(t.packet));
+  blocks.push(...descriptionBlocks(t, t.packet ? 1500 : 2800));
 
   const links: string[] = [];
   if (o.originLink) links.push(`From: ${link(o.originLink, 'where it came from')}`);
@@ -75,6 +78,8 @@ export function assignmentCard(
       button(ACTIONS.resolve, 'Resolve', t.key, 'primary'),
       button(ACTIONS.handoff, 'Hand off', t.key),
       button(ACTIONS.escalate, 'Escalate', t.key, 'danger'),
+      // A handed-off ticket may be declined: it goes to someone else, never back to this agent.
+      ...(t.parentKey ? [button(ACTIONS.decline, 'Decline', t.key)] : []),
     ]),
   );
 

@@ -11,7 +11,7 @@ import { errorAnswer } from '../answers.js';
 import { ACTIONS } from '../blocks/index.js';
 import * as say from '../blocks/outcomes.js';
 import { answerInTime, type SlackDeps } from '../context.js';
-import { assignModal, handoffModal } from '../views.js';
+import { assignModal, declineModal, handoffModal } from '../views.js';
 
 interface ButtonBody {
   user: { id: string };
@@ -88,6 +88,19 @@ export function registerButtons(app: App, sd: SlackDeps): void {
     } catch (e) {
       const a = errorAnswer(e, sd.logger, 'handoff button');
       await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.HANDOFF_FORM_FAILED.text);
+    }
+  });
+
+  // A handed-off ticket's card: Decline opens a form asking why.
+  app.action(ACTIONS.decline, async ({ ack, body, client, respond }) => {
+    await ack();
+    const b = body as unknown as ButtonBody;
+    try {
+      const key = keyOf(b.actions?.[0]?.value);
+      await client.views.open({ trigger_id: b.trigger_id!, view: declineModal(key) });
+    } catch (e) {
+      const a = errorAnswer(e, sd.logger, 'decline button');
+      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.DECLINE_FORM_FAILED.text);
     }
   });
 

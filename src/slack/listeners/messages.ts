@@ -3,6 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DuplicateRequest } from '../../app/context.js';
+import { declineTicket } from '../../app/decline.js';
 import { escalateTicket } from '../../app/escalation.js';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
@@ -110,6 +111,9 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
       return;
     case 'handoff':
       await handoffTicket(sd.deps, by, ticket.key, verb.agent, note, { requestKey });
+      return;
+    case 'decline':
+      await declineTicket(sd.deps, by, ticket.key, decodeSlackText(verb.reason), { requestKey });
       return;
     case 'status': {
       if (isBot) return;

@@ -1,12 +1,13 @@
 // The forms: filing a ticket, handing one off, and the managers' Assign….
 import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
 import { fileTicket } from '../../app/fileTicket.js';
+import { declineTicket } from '../../app/decline.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { assignTicket } from '../../app/ticketActions.js';
 import { unknownAgentError } from '../../app/queries.js';
 import type { AgentRef } from '../../core/commands.js';
 import { isDomainError } from '../../core/errors.js';
-import { parseAgentRef, parseTicketKey } from '../../core/parse/index.js';
+import { parseHandoffTarget, parseTicketKey } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
 import { errorAnswer } from '../answers.js';
 import * as say from '../blocks/outcomes.js';
@@ -15,11 +16,14 @@ import { handoffBlockFor, newTicketBlockFor, readNewTicketForm, type FormErrors 
 import {
   ASSIGN_CALLBACK_ID,
   ASSIGN_IDS,
+  DECLINE_CALLBACK_ID,
+  DECLINE_IDS,
   HANDOFF_CALLBACK_ID,
   HANDOFF_IDS,
   NEW_TICKET_CALLBACK_ID,
   NEW_TICKET_IDS,
   readAssignModal,
+  readDeclineModal,
   readHandoffModal,
   readModalMetadata,
   resultModal,
@@ -84,15 +88,26 @@ export function registerModals(app: App, sd: SlackDeps): void {
     const v = readHandoffModal(view.state.values as unknown as ModalStateValues);
     let ref;
     try {
-      ref = parseAgentRef(v.agent, 'Hand off to');
+      ref = parseHandoffTarget(v.agent, 'Hand off to');
     } catch (e) {
       await ack({ response_action: 'errors', errors: { [HANDOFF_IDS.agent.blockId]: isDomainError(e) ? e.message : 'Not an agent.' } });
       return;
     }
     await submit(sd, ack, { what: 'handoff modal', blockFor: handoffBlockFor, failed: 'Not handed off' }, async () => {
       const key = parseTicketKey(meta.key ?? '', 'the form');
-      const r = await handoffTicket(sd.deps, user(body.user.id), key, ref, v.note);
+      const r = await handoffTicket(sd.deps, user(body.user.id), key, ref, v.note, v.packet ? { packet: v.packet } : {});
       return resultModal('Handed off', say.handedOffFromForm(r).text);
+    });
+  });
+
+  // The Decline form of a handed-off ticket's card.
+  app.view(DECLINE_CALLBACK_ID, async ({ ack, body, view }) => {
+    const meta = readModalMetadata(view.private_metadata);
+    const reason = readDeclineModal(view.state.values as unknown as ModalStateValues);
+    const blockFor = (field: string | undefined) => (field === 'reason' ? DECLINE_IDS.reason.blockId : undefined);
+    await submit(sd, ack, { what: 'decline modal', blockFor, failed: 'Not declined' }, async () => {
+      const key = parseTicketKey(meta.key ?? '', 'the form');
+      return resultModal('Declined', say.declined(await declineTicket(sd.deps, user(body.user.id), key, reason)).text);
     });
   });
 
@@ -112,7 +127,7 @@ export function registerModals(app: App, sd: SlackDeps): void {
     });
   });
 
-  const ours = `${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID}|${ASSIGN_CALLBACK_ID}`;
+  const ours = `${NEW_TICKET_CALLBACK_ID}|${HANDOFF_CALLBACK_ID}|${ASSIGN_CALLBACK_ID}|${DECLINE_CALLBACK_ID}`;
   // Modals Baton does not know: close them quietly.
   app.view({ callback_id: new RegExp(`^(?!(${ours})$)`) }, async ({ ack }) => {
     await ack();
