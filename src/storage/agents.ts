@@ -7,8 +7,8 @@ import { agents } from './schema.js';
 type Row = typeof agents.$inferSelect;
 
 // The row is the agent, with its Slack user in the `slack_user` column.
-function toAgent({ slackUser, ...same }: Row): Agent {
-  return { ...same, user: slackUser };
+function toAgent({ slackUser, unresponsive, ...same }: Row): Agent {
+  return { ...same, user: slackUser, unresponsive: unresponsive as Agent['unresponsive'] };
 }
 
 function toRow({ user, ...same }: Agent): Row {
