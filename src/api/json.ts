@@ -1,7 +1,7 @@
 // Tickets and agents as the API (and MCP) return them: the fields PRODUCT.md lists, times in ISO 8601.
 import { UNLIMITED_CAPACITY } from '../core/validate.js';
 import type { z } from 'zod';
-import { isAvailable } from '../core/routing.js';
+import { isAvailable, unresponsiveness } from '../core/routing.js';
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
 import type { agentJson, ticketJson } from './schemas.js';
 
@@ -17,7 +17,7 @@ export function agentToJson(a: Agent & { active: number }, now: Date): AgentJson
     handle: a.handle,
     skills: a.skills,
     available,
-    busyReason: available ? null : a.busyReason,
+    busyReason: available ? null : (a.busyReason ?? unresponsiveness(a, now)),
     busyUntil: available ? null : iso(a.busyUntil),
     active: a.active,
     capacity: a.capacity >= UNLIMITED_CAPACITY ? 'unlimited' : a.capacity,

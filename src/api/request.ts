@@ -2,6 +2,7 @@
 // body of at most MAX_BODY_BYTES.
 import type { IncomingMessage } from 'node:http';
 import type { Deps } from '../app/context.js';
+import { heardFrom } from '../app/liveness.js';
 import { agentOfToken } from '../app/tokens.js';
 import { agentPrincipal } from '../core/permissions.js';
 import { ApiError } from './errors.js';
@@ -16,6 +17,8 @@ export async function authenticate(deps: Deps, req: IncomingMessage, via: 'api' 
   if (!m) throw new ApiError(401, 'unauthorized', 'Send an agent token as `Authorization: Bearer bat_…`; `/agent token HANDLE` in Slack issues one.');
   const agent = await agentOfToken(deps, m[1]!);
   if (!agent) throw new ApiError(401, 'unauthorized', 'This token is unknown or was revoked; `/agent token HANDLE` in Slack issues a new one.');
+  // Every authenticated call is a sign of life: an unresponsive agent is available again before the call runs.
+  await heardFrom(deps, { handle: agent.handle }, via);
   return agentPrincipal(agent.handle, via) as AgentPrincipal;
 }
 

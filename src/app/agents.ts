@@ -12,6 +12,7 @@ import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAnd
 import { lastAssignmentTo } from '../storage/audit.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
+import { makeResponsive, setHeartbeat } from '../core/routing.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
@@ -107,9 +108,16 @@ export async function addAgent(
         busyReason: null,
         lastAssignedAt: null,
         createdAt: uow.now,
+        ackAfterSec: input.ackAfterSec ?? null,
+        heartbeatSec: input.heartbeatSec ?? null,
+        heartbeatSince: input.heartbeatSec ? uow.now : null,
+        lastHeardAt: null,
+        unresponsive: null,
+        unresponsiveReason: null,
+        unresponsiveSince: null,
       };
       await insertAgent(uow.tx, agent);
-      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo } });
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo, ackAfterSec: agent.ackAfterSec, heartbeatSec: agent.heartbeatSec } });
       const waiting = await agentsEscalatingTo(uow.tx, agent.handle);
       if (waiting.length) warnings.push(`${andList(waiting)} ${waiting.length === 1 ? 'escalates' : 'escalate'} to ${agent.handle} again.`);
       const assigned = await releaseHeld(uow, agent.handle);
@@ -141,9 +149,11 @@ export async function updateAgent(
       if (input.user !== undefined) agent.user = input.user;
       if (input.capacity !== undefined) agent.capacity = input.capacity;
       if (escalatesTo !== undefined) agent.escalatesTo = escalatesTo;
+      if (input.ackAfterSec !== undefined) agent.ackAfterSec = input.ackAfterSec;
+      if (input.heartbeatSec !== undefined) setHeartbeat(agent, input.heartbeatSec, uow.now);
       await saveAgent(uow.tx, agent);
       const changed = Object.fromEntries(
-        (['skills', 'channel', 'user', 'capacity', 'escalatesTo'] as const)
+        (['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec'] as const)
           .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
           .map((k) => [k, { from: before[k], to: agent[k] }]),
       );
@@ -245,10 +255,12 @@ export async function setBusy(
 async function makeAvailable(uow: UnitOfWork, handle: string, actor: string) {
   const [agent] = await lockAgents(uow.tx, [handle]);
   if (!agent) throw unknownAgent(handle);
-  const wasBusy = agent.busy;
+  const wasBusy = agent.busy || agent.unresponsive !== null;
   agent.busy = false;
   agent.busyUntil = null;
   agent.busyReason = null;
+  // An admin making it available ends an unresponsive spell too, and a heartbeat's silence clock starts again.
+  makeResponsive(agent, uow.now);
   await saveAgent(uow.tx, agent);
   if (wasBusy) await uow.audit({ ticketKey: `agent:${handle}`, actor, action: 'available' });
   const assigned = await releaseHeld(uow, handle);

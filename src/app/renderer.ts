@@ -31,6 +31,8 @@ export interface Renderer {
   escalationPingTakenOver(t: Ticket, taker: Agent): Rendered;
   /** The card of an agent removed from the roster, edited: no buttons, and where the ticket went. */
   cardOfRemovedAgent(t: Ticket, removed: string, to: string | null): Rendered;
+  /** The card of an agent a ticket was taken back from (it did not acknowledge it, or went silent), edited: no buttons, why, and where it went. */
+  cardTakenBack(t: Ticket, from: string, why: string, to: string | null): Rendered;
   escalationHomeReply(t: Ticket, target: Agent | null, level: number, note?: string): Rendered;
   escalationsNotice(
     t: Ticket,

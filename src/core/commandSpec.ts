@@ -49,6 +49,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'user', value: '@…' },
   { name: 'capacity', value: 'N' },
   { name: 'escalates-to', value: 'HANDLE' },
+  { name: 'ack', value: 'DUR|none' },
+  { name: 'heartbeat', value: 'DUR|none' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
 
@@ -116,7 +118,7 @@ export const AGENT_SPEC = defineCommand(
   {
     add: {
       synopsis: `/agent add HANDLE ${form(SKILLS)} ${optional(AGENT_SETTINGS)}`,
-      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
+      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet. `ack:DUR`: an assignment not accepted within DUR is taken back, routed to another agent, and the agent is unavailable until heard from. `heartbeat:DUR`: an agent not heard from for DUR gets no new work; after another DUR its tickets are taken back and routed elsewhere.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
       options: AGENT_OPTIONS,
     },
     update: {
@@ -131,7 +133,7 @@ export const AGENT_SPEC = defineCommand(
     },
     list: {
       synopsis: '/agent list',
-      help: 'The roster: skills, channel, user, load, availability, escalation chain.',
+      help: 'The roster: skills, channel, user, load, availability (and why not), acknowledgement and heartbeat, escalation chain.',
     },
     busy: {
       synopsis: `/agent busy HANDLE ${oneOf(BUSY_OPTIONS)} [reason]`,
@@ -149,7 +151,7 @@ export const AGENT_SPEC = defineCommand(
       help: 'A new API token for the agent, shown once, only to you; the old one stops working. `revoke` revokes it (admins or the agent’s own user). Example: `/agent token iris`',
     },
   },
-  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
+  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` / `ack:none` / `heartbeat:none` clear a value.',
 );
 
 /** The usage line a refusal quotes: the form in code, and its example when it has one. */

@@ -49,6 +49,10 @@ export interface AgentOptions {
   capacity?: number;
   /** null clears it (`escalates-to:none`). */
   escalatesTo?: AgentRef | null;
+  /** Seconds to accept an assignment before it is taken back (`ack:`); null clears it (`ack:none`). */
+  ackAfterSec?: number | null;
+  /** Seconds of silence before no new work, twice that before its tickets are taken back (`heartbeat:`); null clears it. */
+  heartbeatSec?: number | null;
 }
 
 export type AgentCommand =

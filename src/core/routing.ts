@@ -1,4 +1,5 @@
 // Who gets a ticket, and why. Pure: candidates and their loads are passed in.
+import { formatDuration } from './duration.js';
 import type { Agent } from './types.js';
 
 export interface Candidate {
@@ -28,14 +29,76 @@ export type RoutingDecision =
   | { kind: 'assign'; handle: string; reason: string }
   | { kind: 'hold'; reason: string };
 
-export function isAvailable(agent: Agent, now: Date): boolean {
+/** Not marked busy, or its busy window has ended. */
+function notBusy(agent: Agent, now: Date): boolean {
   if (!agent.busy) return true;
   return agent.busyUntil !== null && agent.busyUntil.getTime() <= now.getTime();
 }
 
+/** Not busy, and not unresponsive (it acknowledged in time and has not gone silent). */
+export function isAvailable(agent: Agent, now: Date): boolean {
+  return notBusy(agent, now) && unresponsiveness(agent, now) === null;
+}
+
+// --- Acknowledgement and heartbeat ------------------------------------------------------------
+
+/** The reason an agent that did not accept a ticket in time is unavailable. */
+export const ackReason = (key: string, sec: number) => `did not acknowledge ${key} within ${formatDuration(sec)}`;
+/** The reason an agent not heard from for its heartbeat period is unavailable. */
+export const silentReason = (since: Date, timeZone = 'UTC') => `silent since ${clockTime(since, timeZone)}`;
+
+/** Where its silence clock starts: when `heartbeat:` was set, or when it was last heard from if later; null without a heartbeat. */
+export function silentSince(a: Agent): Date | null {
+  if (a.heartbeatSec === null || a.heartbeatSince === null) return null;
+  return a.lastHeardAt && a.lastHeardAt > a.heartbeatSince ? a.lastHeardAt : a.heartbeatSince;
+}
+
+/** Not heard from for one heartbeat period: it gets no new work. */
+export function isSilent(a: Agent, now: Date): boolean {
+  const since = silentSince(a);
+  return since !== null && now.getTime() - since.getTime() >= a.heartbeatSec! * 1000;
+}
+
+/** Not heard from for two heartbeat periods: its active tickets are taken back. */
+export function isGone(a: Agent, now: Date): boolean {
+  const since = silentSince(a);
+  return since !== null && now.getTime() - since.getTime() >= 2 * a.heartbeatSec! * 1000;
+}
+
+/** Why an agent is unresponsive (`did not acknowledge T-… within 2m`, `silent since 10:42 UTC`), or null. */
+export function unresponsiveness(a: Agent, now: Date, timeZone = 'UTC'): string | null {
+  if (a.unresponsive !== null) return a.unresponsiveReason ?? a.unresponsive;
+  return isSilent(a, now) ? silentReason(silentSince(a)!, timeZone) : null;
+}
+
+/** Mark an agent unresponsive with its reason (it gets no work until heard from). */
+export function markUnresponsive(a: Agent, kind: NonNullable<Agent['unresponsive']>, reason: string, now: Date): void {
+  Object.assign(a, { unresponsive: kind, unresponsiveReason: reason, unresponsiveSince: now });
+}
+
+/** Responsive again (an admin made it available): no reason on it, and its silence clock starts again. */
+export function makeResponsive(a: Agent, now: Date): void {
+  Object.assign(a, { unresponsive: null, unresponsiveReason: null, unresponsiveSince: null });
+  if (a.heartbeatSec !== null) a.heartbeatSince = now;
+}
+
+/** Heard from (a call with its token, a heartbeat, an action in Slack): responsive again. */
+export function markHeard(a: Agent, now: Date): void {
+  Object.assign(a, { lastHeardAt: now, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null });
+}
+
+/** `heartbeat:` set (its clock starts now) or cleared (null: a silent spell ends with it). */
+export function setHeartbeat(a: Agent, sec: number | null, now: Date): void {
+  a.heartbeatSec = sec;
+  a.heartbeatSince = sec === null ? null : now;
+  if (sec === null && a.unresponsive === 'silent') Object.assign(a, { unresponsive: null, unresponsiveReason: null, unresponsiveSince: null });
+}
+
 /** Why an agent cannot take work now, or null when it can: `is busy (reason) until 11:00 UTC`. */
 function whyNot(c: Candidate, now: Date, timeZone: string): string | null {
-  if (!isAvailable(c.agent, now)) {
+  const quiet = unresponsiveness(c.agent, now, timeZone);
+  if (notBusy(c.agent, now) && quiet) return `is unavailable: ${quiet}`;
+  if (!notBusy(c.agent, now)) {
     const parts = ['is busy'];
     if (c.agent.busyReason) parts.push(`(${c.agent.busyReason})`);
     if (c.agent.busyUntil) parts.push(`until ${clockTime(c.agent.busyUntil, timeZone)}`);

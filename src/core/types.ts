@@ -25,7 +25,23 @@ export interface Agent {
   busyReason: string | null;
   lastAssignedAt: Date | null;
   createdAt: Date;
+  /** `ack:` in seconds: an assignment not accepted within it is taken back; null: no limit. */
+  ackAfterSec: number | null;
+  /** `heartbeat:` in seconds: silent this long, no new work; twice this long, its tickets are taken back. */
+  heartbeatSec: number | null;
+  /** When `heartbeat:` was set (the silence clock starts here, or at `lastHeardAt` if later). */
+  heartbeatSince: Date | null;
+  /** Last heard from: an authenticated API or MCP call, a heartbeat, an action in Slack by its user. */
+  lastHeardAt: Date | null;
+  /** Unavailable until heard from: it did not acknowledge a ticket in time, or went silent. */
+  unresponsive: Unresponsive | null;
+  /** Why, as shown: `did not acknowledge T-2026-001 within 2m`, `silent since 10:42 UTC`. */
+  unresponsiveReason: string | null;
+  unresponsiveSince: Date | null;
 }
+
+export const UNRESPONSIVE = ['unacknowledged', 'silent'] as const;
+export type Unresponsive = (typeof UNRESPONSIVE)[number];
 
 export interface Ticket {
   key: string;

@@ -109,6 +109,19 @@ export function checkAgentOptions(o: AgentOptions): void {
   if (o.capacity !== undefined && !isCapacity(o.capacity)) {
     throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\`; got \`${o.capacity}\`.`, 'capacity');
   }
+  checkLivenessSec(o.ackAfterSec, 'ack');
+  checkLivenessSec(o.heartbeatSec, 'heartbeat');
+}
+
+/** The longest `ack:` and `heartbeat:`: 7 days, in seconds. */
+export const MAX_LIVENESS_SEC = 7 * 86400;
+
+/** `ack:` or `heartbeat:` in seconds, as a use case receives it: a whole number of seconds from 1 to 7 days, or null (cleared). */
+export function checkLivenessSec(value: number | null | undefined, option: 'ack' | 'heartbeat'): void {
+  if (value === undefined || value === null) return;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIVENESS_SEC) {
+    throw invalid(`\`${option}:\` takes a duration from \`1s\` to \`7d\`, or \`none\`; got \`${value}\` seconds.`, option);
+  }
 }
 
 /** Adding an agent needs its skills. */
@@ -123,7 +136,7 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined) {
+  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec'] as const).every((k) => o[k] === undefined)) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
 }

@@ -25,6 +25,9 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   agent_removed: 'agent removed',
   busy: 'busy',
   available: 'available',
+  taken_back: 'taken back',
+  unresponsive: 'unresponsive',
+  responsive: 'heard from again',
 };
 
 /** The words for an audit action; an action not in the table reads with its underscores as spaces. */

@@ -248,6 +248,24 @@ export function createMcpServer(c: ToolContext): McpServer {
       }),
   );
 
+  server.registerTool(
+    'heartbeat',
+    {
+      title: 'Heartbeat',
+      description:
+        'Proof of life: tells Baton you are still working. With a `heartbeat:` period set for you, call this (or any tool) more often than that period, ' +
+        'or Baton stops giving you work and then takes your tickets back. Marked unresponsive, you are available again from this call. Returns you as `whoami` does.',
+      inputSchema: z.strictObject({}),
+      outputSchema: agentJson,
+      annotations: { idempotentHint: true },
+    },
+    () =>
+      answer(c, 'heartbeat', async () => {
+        const a = await op.whoami(deps, agent);
+        return { structured: a, text: `Heard you, ${a.handle}; ${a.available ? 'available' : `not available${a.busyReason ? ` (${a.busyReason})` : ''}`}, ${a.active}/${a.capacity} tickets open.` };
+      }),
+  );
+
   server.registerResource(
     'ticket',
     new ResourceTemplate('baton://tickets/{key}', {

@@ -6,13 +6,14 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
+import { checkHeartbeats, takeBackUnacknowledged } from '../app/liveness.js';
 import { sendBriefing } from '../app/briefing.js';
 import { slotOf } from '../core/briefing.js';
 import type { Logger } from '../logger.js';
 
 export interface Scheduler {
-  /** One sweep now: ended busy windows, then stale tickets. */
-  tick(): Promise<{ released: number; escalated: number }>;
+  /** One sweep now: ended busy windows, assignments not acknowledged in time, silent agents, then stale tickets. */
+  tick(): Promise<{ released: number; escalated: number; takenBack: number }>;
   /** The briefing for the slot of this minute (sent once across copies). */
   brief(): Promise<{ sent: boolean; agents: string[] }>;
   stop(): Promise<void>;
@@ -32,13 +33,16 @@ export function startScheduler(o: {
   async function tick() {
     const released = await endBusyWindows(deps);
     const caughtUp = await releaseWaitingWork(deps);
+    const unacknowledged = await takeBackUnacknowledged(deps);
+    const heartbeats = await checkHeartbeats(deps);
     const escalated = await escalateDue(deps);
     const n = released.reduce((s, r) => s + r.assigned.length, 0) + caughtUp.length;
-    if (escalated.length || released.length || caughtUp.length) {
-      logger.info({ escalated: escalated.length, released: released.map((r) => r.handle), assigned: n }, 'sweep');
+    const takenBack = unacknowledged.length + heartbeats.takenBack.length;
+    if (escalated.length || released.length || caughtUp.length || takenBack || heartbeats.silent.length) {
+      logger.info({ escalated: escalated.length, released: released.map((r) => r.handle), assigned: n, unacknowledged, silent: heartbeats.silent, takenBack: heartbeats.takenBack }, 'sweep');
       o.after?.();
     }
-    return { released: n, escalated: escalated.length };
+    return { released: n, escalated: escalated.length, takenBack };
   }
 
   async function brief() {

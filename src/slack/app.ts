@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@sla
 import { apiHandler } from '../api/http.js';
 import { mcpHandler } from '../mcp/http.js';
 import type { Deps } from '../app/context.js';
+import { heardFrom } from '../app/liveness.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
 import { pendingCount } from '../storage/outbox.js';
@@ -83,6 +84,18 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   });
 
   const sd: SlackDeps = { deps, config, logger, botUserId: () => botUserId, kick: o.kick };
+  // Any action in Slack by an agent's user (a command, a button, a message, a reaction) is a sign of life: after
+  // the listener has answered, the agent's silence clock starts again and an unresponsive agent is available again.
+  app.use(async ({ context, next }) => {
+    await next();
+    const who = context.userId;
+    if (!who || who === botUserId) return;
+    try {
+      if ((await heardFrom(deps, { user: who }, 'slack')).length) o.kick();
+    } catch (e) {
+      logger.warn({ err: String(e) }, 'could not record that an agent was heard from');
+    }
+  });
   registerTicketCommand(app, sd);
   registerAgentCommand(app, sd);
   registerMessages(app, sd);

@@ -7,8 +7,8 @@ import { agents } from './schema.js';
 type Row = typeof agents.$inferSelect;
 
 // The row is the agent, with its Slack user in the `slack_user` column.
-function toAgent({ slackUser, ...same }: Row): Agent {
-  return { ...same, user: slackUser };
+function toAgent({ slackUser, unresponsive, ...same }: Row): Agent {
+  return { ...same, user: slackUser, unresponsive: unresponsive as Agent['unresponsive'] };
 }
 
 function toRow({ user, ...same }: Agent): Row {
@@ -103,6 +103,7 @@ export async function agentsWithRoomAndWaitingWork(q: Queryable, now: Date): Pro
     q,
     sql`select a.handle from agents a
         where (not a.busy or (a.busy_until is not null and a.busy_until <= ${now.toISOString()}::timestamptz))
+          and a.unresponsive is null
           and (select count(*) from tickets t where t.assignee = a.handle and t.status = 'active') < a.capacity
           and exists (select 1 from tickets t where t.status = 'intake'
                       and (t.pinned_agent = a.handle or (t.pinned_agent is null and t.type = any(a.skills))))

@@ -28,9 +28,23 @@ export const agents = pgTable('agents', {
   busyReason: text('busy_reason'),
   lastAssignedAt: ts('last_assigned_at'),
   createdAt: ts('created_at').notNull(),
+  /** `ack:` — an assignment not accepted within this many seconds is taken back. */
+  ackAfterSec: integer('ack_after_sec'),
+  /** `heartbeat:` — an agent not heard from for this many seconds gets no new work; after twice that its tickets are taken back. */
+  heartbeatSec: integer('heartbeat_sec'),
+  /** When `heartbeat:` was set: the silence clock starts here, or at `last_heard_at` if later. */
+  heartbeatSince: ts('heartbeat_since'),
+  /** The last authenticated API or MCP call, heartbeat, or Slack action by the agent's user. */
+  lastHeardAt: ts('last_heard_at'),
+  /** Why it gets no work until heard from: 'unacknowledged' or 'silent'; null when responsive. */
+  unresponsive: text('unresponsive'),
+  unresponsiveReason: text('unresponsive_reason'),
+  unresponsiveSince: ts('unresponsive_since'),
 }, (t) => [
   uniqueIndex('agents_slack_user_key').on(t.slackUser),
   index('agents_busy_until_idx').on(t.busyUntil).where(sql`${t.busyUntil} is not null`),
+  // The sweep reads only the agents with a heartbeat set.
+  index('agents_heartbeat_idx').on(t.handle).where(sql`${t.heartbeatSec} is not null`),
 ]);
 
 export const tickets = pgTable('tickets', {
@@ -87,6 +101,8 @@ export const tickets = pgTable('tickets', {
   index('tickets_escalate_due_idx').on(t.escalateDueAt).where(sql`${t.escalateDueAt} is not null`),
   // Intake queue in the order it is served: most urgent, then oldest.
   index('tickets_intake_idx').on(t.priorityRank, t.createdAt).where(sql`${t.status} = 'intake'`),
+  // The acknowledgement sweep reads only assigned tickets not yet accepted.
+  index('tickets_unaccepted_idx').on(t.assignedAt).where(sql`${t.status} = 'active' and ${t.acceptedAt} is null`),
   index('tickets_assignee_open_idx').on(t.assignee).where(sql`${t.status} = 'active'`),
   index('tickets_customer_open_idx').on(sql`(${t.context}->>'customer')`).where(sql`${t.status} <> 'completed'`),
   index('tickets_origin_idx').on(t.originChannel, t.originTs),

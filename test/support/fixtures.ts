@@ -14,6 +14,13 @@ export function makeAgent(handle: string, o: Partial<Agent> = {}): Agent {
     busyReason: null,
     lastAssignedAt: null,
     createdAt: new Date('2026-01-01T00:00:00Z'),
+    ackAfterSec: null,
+    heartbeatSec: null,
+    heartbeatSince: null,
+    lastHeardAt: null,
+    unresponsive: null,
+    unresponsiveReason: null,
+    unresponsiveSince: null,
     ...o,
   };
 }

@@ -702,6 +702,10 @@ describe('parseAgentCommand', () => {
     ['update iris user:NONE', { kind: 'update', handle: 'iris', user: null }],
     ['update iris escalates-to:None', { kind: 'update', handle: 'iris', escalatesTo: null }],
     ['update iris escalates-to:max', { kind: 'update', handle: 'iris', escalatesTo: { handle: 'max' } }],
+    ['add iris skills:a ack:2m heartbeat:1h30m', { kind: 'add', handle: 'iris', skills: ['a'], ackAfterSec: 120, heartbeatSec: 5400 }],
+    ['update iris ack:2s', { kind: 'update', handle: 'iris', ackAfterSec: 2 }],
+    ['update iris Ack:NONE heartbeat:none', { kind: 'update', handle: 'iris', ackAfterSec: null, heartbeatSec: null }],
+    ['update iris heartbeat:7d', { kind: 'update', handle: 'iris', heartbeatSec: 7 * 86400 }],
     ['remove iris', { kind: 'remove', agent: { handle: 'iris' } }],
     ['remove <@U123ABC>', { kind: 'remove', agent: { user: 'U123ABC' } }],
     ['available @iris', { kind: 'available', agent: { handle: 'iris' } }],
@@ -729,8 +733,8 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand(`busy iris ${reason}`)).toStrictEqual({ kind: 'busy', agent: { handle: 'iris' }, reason });
   });
 
-  const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`';
-  const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE]`';
+  const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`, `ack:`, `heartbeat:`';
+  const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none]`';
 
   it.each<[string, string, string | RegExp]>([
     ['frob', 'command', '`/agent` has no command `frob`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `token`, `help`.'],
@@ -774,6 +778,13 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a escalates-to:max!', 'escalates-to', `\`escalates-to:\` takes ${AGENT_DESC}; got \`max!\`.`],
     ['update', 'handle', /^`\/agent update` needs a handle\. Usage: `\/agent update HANDLE/],
     ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${AGENT_OPTS}.`],
+    ['update iris ack:soon', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `soon`.'],
+    ['update iris ack:0s', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `0s`.'],
+    ['update iris ack:2', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `2`. A number needs a unit: `s`, `m`, `h` or `d`.'],
+    ['update iris heartbeat:-5m', 'heartbeat', '`heartbeat:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `-5m`.'],
+    ['update iris heartbeat:8d', 'heartbeat', '`heartbeat:` can be at most 7 days (`7d`); got `8d`.'],
+    ['update iris ack: 2m', 'ack', /^Option `ack:` has no value/],
+    ['update iris ack:2m ack:3m', 'ack', 'Option `ack:` is given more than once; give it once.'],
     ['update iris capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `0`.'],
     ['update iris escalates-to:iris', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${AGENT_OPTS}.`],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLoad, isAvailable, route, unavailability, type Candidate, type RoutingDecision, type RoutingRequest } from '../../src/core/routing.js';
+import { ackReason, compareLoad, isAvailable, isGone, isSilent, makeResponsive, markHeard, route, setHeartbeat, silentReason, silentSince, unavailability, type Candidate, type RoutingDecision, type RoutingRequest } from '../../src/core/routing.js';
 import type { Agent } from '../../src/core/types.js';
 import { makeAgent } from '../support/fixtures.js';
 
@@ -267,8 +267,44 @@ describe('unavailability', () => {
     ['busy until', cand('ann', { busy: true, busyUntil: min(45) }), 'ann is busy until 09:45 UTC'],
     ['full', cand('ann', { capacity: 4, active: 4 }), 'ann is at capacity (4/4)'],
     ['busy and full: busy is the reason', cand('ann', { busy: true, capacity: 1, active: 1 }), 'ann is busy'],
+    [
+      'did not acknowledge in time',
+      cand('ann', { unresponsive: 'unacknowledged', unresponsiveReason: 'did not acknowledge T-2026-001 within 2m' }),
+      'ann is unavailable: did not acknowledge T-2026-001 within 2m',
+    ],
+    ['heartbeat: heard from within the period', cand('ann', { heartbeatSec: 600, heartbeatSince: min(-60), lastHeardAt: min(-9) }), null],
+    ['heartbeat: silent for a period since last heard', cand('ann', { heartbeatSec: 600, heartbeatSince: min(-60), lastHeardAt: min(-10) }), 'ann is unavailable: silent since 08:50 UTC'],
+    ['heartbeat: never heard, the clock starts when it was set', cand('ann', { heartbeatSec: 600, heartbeatSince: min(-18) }), 'ann is unavailable: silent since 08:42 UTC'],
+    ['heartbeat: set after it was last heard from', cand('ann', { heartbeatSec: 600, heartbeatSince: min(-5), lastHeardAt: min(-50) }), null],
   ])('%s', (_n, c, expected) => {
     expect(unavailability(c, NOW)).toBe(expected);
+  });
+});
+
+describe('acknowledgement and heartbeat', () => {
+  it('an unresponsive agent is skipped by routing, and the hold names why', () => {
+    const d = route(req(), [cand('ann', { unresponsive: 'silent', unresponsiveReason: 'silent since 08:10 UTC' })]);
+    expect(d).toEqual({ kind: 'hold', reason: 'no `billing` agent is free: ann is unavailable: silent since 08:10 UTC' });
+    expect(route(req(), [cand('ann', { unresponsive: 'silent', unresponsiveReason: 'x' }), cand('bob', { active: 3 })])).toMatchObject({ kind: 'assign', handle: 'bob' });
+  });
+
+  it('silent after one period, gone after two', () => {
+    const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: min(-1) });
+    expect([isSilent(a, NOW), isGone(a, NOW), isAvailable(a, NOW)]).toEqual([true, false, false]);
+    expect(isGone(a, min(1))).toBe(true);
+    markHeard(a, NOW);
+    expect([isSilent(a, NOW), isAvailable(a, NOW), silentSince(a)]).toEqual([false, true, NOW]);
+  });
+
+  it('an admin making it available restarts the silence clock; clearing the heartbeat ends a silent spell', () => {
+    const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: min(-10), unresponsive: 'silent', unresponsiveReason: 'silent since 08:50 UTC' });
+    makeResponsive(a, NOW);
+    expect([a.unresponsive, a.heartbeatSince, isAvailable(a, NOW)]).toEqual([null, NOW, true]);
+    const b = makeAgent('bob', { heartbeatSec: 60, heartbeatSince: min(-10), unresponsive: 'silent', unresponsiveReason: 'x' });
+    setHeartbeat(b, null, NOW);
+    expect([b.unresponsive, b.heartbeatSec, isAvailable(b, NOW)]).toEqual([null, null, true]);
+    expect(ackReason('T-2026-007', 120)).toBe('did not acknowledge T-2026-007 within 2m');
+    expect(silentReason(min(-20), 'Europe/Paris')).toBe('silent since 09:40 CET');
   });
 });
 

@@ -4,7 +4,7 @@ import type { AgentCommand, AgentOptions } from '../commands.js';
 import { parseClockTime, parseDuration } from '../duration.js';
 import { invalid } from '../errors.js';
 import { LIMITS } from '../types.js';
-import { checkSkillCount, isCapacity, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { checkSkillCount, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
@@ -35,6 +35,20 @@ function parseCapacity(value: string): number {
   const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
   if (!isCapacity(n) || n === UNLIMITED_CAPACITY) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\``, value, 'capacity');
   return n;
+}
+
+/** `ack:` and `heartbeat:`: a duration up to 7 days, or `none` (null) to clear it. */
+function parseLiveness(option: 'ack' | 'heartbeat', value: string): number | null {
+  if (value.toLowerCase() === 'none') return null;
+  let sec: number;
+  try {
+    sec = parseDuration(value, option);
+  } catch {
+    const hint = /^\d+$/.test(value) ? ' A number needs a unit: `s`, `m`, `h` or `d`.' : '';
+    throw invalid(`\`${option}:\` takes a duration from \`1s\` to \`7d\` like \`2m\` or \`1h30m\`, or \`none\` to clear it; got ${q(value)}.${hint}`, option);
+  }
+  if (sec > MAX_LIVENESS_SEC) throw invalid(`\`${option}:\` can be at most 7 days (\`7d\`); got ${q(value)}.`, option);
+  return sec;
 }
 
 function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
@@ -78,6 +92,12 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
         out.escalatesTo = ref;
         break;
       }
+      case 'ack':
+        out.ackAfterSec = parseLiveness('ack', value);
+        break;
+      case 'heartbeat':
+        out.heartbeatSec = parseLiveness('heartbeat', value);
+        break;
     }
   }
   return out;

@@ -11,6 +11,6 @@ export { help } from './help.js';
 export { managersMessage, managersSummary } from './managers.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
-export { cardOfRemovedAgent } from './roster.js';
+export { cardOfRemovedAgent, cardTakenBack } from './roster.js';
 export { childResolvedNotice, handoffNotice, heldAssignedNotice, intakeReply, reopenedNotice, resolutionNotice, threadUpdate } from './notices.js';
 export { ACTIONS, assignmentCard } from './ticketCard.js';

@@ -1,4 +1,6 @@
 // `/ticket list` and `/agent list`.
+import { formatDuration } from '../../core/duration.js';
+import { unresponsiveness } from '../../core/routing.js';
 import type { Agent, Ticket } from '../../core/types.js';
 import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
@@ -36,11 +38,24 @@ export function ticketList(
 }
 
 function availability(a: Agent, o: { now: Date; timeZone: string }): string {
-  if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) return ':large_green_circle: available';
+  if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) {
+    const quiet = unresponsiveness(a, o.now, o.timeZone);
+    return quiet ? `:zzz: unavailable: ${escapeAndCut(oneLine(quiet), 200)}` : ':large_green_circle: available';
+  }
   let b = ':no_entry: busy';
   if (a.busyUntil) b += ` until ${formatTime(a.busyUntil, o.timeZone)}`;
   if (a.busyReason?.trim()) b += ` (${escapeAndCut(oneLine(a.busyReason), 200)})`;
   return b;
+}
+
+/** `ack 2m`, `heartbeat 5m (last heard 10:42 UTC)`: only what is set. */
+function liveness(a: Agent, o: { timeZone: string }): string[] {
+  const out: string[] = [];
+  if (a.ackAfterSec !== null) out.push(`ack ${formatDuration(a.ackAfterSec)}`);
+  if (a.heartbeatSec !== null) {
+    out.push(`heartbeat ${formatDuration(a.heartbeatSec)} (${a.lastHeardAt ? `last heard ${formatTime(a.lastHeardAt, o.timeZone)}` : 'not heard from yet'})`);
+  }
+  return out;
 }
 
 /** The roster: handle, skills, channel, user, load, availability, escalates-to. */
@@ -60,6 +75,7 @@ export function agentList(
       a.user ? mentionUser(a.user) : 'no user',
       `load ${a.active}/${capacityText(a.capacity)}`,
       availability(a, o),
+      ...liveness(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
     ].join(' · '),
   );

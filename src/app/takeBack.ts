@@ -1,0 +1,61 @@
+// Taking a ticket back from its assignee and routing it to someone else: the one step the acknowledgement timeout
+// and the heartbeat both go through, so whatever else must hear of a take-back (`ticket.taken_back`) is added here.
+import { unassign } from '../core/ticketState.js';
+import type { Agent, Ticket } from '../core/types.js';
+import { lastAssignmentTo } from '../storage/audit.js';
+import { saveTicket } from '../storage/tickets.js';
+import { routeTicket, type RouteResult } from './assignment.js';
+import type { UnitOfWork } from './context.js';
+import { messageLink } from './links.js';
+
+export type TakeBackCause = 'unacknowledged' | 'silent';
+
+/**
+ * Take `t` back from `from` (its assignee, locked with it by the caller) and route it again: to another eligible
+ * agent, or into intake with the reason. After an acknowledgement timeout the ticket never goes back to `from`
+ * (it joins the agents routing never offers it to). The trail records the take-back and the new routing; the old
+ * card loses its buttons and its thread says why and where it went; the new card's thread links the old thread
+ * and carries the handoff packet's summary.
+ */
+export async function takeBack(uow: UnitOfWork, t: Ticket, from: Agent, cause: TakeBackCause, why: string): Promise<RouteResult> {
+  const oldHome = t.home;
+  const assignment = await lastAssignmentTo(uow.tx, t.key, from.handle);
+  const id = await uow.audit({ ticketKey: t.key, actor: 'baton', action: 'taken_back', fromStatus: t.status, toStatus: 'intake', note: why, data: { from: from.handle, cause } });
+  unassign(t);
+  if (cause === 'unacknowledged') t.declinedBy = [...new Set([...t.declinedBy, from.handle])];
+  await saveTicket(uow.tx, t);
+  const routed = await routeTicket(uow, t, 'baton');
+  const to = routed.agent?.handle ?? null;
+  const render = uow.deps.render;
+  if (oldHome) {
+    const where = to ? [{ raw: ` It is now with @${to}.` }] : [{ raw: ' It waits in intake: ' }, routed.reason];
+    uow.send({
+      ticketKey: t.key,
+      idempotencyKey: `${id}:taken-back`,
+      channel: oldHome.channel,
+      threadTs: oldHome.ts,
+      ...render.threadUpdate(t, [{ raw: `:hourglass: Taken back from @${from.handle}: ` }, why, { raw: '.' }, ...where]),
+    });
+    if (assignment !== null) {
+      uow.send({ ticketKey: t.key, idempotencyKey: `${id}:taken-back-card`, channel: oldHome.channel, updates: `${assignment}:card`, ...render.cardTakenBack(t, from.handle, why, to) });
+    }
+  }
+  if (routed.agent) {
+    const packet = t.packet?.summary ? [{ raw: '\nHandoff packet: ' }, t.packet.summary] : [];
+    uow.send({
+      ticketKey: t.key,
+      idempotencyKey: `${id}:taken-back-here`,
+      channel: routed.agent.channel,
+      threadOf: { ticket: t.key, which: 'home' },
+      ...render.threadUpdate(t, [
+        { raw: `:inbox_tray: Taken back from @${from.handle} (` },
+        why,
+        { raw: `) and routed here: ` },
+        routed.reason,
+        { raw: oldHome ? `. Its trail so far: <${messageLink(oldHome)}|previous thread>, \`/ticket show ${t.key}\`.` : `. Its trail: \`/ticket show ${t.key}\`.` },
+        ...packet,
+      ]),
+    });
+  }
+  return routed;
+}
