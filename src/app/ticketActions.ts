@@ -1,7 +1,7 @@
 // Acting on a ticket: assign, accept, resolve, reopen, claim next.
 import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
-import { dueAt } from '../core/escalation.js';
+import { clockScheduleOf, dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
 import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal, type TicketAction } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
@@ -206,16 +206,16 @@ async function fileBriefings(uow: UnitOfWork, t: Ticket): Promise<string[]> {
 async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) {
   const parent = await getTicket(uow.tx, child.parentKey!, { lock: true });
   if (!parent) return;
+  const assignee = parent.assignee ? await getAgent(uow.tx, parent.assignee) : null;
   if (parent.waitingOn === child.key) {
     parent.waitingOn = null;
     if (parent.status === 'active') {
       parent.clockStartedAt = uow.now;
-      parent.escalateDueAt = dueAt(parent, uow.now);
+      parent.escalateDueAt = dueAt(parent, uow.now, clockScheduleOf(parent, assignee));
     }
     await saveTicket(uow.tx, parent);
   }
   await uow.audit({ ticketKey: parent.key, actor: 'baton', action: 'child_resolved', fromStatus: parent.status, toStatus: parent.status, note: child.resolution, data: { child: child.key } });
-  const assignee = parent.assignee ? await getAgent(uow.tx, parent.assignee) : null;
   uow.send({
     ticketKey: parent.key,
     idempotencyKey: `${childEventId}:parent`,

@@ -49,6 +49,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'user', value: '@…' },
   { name: 'capacity', value: 'N' },
   { name: 'escalates-to', value: 'HANDLE' },
+  { name: 'hours', value: '"Mon-Fri 09:00-17:30"' },
+  { name: 'tz', value: 'ZONE' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
 
@@ -116,7 +118,7 @@ export const AGENT_SPEC = defineCommand(
   {
     add: {
       synopsis: `/agent add HANDLE ${form(SKILLS)} ${optional(AGENT_SETTINGS)}`,
-      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
+      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet. `hours:"Mon-Fri 09:00-17:30" tz:Europe/Paris`: outside its hours it takes no new work and its tickets’ escalation clock stops (default `always`, UTC).\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
       options: AGENT_OPTIONS,
     },
     update: {
@@ -149,7 +151,7 @@ export const AGENT_SPEC = defineCommand(
       help: 'A new API token for the agent, shown once, only to you; the old one stops working. `revoke` revokes it (admins or the agent’s own user). Example: `/agent token iris`',
     },
   },
-  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` clear a value.',
+  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` / `hours:always` clear a value. Hours: days and a 24-hour range, `Mon-Fri 09:00-17:30`, `Mon,Wed,Fri 08:00-12:00` or across midnight `Mon-Fri 22:00-06:00`; `tz:` an IANA zone such as `Europe/Paris`.',
 );
 
 /** The usage line a refusal quotes: the form in code, and its example when it has one. */

@@ -47,6 +47,10 @@ export interface AgentOptions {
   capacity?: number;
   /** null clears it (`escalates-to:none`). */
   escalatesTo?: AgentRef | null;
+  /** Working hours as `formatHours` writes them; null clears them (`hours:always`). */
+  hours?: string | null;
+  /** IANA zone of the hours (`tz:`). */
+  timeZone?: string;
 }
 
 export type AgentCommand =

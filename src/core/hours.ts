@@ -3,7 +3,7 @@
 // passed in; zone arithmetic by luxon.
 import { invalid } from './errors.js';
 import { quoteValue } from './validate.js';
-import { formatDayTime, inZone, localInstants } from './zone.js';
+import { checkTimeZone, formatDayTime, inZone, localInstants } from './zone.js';
 
 /** Days (1 = Monday … 7 = Sunday) and a daily window in minutes; `end <= start` crosses midnight. */
 export interface WorkingHours {
@@ -101,6 +101,33 @@ export function formatHours(h: WorkingHours | null): string {
     i = j + 1;
   }
   return `${runs.join(',')} ${hhmm(h.start)}-${hhmm(h.end)}`;
+}
+
+/**
+ * `hours:` and `tz:` as given (by a command or a caller of the use case) in their stored form: hours
+ * written back by `formatHours` (null for always), the zone's canonical name; refused like the parser does.
+ */
+export function normalizeScheduleOptions<T extends { hours?: string | null; timeZone?: string }>(o: T): T {
+  const out = { ...o };
+  if (typeof o.hours === 'string') {
+    const h = parseHours(o.hours);
+    out.hours = h ? formatHours(h) : null;
+  }
+  if (o.timeZone !== undefined) out.timeZone = checkTimeZone(o.timeZone, 'tz', 'tz');
+  return out;
+}
+
+const parsed = new Map<string, WorkingHours | null>();
+
+/** The schedule of an agent (its stored hours and zone). */
+export function scheduleOf(a: { hours: string | null; timeZone: string }): Schedule {
+  if (!a.hours) return { hours: null, timeZone: a.timeZone };
+  let h = parsed.get(a.hours);
+  if (h === undefined) {
+    h = parseHours(a.hours);
+    parsed.set(a.hours, h);
+  }
+  return { hours: h, timeZone: a.timeZone };
 }
 
 /** `Mon-Fri 09:00-17:30 Europe/Paris`, or `always`. */

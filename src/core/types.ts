@@ -25,6 +25,10 @@ export interface Agent {
   busyReason: string | null;
   lastAssignedAt: Date | null;
   createdAt: Date;
+  /** Working hours as written back by `formatHours` (`Mon-Fri 09:00-17:30`); null: always. */
+  hours: string | null;
+  /** IANA zone of its hours and of the times shown for it. */
+  timeZone: string;
 }
 
 export interface Ticket {
@@ -77,6 +81,12 @@ export interface Ticket {
   declinedBy: string[];
   /** The filer's duplicate key (`dedup:`), unique among open tickets. */
   dedupKey: string | null;
+  /** Since when it waits on its requester's answer (`/ticket wait`): its escalation clock is stopped. */
+  awaitingRequesterSince: Date | null;
+  /** Working seconds its clock had left when it stopped for the requester; the clock resumes with them. */
+  clockLeftSec: number | null;
+  /** How many times the chain was started again from its first step (`ESCALATION_REPEAT`). */
+  escalationRound: number;
 }
 
 /** What an agent hands over with a ticket: enough for the next one to start without asking. */

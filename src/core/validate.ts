@@ -123,7 +123,7 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined) {
+  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined && o.hours === undefined && o.timeZone === undefined) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
 }

@@ -13,6 +13,8 @@ export function makeAgent(handle: string, o: Partial<Agent> = {}): Agent {
     busyUntil: null,
     busyReason: null,
     lastAssignedAt: null,
+    hours: null,
+    timeZone: 'UTC',
     createdAt: new Date('2026-01-01T00:00:00Z'),
     ...o,
   };
@@ -54,6 +56,9 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     packet: null,
     declinedBy: [],
     dedupKey: null,
+    awaitingRequesterSince: null,
+    clockLeftSec: null,
+    escalationRound: 0,
     ...o,
   };
 }

@@ -1,4 +1,5 @@
 // `/ticket list` and `/agent list`.
+import { describeSchedule, outsideHours, scheduleOf } from '../../core/hours.js';
 import type { Agent, Ticket } from '../../core/types.js';
 import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
@@ -36,6 +37,8 @@ export function ticketList(
 }
 
 function availability(a: Agent, o: { now: Date; timeZone: string }): string {
+  const closed = outsideHours(scheduleOf(a), o.now);
+  if (closed) return `:crescent_moon: ${closed}`;
   if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) return ':large_green_circle: available';
   let b = ':no_entry: busy';
   if (a.busyUntil) b += ` until ${formatTime(a.busyUntil, o.timeZone)}`;
@@ -61,6 +64,7 @@ export function agentList(
       `load ${a.active}/${capacityText(a.capacity)}`,
       availability(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
+      `hours: ${escapeText(describeSchedule(scheduleOf(a)))}`,
     ].join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);

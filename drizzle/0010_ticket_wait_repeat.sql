@@ -1,0 +1,3 @@
+ALTER TABLE "tickets" ADD COLUMN "awaiting_requester_since" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "tickets" ADD COLUMN "clock_left_sec" integer;--> statement-breakpoint
+ALTER TABLE "tickets" ADD COLUMN "escalation_round" integer DEFAULT 0 NOT NULL;
