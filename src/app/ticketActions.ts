@@ -17,6 +17,7 @@ import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
+import { resumeOnRequesterReply } from './waiting.js';
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
@@ -278,7 +279,9 @@ export async function showTicket(deps: Deps, key: string) {
   const t = await getTicket(deps.database.db, key);
   if (!t) throw unknownTicket(key);
   const trail = await trailOf(deps.database.db, key);
-  return { ticket: t, trail };
+  // Its due time reads in its assignee's zone, where its clock runs.
+  const dueZone = t.assignee ? ((await getAgent(deps.database.db, t.assignee))?.timeZone ?? null) : null;
+  return { ticket: t, trail, dueZone };
 }
 
 /** A reply in a ticket's thread goes into its audit trail. */
@@ -295,7 +298,9 @@ export async function recordThreadReply(
       const t = await getTicket(uow.tx, input.ticketKey);
       if (!t) throw unknownTicket(input.ticketKey);
       await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
-      return { ticket: t };
+      // The requester's answer to a `wait` question starts the clock again.
+      const resumed = t.awaitingRequesterSince ? await resumeOnRequesterReply(uow, t.key, input.user) : false;
+      return { ticket: t, resumed };
     },
     o,
   );

@@ -104,13 +104,23 @@ export const TICKET_SPEC = defineCommand(
       synopsis: '/ticket escalate KEY [note]',
       help: 'Escalate now to the next agent of the chain. Example: `/ticket escalate T-2026-001 customer is angry`',
     },
+    wait: {
+      synopsis: '/ticket wait KEY [question]',
+      example: '/ticket wait T-2026-001 which invoice number?',
+      help: 'Wait on the requester: the question goes to them (where they filed it, or by DM) and the escalation clock stops until they reply in the thread or `/ticket resume`. Example: `/ticket wait T-2026-001 which invoice number?`',
+    },
+    resume: {
+      synopsis: '/ticket resume KEY',
+      example: '/ticket resume T-2026-001',
+      help: 'Start the escalation clock of a ticket waiting on its requester again, with the time it had left. Example: `/ticket resume T-2026-001`',
+    },
     next: {
       synopsis: '/ticket next HANDLE',
       example: '/ticket next iris',
       help: 'The agent pulls the most urgent intake ticket it can take. Example: `/ticket next iris`',
     },
   },
-  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]` or `status`.',
+  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]`, `wait [question]`, `resume` or `status`.',
 );
 
 export const AGENT_SPEC = defineCommand(

@@ -35,6 +35,8 @@ export type TicketCommand =
   | { kind: 'resolve'; key: string; note?: string; /** Close its open handoff child too. */ force?: boolean }
   | { kind: 'reopen'; key: string; note?: string }
   | { kind: 'escalate'; key: string; note?: string }
+  | { kind: 'wait'; key: string; question?: string }
+  | { kind: 'resume'; key: string }
   | { kind: 'next'; agent: AgentRef }
   | { kind: 'help' };
 
@@ -75,4 +77,6 @@ export type ThreadVerb =
   | { kind: 'resolve'; note?: string }
   | { kind: 'handoff'; agent: AgentRef; note?: string }
   | { kind: 'escalate'; note?: string }
+  | { kind: 'wait'; question?: string }
+  | { kind: 'resume' }
   | { kind: 'status' };

@@ -32,6 +32,8 @@ export const THREAD_VERBS = [
   { verb: 'escalate', usage: 'escalate [note]', does: 'pass it up the escalation chain' },
   { verb: 'handoff', usage: 'handoff HANDLE [note]', does: 'hand part of the work to another agent' },
   { verb: 'resolve', usage: 'resolve [note]', does: 'complete it and tell the requester' },
+  { verb: 'wait', usage: 'wait [question]', does: 'ask the requester; the escalation clock stops until they reply' },
+  { verb: 'resume', usage: 'resume', does: 'start the escalation clock again' },
   { verb: 'help', usage: 'help', does: 'this list' },
 ] as const;
 
@@ -93,6 +95,12 @@ export function parseThreadVerb(text: string): ThreadVerb | null {
       return { kind: 'accept' };
     case 'status':
       return { kind: 'status' };
+    case 'resume':
+      return { kind: 'resume' };
+    case 'wait': {
+      const question = parseNote(sanitizeText(rest));
+      return question === undefined ? { kind: 'wait' } : { kind: 'wait', question };
+    }
     case 'resolve':
     case 'escalate': {
       const note = parseNote(sanitizeText(rest));
