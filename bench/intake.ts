@@ -153,7 +153,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
 export async function ceilingRate(url: string, clients: number, seconds: number): Promise<number> {
   const sql = postgres(url, { max: clients, onnotice: () => {} });
   const render = blockKitRenderer(systemClock, 'UTC');
-  const agent: Agent = { handle: 'agent1', skills: ['general'], channel: 'CAG000001', user: 'UAG000001', capacity: 100, escalatesTo: null, busy: false, busyUntil: null, busyReason: null, lastAssignedAt: null, createdAt: new Date(), ackAfterSec: null, heartbeatSec: null, heartbeatSince: null, lastHeardAt: null, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null };
+  const agent: Agent = { handle: 'agent1', skills: ['general'], channel: 'CAG000001', user: 'UAG000001', capacity: 100, escalatesTo: null, busy: false, busyUntil: null, busyReason: null, lastAssignedAt: null, createdAt: new Date(), ackAfterSec: null, heartbeatSec: null, heartbeatSince: null, lastHeardAt: null, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null, hours: null, timeZone: 'UTC' };
   let n = 0;
   const write = async (k: number) => {
     const now = new Date();
@@ -162,7 +162,7 @@ export async function ceilingRate(url: string, clients: number, seconds: number)
       key, type: 'general', title: `Printer ${k} on fire in building ${k % 7}`, description: '', priority: 'normal', status: 'active', assignee: 'agent1', requester: 'UREQ00001', context: {},
       escalateAfterSec: null, escalationLevel: 0, escalatedTo: null, chainExhausted: false, requiresHandoff: [], parentKey: null, waitingOn: null, follows: null, pinnedAgent: null, holdReason: null,
       origin: null, home: null, createdAt: now, assignedAt: now, clockStartedAt: now, escalateDueAt: new Date(now.getTime() + 4 * 3600_000), resolvedAt: null, resolution: null,
-      acceptedAt: null, acceptedBy: null, managers: null, managersKey: null, packet: null, declinedBy: [], dedupKey: null,
+      acceptedAt: null, acceptedBy: null, managers: null, managersKey: null, packet: null, declinedBy: [], dedupKey: null, awaitingRequesterSince: null, clockLeftSec: null, escalationRound: 0,
     };
     const card = render.assignment(t, agent, {});
     await sql.begin(async (tx) => {

@@ -85,6 +85,15 @@ const schema = z
         if (!Number.isInteger(n) || n < 1 || n > 100) ctx.addIssue({ code: 'custom', message: `HANDOFF_DEPTH_LIMIT: \`${v}\` is not a whole number from 1 to 100 (handoffs in a row; default 8)` });
         return n;
       }),
+    ESCALATION_REPEAT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const t = v?.trim() ?? '';
+        const n = t === '' ? 0 : /^\d{1,2}$/.test(t) ? Number(t) : NaN;
+        if (!Number.isInteger(n) || n < 0 || n > 10) ctx.addIssue({ code: 'custom', message: `ESCALATION_REPEAT: \`${v}\` is not a whole number from 0 to 10 (times the chain starts again before managers are told it ran out; default 0)` });
+        return n;
+      }),
     API_RATE_LIMIT: z
       .string()
       .optional()
@@ -149,6 +158,8 @@ export interface Config {
   timeZone: string;
   /** At most this many handoffs in a row from one ticket (`HANDOFF_DEPTH_LIMIT`). */
   handoffDepthLimit: number;
+  /** How many times an exhausted escalation chain starts again from its first step (`ESCALATION_REPEAT`). */
+  escalationRepeat: number;
   /** Per-token limit of API and MCP calls (`API_RATE_LIMIT`); null when off. */
   apiRateLimit: RateLimit;
 }
@@ -189,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     briefingCron: e.DIGEST_CRON,
     timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
     handoffDepthLimit: e.HANDOFF_DEPTH_LIMIT,
+    escalationRepeat: e.ESCALATION_REPEAT,
     apiRateLimit: e.API_RATE_LIMIT,
   });
 }

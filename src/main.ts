@@ -39,6 +39,7 @@ export async function startBaton(
     defaultTicketType: config.defaultTicketType,
     escalationsChannel: config.escalationsChannel,
     handoffDepthLimit: config.handoffDepthLimit,
+    escalationRepeat: config.escalationRepeat,
     apiRateLimit: config.apiRateLimit,
   };
   const client = new WebClient(config.slackBotToken, {

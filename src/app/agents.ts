@@ -7,6 +7,7 @@ import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal }
 import { unassign } from '../core/ticketState.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
+import { normalizeScheduleOptions } from '../core/hours.js';
 import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
 import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
 import { lastAssignmentTo } from '../storage/audit.js';
@@ -90,6 +91,7 @@ export async function addAgent(
   checkHandle(input.handle);
   requireSkills(input.handle, input.skills);
   checkAgentOptions(input);
+  input = normalizeScheduleOptions(input);
   return inTransaction(
     deps,
     async (uow) => {
@@ -115,9 +117,11 @@ export async function addAgent(
         unresponsive: null,
         unresponsiveReason: null,
         unresponsiveSince: null,
+        hours: input.hours ?? null,
+        timeZone: input.timeZone ?? 'UTC',
       };
       await insertAgent(uow.tx, agent);
-      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo, ackAfterSec: agent.ackAfterSec, heartbeatSec: agent.heartbeatSec } });
+      await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo, ackAfterSec: agent.ackAfterSec, heartbeatSec: agent.heartbeatSec, hours: agent.hours, timeZone: agent.timeZone } });
       const waiting = await agentsEscalatingTo(uow.tx, agent.handle);
       if (waiting.length) warnings.push(`${andList(waiting)} ${waiting.length === 1 ? 'escalates' : 'escalate'} to ${agent.handle} again.`);
       const assigned = await releaseHeld(uow, agent.handle);
@@ -136,6 +140,7 @@ export async function updateAgent(
   assertCanManageRoster(by, deps.policy);
   checkAgentOptions(input);
   requireChange(input.handle, input);
+  input = normalizeScheduleOptions(input);
   return inTransaction(
     deps,
     async (uow) => {
@@ -151,9 +156,11 @@ export async function updateAgent(
       if (escalatesTo !== undefined) agent.escalatesTo = escalatesTo;
       if (input.ackAfterSec !== undefined) agent.ackAfterSec = input.ackAfterSec;
       if (input.heartbeatSec !== undefined) setHeartbeat(agent, input.heartbeatSec, uow.now);
+      if (input.hours !== undefined) agent.hours = input.hours;
+      if (input.timeZone !== undefined) agent.timeZone = input.timeZone;
       await saveAgent(uow.tx, agent);
       const changed = Object.fromEntries(
-        (['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec'] as const)
+        (['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone'] as const)
           .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
           .map((k) => [k, { from: before[k], to: agent[k] }]),
       );

@@ -2,6 +2,7 @@
 import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
 import { route, unavailability, type Candidate } from '../core/routing.js';
+import { scheduleOf } from '../core/hours.js';
 import { assign } from '../core/ticketState.js';
 import { mentionParts } from '../core/words.js';
 import type { Agent, Ticket } from '../core/types.js';
@@ -125,7 +126,7 @@ export async function assignTo(
   const previous = t.assignee;
   const oldHome = t.home;
   const wasHeld = from === 'intake' && t.holdReason !== null;
-  assign(t, agent.handle, uow.now);
+  assign(t, agent.handle, uow.now, scheduleOf(agent));
   await saveTicket(uow.tx, t);
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
   if (!o.agentLocked) {

@@ -17,6 +17,8 @@ export interface Deps {
   escalationsChannel: string | null;
   /** At most this many handoffs in a row from one ticket (`HANDOFF_DEPTH_LIMIT`, default 8). */
   handoffDepthLimit?: number;
+  /** How many times an exhausted escalation chain starts again (`ESCALATION_REPEAT`, default 0). */
+  escalationRepeat?: number;
   /** Per-token budget of API and MCP calls (`API_RATE_LIMIT`); absent or null: not limited. */
   apiRateLimit?: { perSecond: number; burst: number } | null;
 }

@@ -26,7 +26,7 @@ interface PlannedStep {
 
 /** Take the step up the chain (in memory) and describe its audit event; the caller writes both. */
 function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): PlannedStep {
-  const { target, from } = escalationStep(t, byHandle, uow.now);
+  const { target, from } = escalationStep(t, byHandle, uow.now, { repeat: uow.deps.escalationRepeat ?? 0 });
   const event = {
     ticketKey: t.key,
     actor,

@@ -78,6 +78,9 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     managers: null,
     managersKey: null,
     packet: spec.packet ?? null,
+    awaitingRequesterSince: null,
+    clockLeftSec: null,
+    escalationRound: 0,
     declinedBy: [],
     dedupKey: spec.dedupKey ?? null,
   };

@@ -42,7 +42,8 @@ export interface Renderer {
   managersMessage(t: Ticket, latest: Rendered): Rendered;
   /** One message for several tickets escalated in one sweep. */
   managersSummary(tickets: Ticket[]): Rendered;
-  ticketDetail(t: Ticket, trail: AuditEvent[]): Rendered;
+  /** `dueZone`: the zone its due time reads in (its assignee's). */
+  ticketDetail(t: Ticket, trail: AuditEvent[], dueZone?: string | null): Rendered;
   agentBriefing(b: AgentBriefing, since: Date): Rendered;
   managersBriefing(o: Overview): Rendered;
 }

@@ -1,7 +1,7 @@
 // Acting on a ticket: assign, accept, resolve, reopen, claim next.
 import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
-import { dueAt } from '../core/escalation.js';
+import { clockScheduleOf, dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
 import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal, type TicketAction } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
@@ -17,6 +17,7 @@ import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
+import { resumeOnRequesterReply } from './waiting.js';
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
@@ -206,16 +207,16 @@ async function fileBriefings(uow: UnitOfWork, t: Ticket): Promise<string[]> {
 async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) {
   const parent = await getTicket(uow.tx, child.parentKey!, { lock: true });
   if (!parent) return;
+  const assignee = parent.assignee ? await getAgent(uow.tx, parent.assignee) : null;
   if (parent.waitingOn === child.key) {
     parent.waitingOn = null;
     if (parent.status === 'active') {
       parent.clockStartedAt = uow.now;
-      parent.escalateDueAt = dueAt(parent, uow.now);
+      parent.escalateDueAt = dueAt(parent, uow.now, clockScheduleOf(parent, assignee));
     }
     await saveTicket(uow.tx, parent);
   }
   await uow.audit({ ticketKey: parent.key, actor: 'baton', action: 'child_resolved', fromStatus: parent.status, toStatus: parent.status, note: child.resolution, data: { child: child.key } });
-  const assignee = parent.assignee ? await getAgent(uow.tx, parent.assignee) : null;
   uow.send({
     ticketKey: parent.key,
     idempotencyKey: `${childEventId}:parent`,
@@ -278,7 +279,9 @@ export async function showTicket(deps: Deps, key: string) {
   const t = await getTicket(deps.database.db, key);
   if (!t) throw unknownTicket(key);
   const trail = await trailOf(deps.database.db, key);
-  return { ticket: t, trail };
+  // Its due time reads in its assignee's zone, where its clock runs.
+  const dueZone = t.assignee ? ((await getAgent(deps.database.db, t.assignee))?.timeZone ?? null) : null;
+  return { ticket: t, trail, dueZone };
 }
 
 /** A reply in a ticket's thread goes into its audit trail. */
@@ -295,7 +298,9 @@ export async function recordThreadReply(
       const t = await getTicket(uow.tx, input.ticketKey);
       if (!t) throw unknownTicket(input.ticketKey);
       await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
-      return { ticket: t };
+      // The requester's answer to a `wait` question starts the clock again.
+      const resumed = t.awaitingRequesterSince ? await resumeOnRequesterReply(uow, t.key, input.user) : false;
+      return { ticket: t, resumed };
     },
     o,
   );

@@ -51,6 +51,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'escalates-to', value: 'HANDLE' },
   { name: 'ack', value: 'DUR|none' },
   { name: 'heartbeat', value: 'DUR|none' },
+  { name: 'hours', value: '"Mon-Fri 09:00-17:30"' },
+  { name: 'tz', value: 'ZONE' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
 
@@ -104,13 +106,23 @@ export const TICKET_SPEC = defineCommand(
       synopsis: '/ticket escalate KEY [note]',
       help: 'Escalate now to the next agent of the chain. Example: `/ticket escalate T-2026-001 customer is angry`',
     },
+    wait: {
+      synopsis: '/ticket wait KEY [question]',
+      example: '/ticket wait T-2026-001 which invoice number?',
+      help: 'Wait on the requester: the question goes to them (where they filed it, or by DM) and the escalation clock stops until they reply in the thread or `/ticket resume`. Example: `/ticket wait T-2026-001 which invoice number?`',
+    },
+    resume: {
+      synopsis: '/ticket resume KEY',
+      example: '/ticket resume T-2026-001',
+      help: 'Start the escalation clock of a ticket waiting on its requester again, with the time it had left. Example: `/ticket resume T-2026-001`',
+    },
     next: {
       synopsis: '/ticket next HANDLE',
       example: '/ticket next iris',
       help: 'The agent pulls the most urgent intake ticket it can take. Example: `/ticket next iris`',
     },
   },
-  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]`, `decline REASON` or `status`.',
+  'Options are leading `name:value` tokens; the first other word starts the title. Handles: `iris`, `@iris` or a mention of the agent’s user. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. Priorities: urgent, high, normal, low. In a ticket’s thread, mention Baton with `accept`, `resolve [note]`, `handoff HANDLE [note]`, `escalate [note]`, `decline REASON`, `wait [question]`, `resume` or `status`.',
 );
 
 export const AGENT_SPEC = defineCommand(
@@ -118,7 +130,7 @@ export const AGENT_SPEC = defineCommand(
   {
     add: {
       synopsis: `/agent add HANDLE ${form(SKILLS)} ${optional(AGENT_SETTINGS)}`,
-      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet. `ack:DUR`: an assignment not accepted within DUR is taken back, routed to another agent, and the agent is unavailable until heard from. `heartbeat:DUR`: an agent not heard from for DUR gets no new work; after another DUR its tickets are taken back and routed elsewhere.\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
+      help: 'Add an agent (admins). Without a channel Baton creates #agent-HANDLE. `capacity:` is 1–100000 or `unlimited` (default 5); `escalates-to:` may name an agent not added yet. `ack:DUR`: an assignment not accepted within DUR is taken back, routed to another agent, and the agent is unavailable until heard from. `heartbeat:DUR`: an agent not heard from for DUR gets no new work; after another DUR its tickets are taken back and routed elsewhere. `hours:"Mon-Fri 09:00-17:30" tz:Europe/Paris`: outside its hours it takes no new work and its tickets’ escalation clock stops (default `always`, UTC).\nExample: `/agent add iris skills:billing,refunds user:@iris-bot capacity:5 escalates-to:felix` (with `@iris-bot` picked from Slack’s suggestions)',
       options: AGENT_OPTIONS,
     },
     update: {
@@ -151,7 +163,7 @@ export const AGENT_SPEC = defineCommand(
       help: 'A new API token for the agent, shown once, only to you; the old one stops working. `revoke` revokes it (admins or the agent’s own user). Example: `/agent token iris`',
     },
   },
-  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` / `ack:none` / `heartbeat:none` clear a value.',
+  'For `channel:` and `user:`, type `#` or `@` and pick the channel or person from Slack’s suggestions, so Slack sends a link (a plain `#name` or `@name` typed out is refused); an ID like `C0123ABCD` or `U0123ABCD` works too. Durations: `90s`, `30m`, `4h`, `1d`, `1h30m`. `user:none` / `escalates-to:none` / `ack:none` / `heartbeat:none` / `hours:always` clear a value. Hours: days and a 24-hour range, `Mon-Fri 09:00-17:30`, `Mon,Wed,Fri 08:00-12:00` or across midnight `Mon-Fri 22:00-06:00`; `tz:` an IANA zone such as `Europe/Paris`.',
 );
 
 /** The usage line a refusal quotes: the form in code, and its example when it has one. */

@@ -37,6 +37,8 @@ export type TicketCommand =
   | { kind: 'resolve'; key: string; note?: string; /** Close its open handoff child too. */ force?: boolean }
   | { kind: 'reopen'; key: string; note?: string }
   | { kind: 'escalate'; key: string; note?: string }
+  | { kind: 'wait'; key: string; question?: string }
+  | { kind: 'resume'; key: string }
   | { kind: 'next'; agent: AgentRef }
   | { kind: 'help' };
 
@@ -53,6 +55,10 @@ export interface AgentOptions {
   ackAfterSec?: number | null;
   /** Seconds of silence before no new work, twice that before its tickets are taken back (`heartbeat:`); null clears it. */
   heartbeatSec?: number | null;
+  /** Working hours as `formatHours` writes them; null clears them (`hours:always`). */
+  hours?: string | null;
+  /** IANA zone of the hours (`tz:`). */
+  timeZone?: string;
 }
 
 export type AgentCommand =
@@ -78,4 +84,6 @@ export type ThreadVerb =
   | { kind: 'handoff'; agent: HandoffTarget; note?: string }
   | { kind: 'escalate'; note?: string }
   | { kind: 'decline'; reason: string }
+  | { kind: 'wait'; question?: string }
+  | { kind: 'resume' }
   | { kind: 'status' };

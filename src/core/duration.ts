@@ -1,7 +1,8 @@
 // Durations (`90s`, `1h30m`), times of day (`17:30`) and the next wall-clock occurrence of a
-// time in an IANA zone. Pure: the current time is always passed in.
+// time in an IANA zone (zone arithmetic by luxon, in zone.ts). Pure: the current time is always passed in.
 import { invalid } from './errors.js';
 import { quoteValue } from './validate.js';
+import { checkTimeZone, inZone, localInstants } from './zone.js';
 
 /** The longest duration accepted anywhere: 365 days, in seconds. */
 export const MAX_DURATION_SEC = 365 * 86400;
@@ -89,88 +90,9 @@ export function parseClockTime(text: string, option?: string): ClockTime {
 
 // --- Time zones -------------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f) return f;
-  try {
-    if (timeZone.trim() === '') throw new RangeError('empty');
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    throw invalid(
-      `Unknown time zone ${quoteValue(timeZone)}; use an IANA name like \`Europe/Paris\`, \`America/New_York\` or \`UTC\`.`,
-      'timeZone',
-    );
-  }
-  formatters.set(timeZone, f);
-  return f;
-}
-
-/** Throws `invalid()` unless `timeZone` is an IANA time zone this runtime knows. */
+/** Throws `invalid()` unless `timeZone` is an IANA time zone luxon knows. */
 export function assertTimeZone(timeZone: string): void {
-  zoneFormatter(timeZone);
-}
-
-interface WallClock {
-  year: number;
-  month: number; // 1-12
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** UTC milliseconds of a wall-clock reading taken as if it were UTC (years < 100 handled). */
-function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, 0);
-  return d.getTime();
-}
-
-function wallClock(f: Intl.DateTimeFormat, ms: number): WallClock {
-  const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const p of f.formatToParts(new Date(ms))) {
-    if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
-  }
-  return w;
-}
-
-/** The zone's offset from UTC at instant `ms`, in milliseconds (local = UTC + offset). */
-function offsetAt(f: Intl.DateTimeFormat, ms: number): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const w = wallClock(f, whole);
-  return utcMs(w.year, w.month, w.day, w.hour, w.minute, w.second) - whole;
-}
-
-/**
- * The instants at which the wall clock in the zone shows the given local date and time, earliest
- * first: one normally, two when the clock falls back (the time repeats), and when it springs
- * forward over that time (the time never shows) the instant the same distance after the jump
- * (e.g. 02:30 in a 02:00→03:00 gap gives 03:30).
- */
-function localInstants(f: Intl.DateTimeFormat, y: number, mo: number, d: number, h: number, mi: number): number[] {
-  const guess = utcMs(y, mo, d, h, mi);
-  const day = 86400_000;
-  const before = offsetAt(f, guess - day);
-  const offsets = new Set([before, offsetAt(f, guess), offsetAt(f, guess + day)]);
-  const found = new Set<number>();
-  for (const o of offsets) {
-    const t = guess - o;
-    if (offsetAt(f, t) === o) found.add(t);
-  }
-  if (found.size === 0) return [guess - before];
-  return [...found].sort((a, b) => a - b);
+  checkTimeZone(timeZone);
 }
 
 /**
@@ -180,17 +102,16 @@ function localInstants(f: Intl.DateTimeFormat, y: number, mo: number, d: number,
  * the time is shifted forward by the gap (02:30 → 03:30).
  */
 export function nextOccurrence(now: Date, hour: number, minute: number, timeZone: string): Date {
-  const f = zoneFormatter(timeZone);
+  checkTimeZone(timeZone);
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw invalid('The current time is not a valid date.', 'now');
   if (!Number.isInteger(hour) || hour < 0 || hour > 23 || !Number.isInteger(minute) || minute < 0 || minute > 59) {
     throw invalid(`Expected a time of day from \`00:00\` to \`23:59\`; got \`${hour}:${minute}\`.`, 'time');
   }
-  const today = wallClock(f, nowMs);
+  const today = inZone(nowMs, timeZone).startOf('day');
   for (let add = 0; add <= 3; add++) {
-    const date = new Date(utcMs(today.year, today.month, today.day + add));
-    const instants = localInstants(f, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour, minute);
-    for (const t of instants) if (t > nowMs) return new Date(t);
+    const d = today.plus({ days: add });
+    for (const t of localInstants(timeZone, { year: d.year, month: d.month, day: d.day, hour, minute })) if (t > nowMs) return new Date(t);
   }
   // Unreachable for real zones: every local day has the time (or its shifted stand-in).
   throw invalid(`Could not find the next \`${hour}:${minute}\` in ${quoteValue(timeZone)}.`, 'time');

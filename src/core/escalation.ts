@@ -1,12 +1,23 @@
 // Escalation policy: when a ticket is due, and who is next up the chain. Pure: the roster and the time are passed in.
 import { isAvailable } from './routing.js';
+import { addBusinessSeconds, ALWAYS, scheduleOf, type Schedule } from './hours.js';
 import type { Agent, Ticket } from './types.js';
 import { thresholdSec } from './types.js';
 
-/** When the sweep should escalate a ticket whose clock (re)starts at `from`; null when its clock is stopped. */
-export function dueAt(t: Ticket, from: Date): Date | null {
-  if (t.status !== 'active' || t.waitingOn || t.chainExhausted) return null;
-  return new Date(from.getTime() + thresholdSec(t) * 1000);
+/**
+ * When the sweep should escalate a ticket whose clock (re)starts at `from` with `sec` seconds to run
+ * (its threshold, or what was left when it stopped), counted in its assignee's working hours; null when
+ * its clock is stopped (not active, waiting on a handoff or on its requester, chain exhausted).
+ */
+export function dueAt(t: Ticket, from: Date, schedule: Schedule = ALWAYS, sec: number = thresholdSec(t)): Date | null {
+  if (t.status !== 'active' || t.waitingOn || t.awaitingRequesterSince || t.chainExhausted) return null;
+  return addBusinessSeconds(schedule, from, Math.max(0, sec));
+}
+
+/** The working hours the escalation clock of `t` runs in: its assignee's (always when it has none). */
+export function clockScheduleOf(t: Pick<Ticket, 'assignee'>, byHandle: Map<string, Agent> | Agent | null): Schedule {
+  const a = byHandle instanceof Map ? (t.assignee ? byHandle.get(t.assignee) : undefined) : byHandle;
+  return a ? scheduleOf(a) : ALWAYS;
 }
 
 /**
@@ -64,16 +75,21 @@ export interface EscalationStep {
 
 /**
  * One step up the chain, applied to `t`: the level rises, the next available agent of the assignee's
- * chain past the last one pinged is chosen (or the chain is marked exhausted), and the escalation clock
- * restarts.
+ * chain past the last one pinged is chosen; when the chain has run out and fewer than `repeat` rounds were
+ * started again, the chain starts again from its first step; otherwise the chain is marked exhausted.
+ * The escalation clock restarts in the assignee's working hours.
  */
-export function escalationStep(t: Ticket, byHandle: Map<string, Agent>, now: Date): EscalationStep {
+export function escalationStep(t: Ticket, byHandle: Map<string, Agent>, now: Date, o: { repeat?: number } = {}): EscalationStep {
   const from = t.escalatedTo ?? t.assignee;
-  const target = t.assignee ? nextInChain(byHandle, t.assignee, t.escalatedTo, now) : null;
+  let target = t.assignee ? nextInChain(byHandle, t.assignee, t.escalatedTo, now) : null;
+  if (!target && t.assignee && t.escalationRound < (o.repeat ?? 0)) {
+    target = nextInChain(byHandle, t.assignee, null, now);
+    if (target) t.escalationRound += 1;
+  }
   t.escalationLevel += 1;
   t.clockStartedAt = now;
   if (target) t.escalatedTo = target.handle;
   else t.chainExhausted = true;
-  t.escalateDueAt = dueAt(t, now);
+  t.escalateDueAt = dueAt(t, now, clockScheduleOf(t, byHandle));
   return { target, from };
 }

@@ -38,7 +38,7 @@ export function assertCanActAsAgent(p: Principal, agent: Agent, policy: Policy, 
   throw notAllowed(`Only ${agent.handle}'s own user or an admin can ${what}.`);
 }
 
-export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update' | 'decline';
+export type TicketAction = 'accept' | 'resolve' | 'handoff' | 'escalate' | 'reopen' | 'assign' | 'takeover' | 'update' | 'decline' | 'wait' | 'resume';
 
 /** How each action reads in a refusal: "You can't hand off T-…". */
 const ACTION_WORDS: Record<TicketAction, string> = {
@@ -51,6 +51,8 @@ const ACTION_WORDS: Record<TicketAction, string> = {
   takeover: 'take over',
   update: 'post an update on',
   decline: 'decline',
+  wait: 'put on hold for its requester',
+  resume: 'resume',
 };
 
 /** Acting on a ticket: its assignee's user, its requester, or an admin; an agent's token: its own or filed by it. */

@@ -1,5 +1,6 @@
 // Who gets a ticket, and why. Pure: candidates and their loads are passed in.
 import { formatDuration } from './duration.js';
+import { outsideHours, scheduleOf } from './hours.js';
 import type { Agent } from './types.js';
 
 export interface Candidate {
@@ -104,6 +105,8 @@ function whyNot(c: Candidate, now: Date, timeZone: string): string | null {
     if (c.agent.busyUntil) parts.push(`until ${clockTime(c.agent.busyUntil, timeZone)}`);
     return parts.join(' ');
   }
+  const closed = outsideHours(scheduleOf(c.agent), now);
+  if (closed) return `is ${closed}`;
   if (c.active >= c.agent.capacity) return `is at capacity (${c.active}/${c.agent.capacity})`;
   return null;
 }

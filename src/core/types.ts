@@ -38,6 +38,10 @@ export interface Agent {
   /** Why, as shown: `did not acknowledge T-2026-001 within 2m`, `silent since 10:42 UTC`. */
   unresponsiveReason: string | null;
   unresponsiveSince: Date | null;
+  /** Working hours as written back by `formatHours` (`Mon-Fri 09:00-17:30`); null: always. */
+  hours: string | null;
+  /** IANA zone of its hours and of the times shown for it. */
+  timeZone: string;
 }
 
 export const UNRESPONSIVE = ['unacknowledged', 'silent'] as const;
@@ -93,6 +97,12 @@ export interface Ticket {
   declinedBy: string[];
   /** The filer's duplicate key (`dedup:`), unique among open tickets. */
   dedupKey: string | null;
+  /** Since when it waits on its requester's answer (`/ticket wait`): its escalation clock is stopped. */
+  awaitingRequesterSince: Date | null;
+  /** Working seconds its clock had left when it stopped for the requester; the clock resumes with them. */
+  clockLeftSec: number | null;
+  /** How many times the chain was started again from its first step (`ESCALATION_REPEAT`). */
+  escalationRound: number;
 }
 
 /** What an agent hands over with a ticket: enough for the next one to start without asking. */

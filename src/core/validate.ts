@@ -136,7 +136,7 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec'] as const).every((k) => o[k] === undefined)) {
+  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone'] as const).every((k) => o[k] === undefined)) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
 }

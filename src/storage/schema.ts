@@ -40,6 +40,8 @@ export const agents = pgTable('agents', {
   unresponsive: text('unresponsive'),
   unresponsiveReason: text('unresponsive_reason'),
   unresponsiveSince: ts('unresponsive_since'),
+  hours: text('hours'),
+  timeZone: text('time_zone').notNull().default('UTC'),
 }, (t) => [
   uniqueIndex('agents_slack_user_key').on(t.slackUser),
   index('agents_busy_until_idx').on(t.busyUntil).where(sql`${t.busyUntil} is not null`),
@@ -92,6 +94,12 @@ export const tickets = pgTable('tickets', {
   packet: jsonb('packet').$type<Record<string, unknown>>(),
   /** Agents that declined this ticket: routing never offers it to them again. */
   declinedBy: text('declined_by').array().notNull().default(sql`'{}'::text[]`),
+  /** Since when it waits on its requester's answer; its escalation clock is stopped. */
+  awaitingRequesterSince: ts('awaiting_requester_since'),
+  /** Working seconds its clock had left when it stopped for the requester. */
+  clockLeftSec: integer('clock_left_sec'),
+  /** How many times its chain was started again (ESCALATION_REPEAT). */
+  escalationRound: integer('escalation_round').notNull().default(0),
   /** The filer's duplicate key (`dedup:`): while this ticket is open, filing with the same key creates nothing. */
   dedupKey: text('dedup_key'),
 }, (t) => [

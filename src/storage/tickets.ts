@@ -229,12 +229,12 @@ export async function saveEscalations(q: Queryable, ts: Ticket[]): Promise<void>
   if (ts.length === 0) return;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   const values = sql.join(
-    ts.map((t) => sql`(${t.key}::text, ${t.escalationLevel}::int, ${t.escalatedTo}::text, ${t.chainExhausted}::boolean, ${iso(t.clockStartedAt)}::timestamptz, ${iso(t.escalateDueAt)}::timestamptz)`),
+    ts.map((t) => sql`(${t.key}::text, ${t.escalationLevel}::int, ${t.escalatedTo}::text, ${t.chainExhausted}::boolean, ${iso(t.clockStartedAt)}::timestamptz, ${iso(t.escalateDueAt)}::timestamptz, ${t.escalationRound}::int)`),
     sql`, `,
   );
   await q.execute(sql`update tickets set escalation_level = v.level, escalated_to = v.escalated_to, chain_exhausted = v.exhausted,
-      clock_started_at = v.clock, escalate_due_at = v.due
-    from (values ${values}) as v(key, level, escalated_to, exhausted, clock, due)
+      clock_started_at = v.clock, escalate_due_at = v.due, escalation_round = v.round
+    from (values ${values}) as v(key, level, escalated_to, exhausted, clock, due, round)
     where tickets.key = v.key`);
 }
 

@@ -13,6 +13,8 @@ export function makeAgent(handle: string, o: Partial<Agent> = {}): Agent {
     busyUntil: null,
     busyReason: null,
     lastAssignedAt: null,
+    hours: null,
+    timeZone: 'UTC',
     createdAt: new Date('2026-01-01T00:00:00Z'),
     ackAfterSec: null,
     heartbeatSec: null,
@@ -61,6 +63,9 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     packet: null,
     declinedBy: [],
     dedupKey: null,
+    awaitingRequesterSince: null,
+    clockLeftSec: null,
+    escalationRound: 0,
     ...o,
   };
 }

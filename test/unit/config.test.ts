@@ -42,12 +42,15 @@ describe('loadConfig defaults', () => {
       briefingCron: '0 9 * * 1-5',
       timeZone: 'UTC',
       handoffDepthLimit: 8,
+      escalationRepeat: 0,
       apiRateLimit: { perSecond: 20, burst: 100 },
     });
   });
 
   it('reads HANDOFF_DEPTH_LIMIT and API_RATE_LIMIT in each of their forms', () => {
     expect(loadConfig({ ...BASE, HANDOFF_DEPTH_LIMIT: '3' }).handoffDepthLimit).toBe(3);
+    expect(loadConfig({ ...BASE, ESCALATION_REPEAT: '0' }).escalationRepeat).toBe(0);
+    expect(loadConfig({ ...BASE, ESCALATION_REPEAT: ' 10 ' }).escalationRepeat).toBe(10);
     expect(loadConfig({ ...BASE, API_RATE_LIMIT: '5/s' }).apiRateLimit).toEqual({ perSecond: 5, burst: 25 });
     expect(loadConfig({ ...BASE, API_RATE_LIMIT: '600/m' }).apiRateLimit).toEqual({ perSecond: 10, burst: 50 });
     expect(loadConfig({ ...BASE, API_RATE_LIMIT: '20/s:40' }).apiRateLimit).toEqual({ perSecond: 20, burst: 40 });
@@ -102,6 +105,7 @@ describe('loadConfig defaults', () => {
       DIGEST_CRON: '30 8 * * 1-5',
       BATON_TIMEZONE: 'Europe/Berlin',
       HANDOFF_DEPTH_LIMIT: '12',
+      ESCALATION_REPEAT: '2',
       API_RATE_LIMIT: '50/s:200',
     });
     expect(cfg).toEqual({
@@ -120,6 +124,7 @@ describe('loadConfig defaults', () => {
       briefingCron: '30 8 * * 1-5',
       timeZone: 'Europe/Berlin',
       handoffDepthLimit: 12,
+      escalationRepeat: 2,
       apiRateLimit: { perSecond: 50, burst: 200 },
     });
   });
@@ -207,6 +212,9 @@ describe('loadConfig: one clear line naming the variable for each bad value', ()
     ['BATON_TIMEZONE', 'CEST+2', 'BATON_TIMEZONE must be an IANA time zone like Europe/Berlin'],
     ['HANDOFF_DEPTH_LIMIT', '0', 'HANDOFF_DEPTH_LIMIT: `0` is not a whole number from 1 to 100 (handoffs in a row; default 8)'],
     ['HANDOFF_DEPTH_LIMIT', 'eight', 'HANDOFF_DEPTH_LIMIT: `eight` is not a whole number from 1 to 100 (handoffs in a row; default 8)'],
+    ['ESCALATION_REPEAT', '11', 'ESCALATION_REPEAT: `11` is not a whole number from 0 to 10 (times the chain starts again before managers are told it ran out; default 0)'],
+    ['ESCALATION_REPEAT', '-1', 'ESCALATION_REPEAT: `-1` is not a whole number from 0 to 10 (times the chain starts again before managers are told it ran out; default 0)'],
+    ['ESCALATION_REPEAT', 'twice', 'ESCALATION_REPEAT: `twice` is not a whole number from 0 to 10 (times the chain starts again before managers are told it ran out; default 0)'],
     ['API_RATE_LIMIT', '20 per second', 'API_RATE_LIMIT: `20 per second` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
     ['API_RATE_LIMIT', '0/s', 'API_RATE_LIMIT: `0/s` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
   ])('%s=%j', (variable, value, message) => {

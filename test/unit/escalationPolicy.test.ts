@@ -181,3 +181,42 @@ describe('escalationStep', () => {
     expect(t).toMatchObject({ escalationLevel: 2, escalatedTo: 'bob', chainExhausted: true, clockStartedAt: NOW, escalateDueAt: null });
   });
 });
+
+describe('escalationStep with ESCALATION_REPEAT', () => {
+  const chain = () => roster(makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy'));
+
+  it('walks the chain 1 + repeat times, then runs out once', () => {
+    const t = makeTicket({ assignee: 'ann', status: 'active' });
+    const pinged: Array<string | null> = [];
+    for (let i = 0; i < 6; i++) {
+      if (t.chainExhausted) break;
+      pinged.push(escalationStep(t, chain(), NOW, { repeat: 1 }).target?.handle ?? null);
+    }
+    expect(pinged).toEqual(['bob', 'cy', 'bob', 'cy', null]);
+    expect(t.escalationLevel).toBe(5);
+    expect(t.escalationRound).toBe(1);
+    expect(t.chainExhausted).toBe(true);
+    expect(t.escalateDueAt).toBeNull();
+  });
+
+  it('without repeat the chain runs out after one walk', () => {
+    const t = makeTicket({ assignee: 'ann', status: 'active' });
+    const pinged = [0, 1, 2].map(() => escalationStep(t, chain(), NOW).target?.handle ?? null);
+    expect(pinged).toEqual(['bob', 'cy', null]);
+    expect(t.escalationRound).toBe(0);
+  });
+
+  it('the next due time counts the assignee’s working hours', () => {
+    // Friday 2026-03-06 17:00 UTC, ann works Mon-Fri 09:00-17:30 UTC: one hour: 30 minutes on Friday, 30 on Monday.
+    const agents = roster(makeAgent('ann', { escalatesTo: 'bob', hours: 'Mon-Fri 09:00-17:30', timeZone: 'UTC' }), makeAgent('bob'));
+    const t = makeTicket({ assignee: 'ann', status: 'active', escalateAfterSec: 3600 });
+    escalationStep(t, agents, new Date('2026-03-06T17:00:00Z'));
+    expect(t.escalateDueAt?.toISOString()).toBe('2026-03-09T09:30:00.000Z');
+  });
+});
+
+describe('dueAt while waiting on the requester', () => {
+  it('is never due while the requester is asked', () => {
+    expect(dueAt(makeTicket({ awaitingRequesterSince: NOW }), NOW)).toBeNull();
+  });
+});

@@ -653,7 +653,7 @@ describe('parseTicketCommand', () => {
       expectInvalid(
         () => parseTicketCommand(input),
         'command',
-        `\`/ticket\` has no command ${got}. Use one of \`new\`, \`show\`, \`list\`, \`assign\`, \`handoff\`, \`resolve\`, \`reopen\`, \`escalate\`, \`next\`, \`help\`. To file a ticket: \`/ticket new Printer on floor 3 is jammed\`.`,
+        `\`/ticket\` has no command ${got}. Use one of \`new\`, \`show\`, \`list\`, \`assign\`, \`handoff\`, \`resolve\`, \`reopen\`, \`escalate\`, \`wait\`, \`resume\`, \`next\`, \`help\`. To file a ticket: \`/ticket new Printer on floor 3 is jammed\`.`,
       );
     });
   });
@@ -733,8 +733,8 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand(`busy iris ${reason}`)).toStrictEqual({ kind: 'busy', agent: { handle: 'iris' }, reason });
   });
 
-  const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`, `ack:`, `heartbeat:`';
-  const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none]`';
+  const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`, `ack:`, `heartbeat:`, `hours:`, `tz:`';
+  const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none] [hours:"Mon-Fri 09:00-17:30"] [tz:ZONE]`';
 
   it.each<[string, string, string | RegExp]>([
     ['frob', 'command', '`/agent` has no command `frob`. Use one of `add`, `update`, `remove`, `list`, `busy`, `available`, `token`, `help`.'],
@@ -926,5 +926,33 @@ describe('roster rough edges (issue 18 item 10, issue 11 item 6)', () => {
     expect(AGENT_SPEC.subcommands.add.help).toContain('picked from Slack’s suggestions');
     expectInvalid(() => parseAgentCommand('add iris skills:a user:@iris-bot'), 'user', /Pick the person from Slack’s suggestions/);
     expect(parseAgentCommand('add iris skills:a user:<@U0IRISBOT|iris-bot>')).toMatchObject({ user: 'U0IRISBOT' });
+  });
+});
+
+describe('parseAgentCommand hours: and tz:', () => {
+  it('reads working hours and a zone in their stored form', () => {
+    expect(parseAgentCommand('update iris hours:"mon-fri 9:00-17:30" tz:europe/paris')).toEqual({
+      kind: 'update',
+      handle: 'iris',
+      hours: 'Mon-Fri 09:00-17:30',
+      timeZone: 'Europe/Paris',
+    });
+    expect(parseAgentCommand('update iris hours:always')).toEqual({ kind: 'update', handle: 'iris', hours: null });
+    expect(parseAgentCommand('add iris skills:a hours:"Mon-Fri 22:00-06:00" tz:UTC')).toMatchObject({ hours: 'Mon-Fri 22:00-06:00', timeZone: 'UTC' });
+  });
+
+  it.each([
+    ['update iris hours:9-5', 'hours', '`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `9-5`.'],
+    ['update iris hours:"Mon-Fri 9am-5pm"', 'hours', '`hours:` has the time `9am` in `Mon-Fri 9am-5pm`; times are 24-hour `HH:MM` from `00:00` to `23:59` (`24:00` may end a range), as in `Mon-Fri 09:00-17:30`.'],
+    ['update iris tz:CET+1', 'tz', '`tz:` takes an IANA time zone such as `Europe/Paris`, `America/New_York` or `UTC`; got `CET+1`.'],
+    ['update iris tz:Mars/Olympus', 'tz', '`tz:` takes an IANA time zone such as `Europe/Paris`, `America/New_York` or `UTC`; got `Mars/Olympus`.'],
+  ])('refuses %j naming the allowed form', (text, field, message) => {
+    let caught: unknown;
+    try {
+      parseAgentCommand(text);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: 'invalid_input', field, message });
   });
 });

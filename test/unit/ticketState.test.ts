@@ -13,6 +13,16 @@ const TABLE: Record<Transition, Record<TicketStatus, string | null>> = {
     active: null,
     completed: `${KEY} is completed; \`/ticket reopen ${KEY}\` first.`,
   },
+  wait: {
+    intake: `${KEY} is not assigned yet; only an assigned ticket can wait on its requester.`,
+    active: null,
+    completed: `${KEY} is completed; only an assigned ticket can wait on its requester.`,
+  },
+  resume: {
+    intake: `${KEY} is not waiting on its requester, so there is nothing to resume.`,
+    active: `${KEY} is not waiting on its requester, so there is nothing to resume.`,
+    completed: `${KEY} is not waiting on its requester, so there is nothing to resume.`,
+  },
   decline: {
     intake: `${KEY} is not assigned yet (it waits in intake).`,
     active: null,
@@ -89,7 +99,7 @@ describe('assertTransition', () => {
   });
 
   it('covers every transition', () => {
-    const all: Transition[] = ['assign', 'accept', 'resolve', 'reopen', 'escalate', 'handoff', 'takeover', 'claim', 'update', 'decline'];
+    const all: Transition[] = ['assign', 'accept', 'resolve', 'reopen', 'escalate', 'handoff', 'takeover', 'claim', 'update', 'decline', 'wait', 'resume'];
     expect(Object.keys(TABLE).sort()).toEqual([...all].sort());
   });
 });

@@ -3,6 +3,8 @@ import { AGENT_SPEC, optionNames, subcommandList } from '../commandSpec.js';
 import type { AgentCommand, AgentOptions } from '../commands.js';
 import { parseClockTime, parseDuration } from '../duration.js';
 import { invalid } from '../errors.js';
+import { formatHours, parseHours } from '../hours.js';
+import { checkTimeZone } from '../zone.js';
 import { LIMITS } from '../types.js';
 import { checkSkillCount, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
@@ -97,6 +99,14 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
         break;
       case 'heartbeat':
         out.heartbeatSec = parseLiveness('heartbeat', value);
+        break;
+      case 'hours': {
+        const hours = parseHours(value);
+        out.hours = hours ? formatHours(hours) : null;
+        break;
+      }
+      case 'tz':
+        out.timeZone = checkTimeZone(value, 'tz', 'tz');
         break;
     }
   }

@@ -33,6 +33,8 @@ export const THREAD_VERBS = [
   { verb: 'handoff', usage: 'handoff HANDLE|skill:TYPE [note]', does: 'hand part of the work to another agent, or to whoever has a skill' },
   { verb: 'resolve', usage: 'resolve [note]', does: 'complete it and tell the requester' },
   { verb: 'decline', usage: 'decline REASON', does: 'give back a ticket handed off to you, saying why' },
+  { verb: 'wait', usage: 'wait [question]', does: 'ask the requester; the escalation clock stops until they reply' },
+  { verb: 'resume', usage: 'resume', does: 'start the escalation clock again' },
   { verb: 'help', usage: 'help', does: 'this list' },
 ] as const;
 
@@ -94,6 +96,12 @@ export function parseThreadVerb(text: string): ThreadVerb | null {
       return { kind: 'accept' };
     case 'status':
       return { kind: 'status' };
+    case 'resume':
+      return { kind: 'resume' };
+    case 'wait': {
+      const question = parseNote(sanitizeText(rest));
+      return question === undefined ? { kind: 'wait' } : { kind: 'wait', question };
+    }
     case 'resolve':
     case 'escalate': {
       const note = parseNote(sanitizeText(rest));

@@ -100,7 +100,7 @@ function parsePage(value: string): number {
 }
 
 /** The ticket key that starts `rest`, and the text after it. */
-function takeKey(sub: 'assign' | 'handoff' | 'resolve' | 'reopen' | 'escalate', rest: string, needs: string) {
+function takeKey(sub: 'assign' | 'handoff' | 'resolve' | 'reopen' | 'escalate' | 'wait' | 'resume', rest: string, needs: string) {
   const a = takeWord(rest);
   if (a.word === undefined) throw missing(sub, needs, 'key');
   return { key: parseTicketKey(a.word, `\`/ticket ${sub}\``), rest: a.rest };
@@ -155,6 +155,16 @@ export function parseTicketCommand(text: string): TicketCommand {
       const force = f.word?.toLowerCase() === 'force';
       const note = parseNote(force ? f.rest : after);
       return { kind: 'resolve', key, ...(note === undefined ? {} : { note }), ...(force ? { force: true } : {}) };
+    }
+    case 'wait': {
+      const { key, rest: text } = takeKey(sub, rest, 'a ticket key');
+      const question = parseNote(text);
+      return question === undefined ? { kind: 'wait', key } : { kind: 'wait', key, question };
+    }
+    case 'resume': {
+      const { key, rest: after } = takeKey(sub, rest, 'a ticket key');
+      if (after !== '') throw unexpected(sub, after);
+      return { kind: 'resume', key };
     }
     case 'reopen':
     case 'escalate': {

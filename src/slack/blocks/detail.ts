@@ -1,5 +1,6 @@
 // `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
 import { formatDuration } from '../../core/duration.js';
+import { formatDayTime } from '../../core/zone.js';
 import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
 import { actionWord, mentionParts, plural } from '../../core/words.js';
 import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
@@ -16,12 +17,13 @@ function actorMd(actor: string): string {
   return escapeAndCut(actor, 60);
 }
 
-function escalationSummary(t: Ticket, when: (d: Date | null) => string): string {
+function escalationSummary(t: Ticket, due: (d: Date) => string): string {
   let escalation = `level ${t.escalationLevel} · after ${formatDuration(thresholdSec(t))} ${t.escalateAfterSec == null ? '(by priority)' : '(set)'}`;
   if (t.escalatedTo) escalation += ` · last pinged ${handleText(t.escalatedTo)}`;
   if (t.chainExhausted) escalation += ' · chain exhausted, managers told';
   if (t.waitingOn) escalation += ' · clock stopped';
-  else if (t.escalateDueAt) escalation += ` · due ${when(t.escalateDueAt)}`;
+  else if (t.awaitingRequesterSince) escalation += ' · clock stopped, waiting on the requester';
+  else if (t.escalateDueAt) escalation += ` · due ${due(t.escalateDueAt)}`;
   return escalation;
 }
 
@@ -57,7 +59,7 @@ function trailSections(t: Ticket, trail: AuditEvent[], timeZone: string): KnownB
 export function ticketDetail(
   t: Ticket,
   trail: AuditEvent[],
-  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string },
+  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string; /** The assignee's zone, where its clock runs. */ dueZone?: string },
 ): SlackMessage {
   const when = (d: Date | null) => (d ? formatTime(d, o.timeZone) : '—');
   const blocks: KnownBlock[] = [section(headline(t))];
@@ -70,7 +72,7 @@ export function ticketDetail(
     field('Type', typeMd(t)),
     field('Filed', `${when(t.createdAt)} (${ageOf(t, o.now)} ago)`),
     field('Assigned', when(t.assignedAt)),
-    field('Escalation', escalationSummary(t, when)),
+    field('Escalation', escalationSummary(t, (d) => formatDayTime(d, o.dueZone ?? o.timeZone))),
   ];
   if (t.waitingOn) fields.push(field('Waiting on', keyMd(t.waitingOn)));
   if (t.parentKey) fields.push(field('Parent', keyMd(t.parentKey)));

@@ -1,6 +1,7 @@
 // `/ticket list` and `/agent list`.
 import { formatDuration } from '../../core/duration.js';
 import { unresponsiveness } from '../../core/routing.js';
+import { describeSchedule, outsideHours, scheduleOf } from '../../core/hours.js';
 import type { Agent, Ticket } from '../../core/types.js';
 import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
@@ -38,6 +39,8 @@ export function ticketList(
 }
 
 function availability(a: Agent, o: { now: Date; timeZone: string }): string {
+  const closed = outsideHours(scheduleOf(a), o.now);
+  if (closed) return `:crescent_moon: ${closed}`;
   if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) {
     const quiet = unresponsiveness(a, o.now, o.timeZone);
     return quiet ? `:zzz: unavailable: ${escapeAndCut(oneLine(quiet), 200)}` : ':large_green_circle: available';
@@ -77,6 +80,7 @@ export function agentList(
       availability(a, o),
       ...liveness(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
+      `hours: ${escapeText(describeSchedule(scheduleOf(a)))}`,
     ].join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);

@@ -19,6 +19,15 @@ const tookHeld = (assigned: string[]) => (assigned.length ? ` It took ${plural(a
 
 // --- Tickets ----------------------------------------------------------------------------------
 
+export function waitingOnRequester(r: { ticket: Keyed }): Answer {
+  return { text: `:hourglass_flowing_sand: ${k(r.ticket.key)} waits on its requester: they were asked, and its escalation clock is stopped until they reply in the thread or \`/ticket resume ${escapeText(r.ticket.key)}\`.` };
+}
+
+export function resumed(r: { ticket: Keyed & { escalateDueAt: Date | null } }, timeZone: string): Answer {
+  const due = r.ticket.escalateDueAt ? ` It escalates ${formatTime(r.ticket.escalateDueAt, timeZone)} unless someone acts.` : '';
+  return { text: `:arrow_forward: ${k(r.ticket.key)}: its escalation clock runs again.${due}` };
+}
+
 /**
  * The filing answer, echoing the title and the context values Baton took from the text, so that a
  * `name:value` meant as part of the title (`re:login page broken`) is noticed.

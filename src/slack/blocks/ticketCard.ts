@@ -1,6 +1,7 @@
 // The assignment message in an agent's channel: it becomes the ticket's home thread.
 import { thresholdSec, type Agent, type Ticket } from '../../core/types.js';
 import { formatDuration } from '../../core/duration.js';
+import { formatDayTime } from '../../core/zone.js';
 import { escapeText, formatTime, handleText, isUserId, link, mentionUser, priorityLabel } from '../text.js';
 import { actions, button, contextBlocks, field, fieldSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
 import { ageOf, contextSections, descriptionBlocks, headline, keyMd, packetBlocks, requesterMd, titleMd, typeMd } from './ticketParts.js';
@@ -45,7 +46,7 @@ export function assignmentCard(
     field('Requester', requesterMd(t)),
     field('Priority', priorityLabel(t.priority)),
     field('Type', typeMd(t)),
-    field('Escalates after', formatDuration(thresholdSec(t))),
+    field('Escalates after', `${formatDuration(thresholdSec(t))}${t.escalateDueAt ? ` · due ${formatDayTime(t.escalateDueAt, agent.timeZone)}` : ''}`),
     field('Filed', `${formatTime(t.createdAt, o.timeZone)} (${ageOf(t, o.now)} ago)`),
   ];
   if (t.requiresHandoff.length) {

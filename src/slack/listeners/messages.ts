@@ -11,6 +11,7 @@ import { agentByUserId, ticketForThread } from '../../app/queries.js';
 import { acceptTicket, recordThreadReply, resolveTicket, showTicket } from '../../app/ticketActions.js';
 import { intakeTicketText, parseThreadVerb, stripBotMention, threadVerbHelp } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
+import { resumeTicket, waitOnRequesterTicket } from '../../app/waiting.js';
 import type { Ticket } from '../../core/types.js';
 import { decodeSlackText, errorAnswer } from '../answers.js';
 import type { SlackDeps } from '../context.js';
@@ -109,6 +110,12 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
     case 'escalate':
       await escalateTicket(sd.deps, by, ticket.key, note, { requestKey });
       return;
+    case 'wait':
+      await waitOnRequesterTicket(sd.deps, by, ticket.key, verb.question ? decodeSlackText(verb.question) : undefined, { requestKey });
+      return;
+    case 'resume':
+      await resumeTicket(sd.deps, by, ticket.key, { requestKey });
+      return;
     case 'handoff':
       await handoffTicket(sd.deps, by, ticket.key, verb.agent, note, { requestKey });
       return;
@@ -117,8 +124,8 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
       return;
     case 'status': {
       if (isBot) return;
-      const { ticket: t, trail } = await showTicket(sd.deps, ticket.key);
-      const a = sd.deps.render.ticketDetail(t, trail);
+      const { ticket: t, trail, dueZone } = await showTicket(sd.deps, ticket.key);
+      const a = sd.deps.render.ticketDetail(t, trail, dueZone);
       try {
         await client.chat.postEphemeral({ channel: e.channel, user: author, thread_ts: e.thread_ts, text: a.text, blocks: a.blocks as never });
       } catch (err) {

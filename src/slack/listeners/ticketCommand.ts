@@ -5,6 +5,7 @@ import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { ticketListing } from '../../app/queries.js';
 import { assignTicket, claimNext, reopenTicket, resolveTicket, showTicket } from '../../app/ticketActions.js';
+import { resumeTicket, waitOnRequesterTicket } from '../../app/waiting.js';
 import type { TicketCommand } from '../../core/commands.js';
 import { parseTicketCommand } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
@@ -32,8 +33,8 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
       return say.filed(r);
     }
     case 'show': {
-      const { ticket, trail } = await showTicket(deps, cmd.key);
-      return deps.render.ticketDetail(ticket, trail);
+      const { ticket, trail, dueZone } = await showTicket(deps, cmd.key);
+      return deps.render.ticketDetail(ticket, trail, dueZone);
     }
     case 'list': {
       const r = await ticketListing(deps, by, cmd.filter, cmd.page ?? 1);
@@ -50,6 +51,10 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
       return say.reopened(await reopenTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
     case 'escalate':
       return say.escalated(await escalateTicket(deps, by, cmd.key, decodeOptional(cmd.note)));
+    case 'wait':
+      return say.waitingOnRequester(await waitOnRequesterTicket(deps, by, cmd.key, decodeOptional(cmd.question)));
+    case 'resume':
+      return say.resumed(await resumeTicket(deps, by, cmd.key), deps.timeZone);
     case 'next':
       return say.claimed(await claimNext(deps, by, cmd.agent));
   }
