@@ -47,6 +47,8 @@ export interface AgentOptions {
   capacity?: number;
   /** null clears it (`escalates-to:none`). */
   escalatesTo?: AgentRef | null;
+  /** Where Baton POSTs the agent's events (`webhook:URL`, update only); null removes it (`webhook:none`). */
+  webhook?: string | null;
 }
 
 export type AgentCommand =

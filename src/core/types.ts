@@ -129,4 +129,5 @@ export const LIMITS = {
   skills: 20,
   capacity: 100_000,
   dedupKey: 200,
+  webhookUrl: 2000,
 } as const;

@@ -109,6 +109,28 @@ export function checkAgentOptions(o: AgentOptions): void {
   if (o.capacity !== undefined && !isCapacity(o.capacity)) {
     throw invalid(`\`capacity:\` must be a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\`; got \`${o.capacity}\`.`, 'capacity');
   }
+  if (typeof o.webhook === 'string') checkWebhookUrl(o.webhook);
+}
+
+/**
+ * A webhook URL: http or https, at most LIMITS.webhookUrl characters, one a URL parser reads. Loopback and
+ * private addresses are allowed (agents often run beside Baton); only admins set webhooks.
+ */
+export function checkWebhookUrl(url: string, label = '`webhook:`'): void {
+  const n = charLength(url);
+  if (n > LIMITS.webhookUrl) throw invalid(`${label} is ${n} characters long; the limit is ${LIMITS.webhookUrl}.`, 'webhook');
+  const example = 'a full address like `https://agents.example.com/baton`, or `none`';
+  if (/\s/.test(url)) throw invalid(`${label} contains a space; give ${example}. Got ${quoteValue(url)}.`, 'webhook');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`${label} is not a URL Baton can read: ${quoteValue(url)}. Give ${example}.`, 'webhook');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw invalid(`${label} must be an http:// or https:// URL; ${quoteValue(parsed.protocol)} is not allowed. Got ${quoteValue(url)}.`, 'webhook');
+  }
+  if (parsed.hostname === '') throw invalid(`${label} has no host: ${quoteValue(url)}. Give ${example}.`, 'webhook');
 }
 
 /** Adding an agent needs its skills. */
@@ -123,7 +145,7 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined) {
+  if (o.skills === undefined && o.channel === undefined && o.user === undefined && o.capacity === undefined && o.escalatesTo === undefined && o.webhook === undefined) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
 }

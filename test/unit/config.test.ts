@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
       timeZone: 'UTC',
       handoffDepthLimit: 8,
       apiRateLimit: { perSecond: 20, burst: 100 },
+      secretKey: null,
     });
   });
 
@@ -103,6 +104,7 @@ describe('loadConfig defaults', () => {
       BATON_TIMEZONE: 'Europe/Berlin',
       HANDOFF_DEPTH_LIMIT: '12',
       API_RATE_LIMIT: '50/s:200',
+      BATON_SECRET_KEY: ' 0123456789abcdef0123456789abcdef ',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -121,7 +123,12 @@ describe('loadConfig defaults', () => {
       timeZone: 'Europe/Berlin',
       handoffDepthLimit: 12,
       apiRateLimit: { perSecond: 50, burst: 200 },
+      secretKey: '0123456789abcdef0123456789abcdef',
     });
+  });
+
+  it('refuses a BATON_SECRET_KEY shorter than 32 characters, naming the variable', () => {
+    expect(() => loadConfig({ ...BASE, BATON_SECRET_KEY: 'short' })).toThrow(/^BATON_SECRET_KEY must be at least 32 characters/);
   });
 
   it.each(['0', '1', '65535'])('accepts PORT=%s', (port) => {
