@@ -257,6 +257,7 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
       { timeout: 10_000, interval: 50 },
     );
     await outboxIdle(h);
+    expect(await rows(sql`select actor, data from audit_events where ticket_key = ${key} and action = 'accepted'`)).toEqual([{ actor: 'agent:tess', data: { via: 'webhook' } }]);
     expect(await ticket(h, `show ${key}`, OTHER)).toMatch(/accepted/);
   });
 
