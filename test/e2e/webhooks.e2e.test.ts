@@ -134,6 +134,7 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
     await addAgent(h, 'felix', `skills:operations user:<@${FELIX}>`, 'CFELIX01');
     await addAgent(h, 'tess', 'skills:testing', 'CTESS001');
     await addAgent(h, 'gone', 'skills:legacy', 'CGONE001');
+    await addAgent(h, 'moved', 'skills:moving', 'CMOVED01');
     for (const handle of ['iris', 'devin', 'felix']) {
       const r = await agent(h, `token ${handle}`, ADMIN_USER);
       tokens.set(handle, TOKEN.exec(r)![0]);
@@ -278,5 +279,19 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
     expect(await agent(h, 'update gone webhook:none')).toContain('no longer sends');
     expect(await rows(sql`select handle from agent_webhooks where handle = 'gone'`)).toEqual([]);
     expect(await agent(h, 'update gone webhook:none')).toContain('has no webhook; nothing to remove');
+  });
+
+  it('when the receiver answers with a redirect, then it is not followed and the event fails for good, saying so', async () => {
+    await setWebhook('moved');
+    receiver.answers.set('moved', { status: 302, headers: { location: receiver.url('elsewhere') } });
+    await fileTicket(h, 'type:moving New office network');
+    await vi.waitFor(
+      async () => expect(await rows(sql`select status, last_error from outbox where destination = 'webhook' and target = 'moved'`)).toEqual([
+        { status: 'failed', last_error: `HTTP 302 (redirects are not followed; Location: ${receiver.url('elsewhere')})` },
+      ]),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(receiver.deliveries.filter((d) => d.agent === 'elsewhere')).toEqual([]);
+    expect(await agent(h, 'list')).toContain('webhook refused an event for good');
   });
 });
