@@ -11,6 +11,7 @@ import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.
 import { DEVIN, FELIX, IRIS, OTHER } from '../support/cast.js';
 import { DB_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
+import { freePort } from '../support/slackRequests.js';
 import { addAgent, agent, fileTicket, json, outboxIdle, ticket } from '../support/e2eHelpers.js';
 
 const SECRET = /whsec_[A-Za-z0-9_-]{32,}/;
@@ -135,6 +136,7 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
     await addAgent(h, 'tess', 'skills:testing', 'CTESS001');
     await addAgent(h, 'gone', 'skills:legacy', 'CGONE001');
     await addAgent(h, 'moved', 'skills:moving', 'CMOVED01');
+    await addAgent(h, 'nora', 'skills:network', 'CNORA001');
     for (const handle of ['iris', 'devin', 'felix']) {
       const r = await agent(h, `token ${handle}`, ADMIN_USER);
       tokens.set(handle, TOKEN.exec(r)![0]);
@@ -293,5 +295,29 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
     );
     expect(receiver.deliveries.filter((d) => d.agent === 'elsewhere')).toEqual([]);
     expect(await agent(h, 'list')).toContain('webhook refused an event for good');
+  });
+
+  it('when nothing listens at the webhook, then its events are retried and it shows as failing; once it points at a live receiver, the waiting event arrives signed with the new secret', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}/nora`;
+    expect(await agent(h, `update nora webhook:<${dead}>`)).toMatch(SECRET);
+    const key = await fileTicket(h, 'type:network VPN drops every hour');
+    await vi.waitFor(
+      async () => {
+        const [row] = await rows<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from outbox where destination = 'webhook' and target = 'nora'`);
+        expect(row).toMatchObject({ status: 'pending', last_error: 'network error ECONNREFUSED' });
+        expect(row!.attempts).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(await agent(h, 'list')).toContain('webhook failing, retrying');
+    const health = await (await fetch(`http://127.0.0.1:${h.baton.port}/healthz`)).json();
+    expect(health.webhooks.failing).toContainEqual({ agent: 'nora', error: 'network error ECONNREFUSED', gaveUp: false, at: expect.any(String) });
+
+    await setWebhook('nora');
+    await vi.waitFor(() => expect(receiver.accepted().filter((d) => d.agent === 'nora').map((d) => [d.event, d.body.ticket.key, d.verified])).toEqual([['ticket.assigned', key, true]]), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    await vi.waitFor(async () => expect(await agent(h, 'list')).not.toContain('webhook failing'), { timeout: 5000, interval: 50 });
   });
 });
