@@ -102,6 +102,10 @@ const schema = z
         if (r === undefined) ctx.addIssue({ code: 'custom', message: `API_RATE_LIMIT: \`${v}\` is not a rate like \`20/s\`, \`600/m\` or \`20/s:100\` (calls per second or minute, then an optional burst), or \`off\`` });
         return r ?? null;
       }),
+    BATON_SECRET_KEY: z
+      .string()
+      .optional()
+      .refine((v) => !v?.trim() || v.trim().length >= 32, { message: 'BATON_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`); it encrypts webhook signing secrets' }),
     ESCALATION_CRON: cronExpr('ESCALATION_CRON', '* * * * *'),
     DIGEST_CRON: cronExpr('DIGEST_CRON', '0 9 * * 1-5'),
     BATON_TIMEZONE: z
@@ -162,6 +166,8 @@ export interface Config {
   escalationRepeat: number;
   /** Per-token limit of API and MCP calls (`API_RATE_LIMIT`); null when off. */
   apiRateLimit: RateLimit;
+  /** Encrypts webhook signing secrets at rest (`BATON_SECRET_KEY`); null: they are stored as they are. */
+  secretKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -202,5 +208,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     handoffDepthLimit: e.HANDOFF_DEPTH_LIMIT,
     escalationRepeat: e.ESCALATION_REPEAT,
     apiRateLimit: e.API_RATE_LIMIT,
+    secretKey: e.BATON_SECRET_KEY?.trim() || null,
   });
 }

@@ -8,7 +8,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackApp } from './slack/app.js';
+import { WEBHOOK_DESTINATION } from './app/agentEvents.js';
 import { OutboxWorker } from './delivery/outboxWorker.js';
+import { webhookDestination } from './delivery/webhookDestination.js';
 import { blockKitRenderer } from './slack/renderer.js';
 import { openDatabase, type Database } from './storage/db.js';
 
@@ -41,6 +43,7 @@ export async function startBaton(
     handoffDepthLimit: config.handoffDepthLimit,
     escalationRepeat: config.escalationRepeat,
     apiRateLimit: config.apiRateLimit,
+    secretKey: config.secretKey,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -49,7 +52,16 @@ export async function startBaton(
     rejectRateLimitedCalls: true,
     timeout: 10_000,
   });
-  const worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions });
+  // A webhook's `{"accept":true}` commits an accept, whose messages the worker then delivers.
+  const kick = () => worker.kick();
+  const worker: OutboxWorker = new OutboxWorker({
+    database,
+    client,
+    clock,
+    logger,
+    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }) },
+    ...o.workerOptions,
+  });
   const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });
   let started: { port: number | null; botUserId: string };
   try {

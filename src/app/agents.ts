@@ -15,6 +15,7 @@ import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket }
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { makeResponsive, setHeartbeat } from '../core/routing.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { changeWebhook, webhookStatuses, type WebhookStatus } from './webhooks.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
 function andList(items: readonly string[]): string {
@@ -136,7 +137,7 @@ export async function updateAgent(
   by: Principal,
   input: { handle: string } & AgentOptions,
   o: { requestKey?: string } = {},
-): Promise<{ agent: Agent; assigned: string[]; warnings: string[] }> {
+): Promise<{ agent: Agent; assigned: string[]; warnings: string[]; webhookSecret?: string; webhookRemoved?: boolean }> {
   assertCanManageRoster(by, deps.policy);
   checkAgentOptions(input);
   requireChange(input.handle, input);
@@ -164,6 +165,9 @@ export async function updateAgent(
           .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
           .map((k) => [k, { from: before[k], to: agent[k] }]),
       );
+      // The trail names the URL, never the secret.
+      const hook = input.webhook !== undefined ? await changeWebhook(uow, agent.handle, input.webhook, actorName(by)) : null;
+      if (hook?.change) changed.webhook = hook.change;
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
       if (input.capacity !== undefined) {
         const active = (await countActive(uow.tx, [agent.handle])).get(agent.handle) ?? 0;
@@ -174,7 +178,8 @@ export async function updateAgent(
         }
       }
       const assigned = await releaseHeld(uow, agent.handle);
-      return { agent, assigned, warnings };
+      if (input.webhook === null && !hook?.change) warnings.push(`${agent.handle} has no webhook; nothing to remove.`);
+      return { agent, assigned, warnings, ...(hook?.secret ? { webhookSecret: hook.secret } : {}), ...(hook?.change && input.webhook === null ? { webhookRemoved: true } : {}) };
     },
     o,
   );
@@ -301,10 +306,11 @@ export async function endBusyWindows(deps: Deps): Promise<Array<{ handle: string
   return out;
 }
 
-export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active: number }>> {
+export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active: number; webhook?: WebhookStatus }>> {
   const all = await listAgents(deps.database.db);
   const counts = await countActive(deps.database.db, all.map((a) => a.handle));
-  return all.map((a) => ({ ...a, active: counts.get(a.handle) ?? 0 }));
+  const hooks = await webhookStatuses(deps, all.map((a) => a.handle));
+  return all.map((a) => ({ ...a, active: counts.get(a.handle) ?? 0, ...(hooks.has(a.handle) ? { webhook: hooks.get(a.handle)! } : {}) }));
 }
 
 

@@ -144,6 +144,8 @@ export async function assignTo(
     note: reason,
     data: { agent: agent.handle, previous },
   });
+  uow.notify('ticket.assigned', agent.handle, t.key);
+  if (previous && previous !== agent.handle) uow.notify('ticket.taken_back', previous, t.key);
   if (previous && previous !== agent.handle && oldHome) {
     uow.send({
       ticketKey: t.key,

@@ -1,10 +1,12 @@
 // What every use case receives, and the unit of work that keeps state, audit and outbound messages in one transaction.
 import type { Clock } from '../core/clock.js';
+import type { AgentEventNote, AgentEventType } from '../core/agentEvents.js';
 import type { Policy } from '../core/permissions.js';
 import type { Database, Tx } from '../storage/db.js';
 import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
+import { agentEventMessages } from './agentEvents.js';
 import type { Renderer } from './renderer.js';
 
 export interface Deps {
@@ -21,22 +23,26 @@ export interface Deps {
   escalationRepeat?: number;
   /** Per-token budget of API and MCP calls (`API_RATE_LIMIT`); absent or null: not limited. */
   apiRateLimit?: { perSecond: number; burst: number } | null;
+  /** Encrypts webhook signing secrets at rest (`BATON_SECRET_KEY`); absent or null: stored as they are. */
+  secretKey?: string | null;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
 export interface TxOptions {
   requestKey?: string;
-  via?: 'api' | 'mcp';
+  via?: 'api' | 'mcp' | 'webhook';
 }
 
 export class UnitOfWork {
   readonly messages: OutboundMessage[] = [];
+  /** Events for agents' webhooks, written at commit (see agentEvents.ts). */
+  readonly agentEvents: AgentEventNote[] = [];
 
   constructor(
     readonly tx: Tx,
     readonly deps: Deps,
     readonly now: Date,
-    readonly via?: 'api' | 'mcp',
+    readonly via?: 'api' | 'mcp' | 'webhook',
   ) {}
 
   /** An event by an agent through the API or MCP says so (`via`) in its data. */
@@ -47,6 +53,11 @@ export class UnitOfWork {
 
   send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
     this.messages.push(msg);
+  }
+
+  /** Tell `agent` (through its webhook, if it has one) of `type` about the ticket. */
+  notify(type: AgentEventType, agent: string | null | undefined, ticketKey: string): void {
+    if (agent) this.agentEvents.push({ type, agent, ticketKey });
   }
 }
 
@@ -85,7 +96,8 @@ export async function inTransaction<T>(
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const result = await fn(uow);
-        await enqueue(tx as unknown as Tx, uow.messages, uow.now);
+        const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
+        await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
         return result;
       });
     } catch (e) {

@@ -27,6 +27,7 @@ export async function declineTicket(deps: Deps, by: Principal, key: string, reas
     const routed = await routeTicket(uow, t, 'baton');
     const parent = await getTicket(uow.tx, t.parentKey);
     if (parent) {
+      uow.notify('ticket.declined', parent.assignee, t.key);
       const id = await uow.audit({ ticketKey: parent.key, actor: actorName(by), action: 'child_declined', fromStatus: parent.status, toStatus: parent.status, note, data: { child: t.key, agent: decliner } });
       const where = routed.agent ? [{ raw: ' It went to ' }, `@${routed.agent.handle}`, { raw: '.' }] : [{ raw: ' It waits in intake: ' }, routed.reason];
       uow.send({

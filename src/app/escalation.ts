@@ -44,6 +44,7 @@ function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number,
   const homeLink = t.home ? messageLink(t.home) : undefined;
   const render = uow.deps.render;
   if (target) {
+    uow.notify('ticket.escalated', target.handle, t.key);
     uow.send({
       ticketKey: t.key,
       idempotencyKey: `${id}:ping`,

@@ -13,7 +13,7 @@ import { getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
@@ -30,7 +30,7 @@ export function actOnTicket<T>(
   by: Principal,
   key: string,
   action: TicketAction,
-  o: { requestKey?: string },
+  o: TxOptions,
   fn: (uow: UnitOfWork, t: Ticket) => Promise<T>,
 ): Promise<T> {
   return inTransaction(
@@ -71,7 +71,7 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
   });
 }
 
-export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
+export async function acceptTicket(deps: Deps, by: Principal, key: string, o: TxOptions = {}) {
   return actOnTicket(deps, by, key, 'accept', o, async (uow, t): Promise<{ ticket: Ticket; alreadyBy?: string }> => {
     // A second Accept (a double click, the button then the thread verb) changes nothing and says who has.
     // `acceptedBy` is cleared whenever the ticket changes hands, so it always speaks of the current assignee.
@@ -217,6 +217,7 @@ async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) 
     await saveTicket(uow.tx, parent);
   }
   await uow.audit({ ticketKey: parent.key, actor: 'baton', action: 'child_resolved', fromStatus: parent.status, toStatus: parent.status, note: child.resolution, data: { child: child.key } });
+  uow.notify('ticket.child_resolved', parent.assignee, parent.key);
   uow.send({
     ticketKey: parent.key,
     idempotencyKey: `${childEventId}:parent`,
@@ -237,6 +238,7 @@ export async function reopenTicket(deps: Deps, by: Principal, key: string, note:
     const oldHome = t.home;
     const text = note?.trim() || undefined;
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'reopened', fromStatus: 'completed', toStatus: 'intake', note: text ?? null });
+    uow.notify('ticket.reopened', previous, t.key);
     reopen(t);
     await saveTicket(uow.tx, t);
     const routed = await routeTicket(uow, t, 'baton', { previous });

@@ -55,6 +55,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'tz', value: 'ZONE' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
+/** What only `/agent update` sets. */
+const UPDATE_OPTIONS: readonly OptionSpec[] = [...AGENT_OPTIONS, { name: 'webhook', value: 'URL|none' }];
 
 const BUSY_OPTIONS: readonly OptionSpec[] = [
   { name: 'for', value: 'DUR' },
@@ -134,10 +136,10 @@ export const AGENT_SPEC = defineCommand(
       options: AGENT_OPTIONS,
     },
     update: {
-      synopsis: `/agent update HANDLE ${optional(AGENT_OPTIONS)}`,
-      helpSynopsis: '/agent update HANDLE [same options]',
-      help: 'Change an agent (admins). Example: `/agent update iris capacity:8`',
-      options: AGENT_OPTIONS,
+      synopsis: `/agent update HANDLE ${optional(UPDATE_OPTIONS)}`,
+      helpSynopsis: '/agent update HANDLE [same options] [webhook:URL|none]',
+      help: 'Change an agent (admins). `webhook:URL` makes Baton POST the agent’s events there, signed with a secret shown once to you; `webhook:none` stops them. Example: `/agent update iris capacity:8`',
+      options: UPDATE_OPTIONS,
     },
     remove: {
       synopsis: '/agent remove HANDLE',

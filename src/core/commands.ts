@@ -59,6 +59,8 @@ export interface AgentOptions {
   hours?: string | null;
   /** IANA zone of the hours (`tz:`). */
   timeZone?: string;
+  /** Where Baton POSTs the agent's events (`webhook:URL`, update only); null removes it (`webhook:none`). */
+  webhook?: string | null;
 }
 
 export type AgentCommand =

@@ -155,6 +155,7 @@ export const LIMITS = {
   skills: 20,
   capacity: 100_000,
   dedupKey: 200,
+  webhookUrl: 2000,
 } as const;
 
 /** A handoff packet's limits: the summary, each list (items and item length), the links. */

@@ -111,6 +111,7 @@ export function checkAgentOptions(o: AgentOptions): void {
   }
   checkLivenessSec(o.ackAfterSec, 'ack');
   checkLivenessSec(o.heartbeatSec, 'heartbeat');
+  if (typeof o.webhook === 'string') checkWebhookUrl(o.webhook);
 }
 
 /** The longest `ack:` and `heartbeat:`: 7 days, in seconds. */
@@ -122,6 +123,27 @@ export function checkLivenessSec(value: number | null | undefined, option: 'ack'
   if (!Number.isInteger(value) || value < 1 || value > MAX_LIVENESS_SEC) {
     throw invalid(`\`${option}:\` takes a duration from \`1s\` to \`7d\`, or \`none\`; got \`${value}\` seconds.`, option);
   }
+}
+
+/**
+ * A webhook URL: http or https, at most LIMITS.webhookUrl characters, one a URL parser reads. Loopback and
+ * private addresses are allowed (agents often run beside Baton); only admins set webhooks.
+ */
+export function checkWebhookUrl(url: string, label = '`webhook:`'): void {
+  const n = charLength(url);
+  if (n > LIMITS.webhookUrl) throw invalid(`${label} is ${n} characters long; the limit is ${LIMITS.webhookUrl}.`, 'webhook');
+  const example = 'a full address like `https://agents.example.com/baton`, or `none`';
+  if (/\s/.test(url)) throw invalid(`${label} contains a space; give ${example}. Got ${quoteValue(url)}.`, 'webhook');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`${label} is not a URL Baton can read: ${quoteValue(url)}. Give ${example}.`, 'webhook');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw invalid(`${label} must be an http:// or https:// URL; ${quoteValue(parsed.protocol)} is not allowed. Got ${quoteValue(url)}.`, 'webhook');
+  }
+  if (parsed.hostname === '') throw invalid(`${label} has no host: ${quoteValue(url)}. Give ${example}.`, 'webhook');
 }
 
 /** Adding an agent needs its skills. */
@@ -136,7 +158,7 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone'] as const).every((k) => o[k] === undefined)) {
+  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone', 'webhook'] as const).every((k) => o[k] === undefined)) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
 }

@@ -5,6 +5,7 @@ import { apiHandler } from '../api/http.js';
 import { mcpHandler } from '../mcp/http.js';
 import type { Deps } from '../app/context.js';
 import { heardFrom } from '../app/liveness.js';
+import { failingWebhookStatuses } from '../app/webhooks.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
 import { pendingCount } from '../storage/outbox.js';
@@ -34,9 +35,16 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
       const ok = await deps.database.ping();
       let outbox: { pending: number; failed: number } | null = null;
-      if (ok) outbox = await pendingCount(deps.database.db).catch(() => null);
+      let webhooks: { failing: Array<{ agent: string; error: string; at: string; gaveUp: boolean }> } | null = null;
+      if (ok) {
+        outbox = await pendingCount(deps.database.db).catch(() => null);
+        // Never the URL (it may carry a token) nor the secret: who, what failed, when.
+        webhooks = await failingWebhookStatuses(deps)
+          .then((list) => ({ failing: list.map((w) => ({ agent: w.agent, error: w.failing!.error, at: w.failing!.at.toISOString(), gaveUp: w.failing!.gaveUp })) }))
+          .catch(() => null);
+      }
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok ? { ok: true, outbox } : { ok: false, error: 'database unavailable' }));
+      res.end(JSON.stringify(ok ? { ok: true, outbox, webhooks } : { ok: false, error: 'database unavailable' }));
     },
   };
 

@@ -213,3 +213,19 @@ export const scheduleRuns = pgTable('schedule_runs', {
   slot: text('slot').notNull(),
   at: ts('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.job, t.slot] })]);
+
+/**
+ * An agent's webhook: where Baton POSTs its events, the signing secret (sealed: see app/webhookSecret.ts) and
+ * how the last delivery went (a failing webhook shows in `/agent list` and `/healthz`).
+ */
+export const agentWebhooks = pgTable('agent_webhooks', {
+  handle: text('handle').primaryKey().references(() => agents.handle, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  /** The last failed delivery's error, when; `gaveUp`: refused for good (not retried). Cleared by a success. */
+  lastError: text('last_error'),
+  lastErrorAt: ts('last_error_at'),
+  gaveUp: boolean('gave_up').notNull().default(false),
+});

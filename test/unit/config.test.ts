@@ -44,6 +44,7 @@ describe('loadConfig defaults', () => {
       handoffDepthLimit: 8,
       escalationRepeat: 0,
       apiRateLimit: { perSecond: 20, burst: 100 },
+      secretKey: null,
     });
   });
 
@@ -107,6 +108,7 @@ describe('loadConfig defaults', () => {
       HANDOFF_DEPTH_LIMIT: '12',
       ESCALATION_REPEAT: '2',
       API_RATE_LIMIT: '50/s:200',
+      BATON_SECRET_KEY: ' 0123456789abcdef0123456789abcdef ',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -126,7 +128,12 @@ describe('loadConfig defaults', () => {
       handoffDepthLimit: 12,
       escalationRepeat: 2,
       apiRateLimit: { perSecond: 50, burst: 200 },
+      secretKey: '0123456789abcdef0123456789abcdef',
     });
+  });
+
+  it('refuses a BATON_SECRET_KEY shorter than 32 characters, naming the variable', () => {
+    expect(() => loadConfig({ ...BASE, BATON_SECRET_KEY: 'short' })).toThrow(/^BATON_SECRET_KEY must be at least 32 characters/);
   });
 
   it.each(['0', '1', '65535'])('accepts PORT=%s', (port) => {

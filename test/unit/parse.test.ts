@@ -726,6 +726,15 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand(input)).toStrictEqual(command);
   });
 
+  it('when an admin gives `webhook:`, then the URL is taken as typed or as the link Slack sent, and `none` clears it', () => {
+    expect(parseAgentCommand('update iris webhook:https://agents.example.com/baton?a=1')).toStrictEqual({ kind: 'update', handle: 'iris', webhook: 'https://agents.example.com/baton?a=1' });
+    expect(parseAgentCommand('update iris webhook:<https://agents.example.com/b?a=1&amp;b=2>')).toStrictEqual({ kind: 'update', handle: 'iris', webhook: 'https://agents.example.com/b?a=1&b=2' });
+    expect(parseAgentCommand('update iris webhook:<http://127.0.0.1:8080/hook|127.0.0.1:8080/hook>')).toStrictEqual({ kind: 'update', handle: 'iris', webhook: 'http://127.0.0.1:8080/hook' });
+    expect(parseAgentCommand('update iris webhook:NONE capacity:3')).toStrictEqual({ kind: 'update', handle: 'iris', webhook: null, capacity: 3 });
+    const longest = `https://example.com/${'a'.repeat(1980)}`;
+    expect(parseAgentCommand(`update iris webhook:${longest}`)).toStrictEqual({ kind: 'update', handle: 'iris', webhook: longest });
+  });
+
   it('accepts exactly the limits on skills and reasons', () => {
     const skills = Array.from({ length: LIMITS.skills }, (_, i) => `s${i}`);
     expect(parseAgentCommand(`add iris skills:${skills.join(',')}`)).toStrictEqual({ kind: 'add', handle: 'iris', skills });
@@ -734,6 +743,7 @@ describe('parseAgentCommand', () => {
   });
 
   const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`, `ack:`, `heartbeat:`, `hours:`, `tz:`';
+  const UPDATE_OPTS = `${AGENT_OPTS}, \`webhook:\``;
   const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none] [hours:"Mon-Fri 09:00-17:30"] [tz:ZONE]`';
 
   it.each<[string, string, string | RegExp]>([
@@ -777,7 +787,7 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a escalates-to:@IRIS', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['add iris skills:a escalates-to:max!', 'escalates-to', `\`escalates-to:\` takes ${AGENT_DESC}; got \`max!\`.`],
     ['update', 'handle', /^`\/agent update` needs a handle\. Usage: `\/agent update HANDLE/],
-    ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${AGENT_OPTS}.`],
+    ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${UPDATE_OPTS}.`],
     ['update iris ack:soon', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `soon`.'],
     ['update iris ack:0s', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `0s`.'],
     ['update iris ack:2', 'ack', '`ack:` takes a duration from `1s` to `7d` like `2m` or `1h30m`, or `none` to clear it; got `2`. A number needs a unit: `s`, `m`, `h` or `d`.'],
@@ -787,7 +797,13 @@ describe('parseAgentCommand', () => {
     ['update iris ack:2m ack:3m', 'ack', 'Option `ack:` is given more than once; give it once.'],
     ['update iris capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `0`.'],
     ['update iris escalates-to:iris', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
-    ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${AGENT_OPTS}.`],
+    ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${UPDATE_OPTS}.`],
+    ['add iris skills:a webhook:https://example.com/hook', 'webhook', `\`/agent add\` has no option \`webhook:\`. Allowed: ${AGENT_OPTS}.`],
+    ['update iris webhook:ftp://example.com/hook', 'webhook', '`webhook:` must be an http:// or https:// URL; `ftp:` is not allowed. Got `ftp://example.com/hook`.'],
+    ['update iris webhook:<mailto:ops@example.com|ops@example.com>', 'webhook', '`webhook:` must be an http:// or https:// URL; `mailto:` is not allowed. Got `mailto:ops@example.com`.'],
+    ['update iris webhook:example.com/hook', 'webhook', '`webhook:` is not a URL Baton can read: `example.com/hook`. Give a full address like `https://agents.example.com/baton`, or `none`.'],
+    ['update iris webhook:http://', 'webhook', '`webhook:` is not a URL Baton can read: `http://`. Give a full address like `https://agents.example.com/baton`, or `none`.'],
+    [`update iris webhook:https://example.com/${'a'.repeat(1982)}`, 'webhook', '`webhook:` is 2002 characters long; the limit is 2000.'],
     ['update iris nothing to see', 'text', /^`\/agent update` takes only `name:value` options after the handle; got unexpected text `nothing to see`/],
     ['remove', 'agent', '`/agent remove` needs an agent. Usage: `/agent remove HANDLE`.'],
     ['remove iris now', 'text', '`/agent remove` got unexpected text `now`. Usage: `/agent remove HANDLE`.'],

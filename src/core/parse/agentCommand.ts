@@ -6,14 +6,14 @@ import { invalid } from '../errors.js';
 import { formatHours, parseHours } from '../hours.js';
 import { checkTimeZone } from '../zone.js';
 import { LIMITS } from '../types.js';
-import { checkSkillCount, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { checkSkillCount, checkWebhookUrl, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
 import { expected, parseAgentRef, parseChannelRef, parseHandle, parseTicketType, parseUserRef } from './values.js';
 
 const spec = AGENT_SPEC.subcommands;
-const AGENT_OPTIONS = optionNames(spec.add);
+const OPTIONS = { add: optionNames(spec.add), update: optionNames(spec.update) };
 const BUSY_OPTIONS = optionNames(spec.busy);
 
 const { missing, unexpected, usage } = usageRefusals('agent', spec);
@@ -54,7 +54,7 @@ function parseLiveness(option: 'ack' | 'heartbeat', value: string): number | nul
 }
 
 function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
-  const { options, rest } = tokenizeOptions(text, AGENT_OPTIONS);
+  const { options, rest } = tokenizeOptions(text, OPTIONS[sub]);
   const skills = options.find((o) => o.name === 'skills');
   if (skills?.value.endsWith(',') && rest !== '') {
     const fixed = `skills:${skills.value}${rest.split(/\s+/)[0]}`;
@@ -66,7 +66,7 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
       'text',
     );
   }
-  refuseUnknownOptions(`\`/agent ${sub}\``, options, AGENT_OPTIONS);
+  refuseUnknownOptions(`\`/agent ${sub}\``, options, OPTIONS[sub]);
   const out: AgentOptions = {};
   for (const { name, value } of options) {
     switch (name) {
@@ -108,9 +108,24 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
       case 'tz':
         out.timeZone = checkTimeZone(value, 'tz', 'tz');
         break;
+      case 'webhook':
+        out.webhook = parseWebhook(value);
+        break;
     }
   }
   return out;
+}
+
+/**
+ * `webhook:URL` or `webhook:none`. Slack sends a URL typed in a command as a link (`<https://…>` or
+ * `<https://…|label>`, with `&` escaped as `&amp;`): the address inside is what counts.
+ */
+function parseWebhook(value: string): string | null {
+  if (value.toLowerCase() === 'none') return null;
+  const link = /^<([^|>]*)(?:\|[^>]*)?>$/.exec(value);
+  const url = (link ? link[1]! : value).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  checkWebhookUrl(url);
+  return url;
 }
 
 function parseBusy(rest: string): AgentCommand {

@@ -61,9 +61,21 @@ function liveness(a: Agent, o: { timeZone: string }): string[] {
   return out;
 }
 
-/** The roster: handle, skills, channel, user, load, availability, escalates-to. */
+/** An agent's webhook as the roster shows it: working, or failing with the last error (never its URL's secret). */
+interface WebhookLine {
+  failing: { error: string; at: Date; gaveUp: boolean } | null;
+}
+
+function webhookText(w: WebhookLine | undefined, o: { timeZone: string }): string | null {
+  if (!w) return null;
+  if (!w.failing) return 'webhook ok';
+  const state = w.failing.gaveUp ? 'refused an event for good' : 'failing, retrying';
+  return `:warning: webhook ${state} (last at ${formatTime(w.failing.at, o.timeZone)}): ${escapeAndCut(oneLine(w.failing.error), 200)}`;
+}
+
+/** The roster: handle, skills, channel, user, load, availability, liveness, escalates-to, hours, webhook. */
 export function agentList(
-  agents: Array<Agent & { active: number }>,
+  agents: Array<Agent & { active: number; webhook?: WebhookLine }>,
   o: { now: Date; timeZone: string },
 ): SlackMessage {
   if (!agents.length) {
@@ -81,7 +93,8 @@ export function agentList(
       ...liveness(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
       `hours: ${escapeText(describeSchedule(scheduleOf(a)))}`,
-    ].join(' · '),
+      webhookText(a.webhook, o),
+    ].filter((x) => x !== null).join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);
   return message(`Agents: ${agents.length}`, [section(`*Agents* (${agents.length})`), ...lineSections(lines)]);

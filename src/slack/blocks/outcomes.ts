@@ -137,8 +137,15 @@ export function agentAdded(r: { agent: Handled & { skills: string[]; channel: st
   };
 }
 
-export function agentUpdated(r: { agent: Handled; assigned: string[]; warnings?: string[] }): Answer {
-  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${tookHeld(r.assigned)}${notes(r.warnings)}` };
+export function agentUpdated(r: { agent: Handled; assigned: string[]; warnings?: string[]; webhookSecret?: string; webhookRemoved?: boolean }): Answer {
+  const who = handleText(r.agent.handle);
+  const hook = r.webhookSecret
+    ? `\n:key: Its webhook signing secret (shown only this once, only to you; store it as a secret):\n\`${r.webhookSecret}\`\n` +
+      'Each event carries `X-Baton-Signature: v1=…`, the hex HMAC-SHA256 of `v1:` + `X-Baton-Timestamp` + `:` + the body with this secret.'
+    : r.webhookRemoved
+      ? `\nBaton no longer sends ${who}’s events to a webhook.`
+      : '';
+  return { text: `:pencil2: Updated ${who}.${tookHeld(r.assigned)}${hook}${notes(r.warnings)}` };
 }
 
 export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }>; chainsChanged?: string[] }): Answer {
