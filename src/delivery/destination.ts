@@ -1,6 +1,6 @@
 // A destination knows how to send one outbox row and what its answer means; claiming, leasing,
 // ordering per ticket, pacing, backoff and recording are the delivery loop's, the same for every
-// destination. The Slack Web API is the first (slackDestination.ts); webhooks and A2A come next.
+// destination. The Slack Web API is the first (slackDestination.ts), agents' webhooks the second (webhookDestination.ts).
 //
 // Each outbox row names its destination (`destination` column, default 'slack'; `target` and `payload`
 // for what is not a Slack message) and the loop picks it from its `destinations` map by that kind. A row

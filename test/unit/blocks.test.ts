@@ -199,6 +199,7 @@ function everyBuilder(t: Ticket, a: Agent, note: string, events: AuditEvent[]): 
       [
         { ...a, active: 3 },
         { ...a, handle: 'x', busy: true, busyUntil: new Date(NOW.getTime() + 3600_000), busyReason: note, active: 0 },
+        { ...a, handle: 'y', active: 0, webhook: { failing: { error: note, at: NOW, gaveUp: true } } },
       ],
       { now: NOW, timeZone: TZ },
     ),
@@ -384,6 +385,25 @@ describe('other builders', () => {
     for (const s of ['load 3/5', '<#CAGENT1>', '<@UAGENT1>', 'busy until Tue 24 Nov 16:00 UTC (offsite)', 'escalates to @felix']) {
       expect(json).toContain(s);
     }
+  });
+
+  it('when an agent has a webhook, then the roster says whether it works, and a failing one its last error, escaped', () => {
+    const json = JSON.stringify(
+      agentList(
+        [
+          { ...agent(), active: 0, webhook: { failing: null } },
+          { ...agent({ handle: 'max' }), active: 0, webhook: { failing: { error: 'HTTP 500: <!here> down', at: new Date('2026-11-24T16:00:00Z'), gaveUp: false } } },
+          { ...agent({ handle: 'nia' }), active: 0, webhook: { failing: { error: 'HTTP 410', at: new Date('2026-11-24T16:05:00Z'), gaveUp: true } } },
+          { ...agent({ handle: 'ode' }), active: 0 },
+        ],
+        { now: NOW, timeZone: TZ },
+      ).blocks,
+    );
+    expect(json).toContain('webhook ok');
+    expect(json).toContain('webhook failing, retrying (last at Tue 24 Nov 16:00 UTC): HTTP 500: &lt;!here&gt; down');
+    expect(json).toContain('webhook refused an event for good (last at Tue 24 Nov 16:05 UTC): HTTP 410');
+    expect(json).not.toContain('<!here>');
+    expect(json.match(/webhook/g)).toHaveLength(3);
   });
 
   it('help covers every subcommand', () => {
