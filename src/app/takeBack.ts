@@ -21,6 +21,7 @@ export async function takeBack(uow: UnitOfWork, t: Ticket, from: Agent, cause: T
   const oldHome = t.home;
   const assignment = await lastAssignmentTo(uow.tx, t.key, from.handle);
   const id = await uow.audit({ ticketKey: t.key, actor: 'baton', action: 'taken_back', fromStatus: t.status, toStatus: 'intake', note: why, data: { from: from.handle, cause } });
+  uow.notify('ticket.taken_back', from.handle, t.key);
   unassign(t);
   if (cause === 'unacknowledged') t.declinedBy = [...new Set([...t.declinedBy, from.handle])];
   await saveTicket(uow.tx, t);
