@@ -1,6 +1,8 @@
 // Parses the environment once into a frozen, typed Config. Each bad value gives one line naming the variable.
 import { z } from 'zod';
 import cron from 'node-cron';
+import { parseDuration } from './core/duration.js';
+import { DEFAULT_OUTBOX_RETENTION_SEC } from './core/retention.js';
 
 const channelId = /^[CGD][A-Z0-9]{2,}$/;
 const userId = /^[UW][A-Z0-9]{2,}$/;
@@ -93,6 +95,18 @@ const schema = z
         if (r === undefined) ctx.addIssue({ code: 'custom', message: `API_RATE_LIMIT: \`${v}\` is not a rate like \`20/s\`, \`600/m\` or \`20/s:100\` (calls per second or minute, then an optional burst), or \`off\`` });
         return r ?? null;
       }),
+    OUTBOX_RETENTION: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v?.trim()) return DEFAULT_OUTBOX_RETENTION_SEC;
+        try {
+          return parseDuration(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `OUTBOX_RETENTION: \`${v}\` is not a duration like \`30d\`, \`12h\` or \`7d12h\` from 1s to 365d (how long delivered messages are kept; default 30d)` });
+          return DEFAULT_OUTBOX_RETENTION_SEC;
+        }
+      }),
     ESCALATION_CRON: cronExpr('ESCALATION_CRON', '* * * * *'),
     DIGEST_CRON: cronExpr('DIGEST_CRON', '0 9 * * 1-5'),
     BATON_TIMEZONE: z
@@ -151,6 +165,8 @@ export interface Config {
   handoffDepthLimit: number;
   /** Per-token limit of API and MCP calls (`API_RATE_LIMIT`); null when off. */
   apiRateLimit: RateLimit;
+  /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
+  outboxRetentionSec: number;
 }
 
 export class ConfigError extends Error {
@@ -190,5 +206,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
     handoffDepthLimit: e.HANDOFF_DEPTH_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
+    outboxRetentionSec: e.OUTBOX_RETENTION,
   });
 }

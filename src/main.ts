@@ -40,6 +40,7 @@ export async function startBaton(
     escalationsChannel: config.escalationsChannel,
     handoffDepthLimit: config.handoffDepthLimit,
     apiRateLimit: config.apiRateLimit,
+    outboxRetentionSec: config.outboxRetentionSec,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),

@@ -19,6 +19,8 @@ export interface Deps {
   handoffDepthLimit?: number;
   /** Per-token budget of API and MCP calls (`API_RATE_LIMIT`); absent or null: not limited. */
   apiRateLimit?: { perSecond: number; burst: number } | null;
+  /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
+  outboxRetentionSec?: number;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
