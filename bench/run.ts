@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only intake,sweep,claim,delivery,memory]`: Baton's benchmark suite.
+// `npm run bench [-- --quick] [-- --only intake,sweep,claim,delivery,memory,retention]`: Baton's benchmark suite.
 // Prints a table (metric, value, target, pass/fail) and writes bench/results.json with the machine it ran on.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { runClaim } from './claim.js';
 import { runDelivery } from './delivery.js';
 import { runIntake } from './intake.js';
 import { runMemory } from './memory.js';
+import { runRetention } from './retention.js';
 import { runSweep } from './sweep.js';
 import { Databases, machine, parseArgs, printTable, ROOT, type Result, type Section } from './lib.js';
 
@@ -15,6 +16,7 @@ const RUNNERS: Record<Section, (dbs: Databases, o: ReturnType<typeof parseArgs>)
   claim: runClaim,
   delivery: runDelivery,
   memory: runMemory,
+  retention: runRetention,
 };
 
 async function main() {

@@ -1,6 +1,8 @@
 // Parses the environment once into a frozen, typed Config. Each bad value gives one line naming the variable.
 import { z } from 'zod';
 import cron from 'node-cron';
+import { parseDuration } from './core/duration.js';
+import { DEFAULT_OUTBOX_RETENTION_SEC } from './core/retention.js';
 
 const channelId = /^[CGD][A-Z0-9]{2,}$/;
 const userId = /^[UW][A-Z0-9]{2,}$/;
@@ -106,6 +108,18 @@ const schema = z
       .string()
       .optional()
       .refine((v) => !v?.trim() || v.trim().length >= 32, { message: 'BATON_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`); it encrypts webhook signing secrets' }),
+    OUTBOX_RETENTION: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v?.trim()) return DEFAULT_OUTBOX_RETENTION_SEC;
+        try {
+          return parseDuration(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `OUTBOX_RETENTION: \`${v}\` is not a duration like \`30d\`, \`12h\` or \`7d12h\` from 1s to 365d (how long delivered messages are kept; default 30d)` });
+          return DEFAULT_OUTBOX_RETENTION_SEC;
+        }
+      }),
     ESCALATION_CRON: cronExpr('ESCALATION_CRON', '* * * * *'),
     DIGEST_CRON: cronExpr('DIGEST_CRON', '0 9 * * 1-5'),
     BATON_TIMEZONE: z
@@ -168,6 +182,8 @@ export interface Config {
   apiRateLimit: RateLimit;
   /** Encrypts webhook signing secrets at rest (`BATON_SECRET_KEY`); null: they are stored as they are. */
   secretKey: string | null;
+  /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
+  outboxRetentionSec: number;
 }
 
 export class ConfigError extends Error {
@@ -209,5 +225,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     escalationRepeat: e.ESCALATION_REPEAT,
     apiRateLimit: e.API_RATE_LIMIT,
     secretKey: e.BATON_SECRET_KEY?.trim() || null,
+    outboxRetentionSec: e.OUTBOX_RETENTION,
   });
 }

@@ -44,6 +44,7 @@ export async function startBaton(
     escalationRepeat: config.escalationRepeat,
     apiRateLimit: config.apiRateLimit,
     secretKey: config.secretKey,
+    outboxRetentionSec: config.outboxRetentionSec,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),

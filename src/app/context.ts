@@ -25,6 +25,8 @@ export interface Deps {
   apiRateLimit?: { perSecond: number; burst: number } | null;
   /** Encrypts webhook signing secrets at rest (`BATON_SECRET_KEY`); absent or null: stored as they are. */
   secretKey?: string | null;
+  /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
+  outboxRetentionSec?: number;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */

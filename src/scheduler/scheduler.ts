@@ -1,19 +1,21 @@
 // Scheduled work: node-cron jobs that only call use cases. Every copy runs them; the database makes each
 // act once: the escalation sweep claims due tickets with FOR UPDATE SKIP LOCKED and raises the level in
 // the same transaction as its messages; the briefing claims its slot (job, minute) in the schedule_runs
-// table in the same transaction that writes the briefing.
+// table in the same transaction that writes the briefing; retention claims its hour the same way, then
+// deletes in small batches.
 import cron, { type ScheduledTask } from 'node-cron';
 import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
 import { checkHeartbeats, takeBackUnacknowledged } from '../app/liveness.js';
 import { sendBriefing } from '../app/briefing.js';
+import { pruneExpired, type Pruned, type RetentionOptions } from '../app/retention.js';
 import { slotOf } from '../core/briefing.js';
 import type { Logger } from '../logger.js';
 
 export interface Scheduler {
-  /** One sweep now: ended busy windows, assignments not acknowledged in time, silent agents, then stale tickets. */
-  tick(): Promise<{ released: number; escalated: number; takenBack: number }>;
+  /** One sweep now: ended busy windows, assignments not acknowledged in time, silent agents, stale tickets, then retention (once an hour across copies). */
+  tick(): Promise<{ released: number; escalated: number; takenBack: number; pruned: Pruned | null }>;
   /** The briefing for the slot of this minute (sent once across copies). */
   brief(): Promise<{ sent: boolean; agents: string[] }>;
   stop(): Promise<void>;
@@ -26,6 +28,7 @@ export function startScheduler(o: {
   briefingCron: string;
   timeZone: string;
   after?: () => void;
+  retention?: RetentionOptions;
 }): Scheduler {
   const { deps, logger } = o;
   let running: Promise<unknown> | null = null;
@@ -42,7 +45,9 @@ export function startScheduler(o: {
       logger.info({ escalated: escalated.length, released: released.map((r) => r.handle), assigned: n, unacknowledged, silent: heartbeats.silent, takenBack: heartbeats.takenBack }, 'sweep');
       o.after?.();
     }
-    return { released: n, escalated: escalated.length, takenBack };
+    const pruned = await pruneExpired(deps, o.retention);
+    if (pruned && Object.values(pruned).some((c) => c > 0)) logger.info({ pruned }, 'retention');
+    return { released: n, escalated: escalated.length, takenBack, pruned };
   }
 
   async function brief() {

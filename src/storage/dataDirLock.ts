@@ -9,7 +9,10 @@ export interface DataDirLock {
 }
 
 export class DataDirLockedError extends Error {
-  constructor(dir: string, pid: number) {
+  constructor(
+    dir: string,
+    readonly pid: number,
+  ) {
     super(
       `BATON_DATA_DIR ${dir} is in use by another Baton process (pid ${pid}); the embedded database allows one process. ` +
         'Stop it, choose another BATON_DATA_DIR, or set DATABASE_URL to run several copies on PostgreSQL.',

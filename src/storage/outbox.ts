@@ -208,7 +208,14 @@ export async function sentMessage(q: Queryable, idempotencyKey: string): Promise
     q,
     sql`select channel, sent_channel, sent_ts from outbox where idempotency_key = ${idempotencyKey} and status = 'sent'`,
   );
-  return orig?.sent_ts ? { channel: orig.sent_channel ?? orig.channel, ts: orig.sent_ts } : null;
+  if (orig?.sent_ts) return { channel: orig.sent_channel ?? orig.channel, ts: orig.sent_ts };
+  // A ticket's message in the managers' channel is edited long after it was sent: once retention has
+  // deleted its row, the ticket still says where it is.
+  const [managers] = await rowsOf<{ managers_channel: string; managers_ts: string }>(
+    q,
+    sql`select managers_channel, managers_ts from tickets where managers_key = ${idempotencyKey} and managers_ts is not null and managers_channel is not null limit 1`,
+  );
+  return managers ? { channel: managers.managers_channel, ts: managers.managers_ts } : null;
 }
 
 /** A ticket's home, origin and managers' messages, where known. */

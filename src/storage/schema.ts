@@ -169,12 +169,14 @@ export const outbox = pgTable('outbox', {
   uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
   index('outbox_pending_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
   index('outbox_ticket_pending_idx').on(t.ticketKey, t.id).where(sql`${t.status} = 'pending'`),
+  // Retention reads delivered rows oldest first.
+  index('outbox_sent_at_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
 ]);
 
 export const processedRequests = pgTable('processed_requests', {
   key: text('key').primaryKey(),
   at: ts('at').notNull(),
-});
+}, (t) => [index('processed_requests_at_idx').on(t.at)]);
 
 /** API tokens: only a hash is kept; one live token per agent (a new one replaces the old). */
 export const agentTokens = pgTable('agent_tokens', {
@@ -193,7 +195,7 @@ export const apiIdempotency = pgTable('api_idempotency', {
   status: integer('status').notNull(),
   body: jsonb('body'),
   at: ts('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.handle, t.key] })]);
+}, (t) => [primaryKey({ columns: [t.handle, t.key] }), index('api_idempotency_at_idx').on(t.at)]);
 
 /** Per-token call budgets of the API and MCP (a token bucket per agent), shared by every copy of Baton. */
 export const apiRateBuckets = pgTable('api_rate_buckets', {
@@ -212,7 +214,7 @@ export const scheduleRuns = pgTable('schedule_runs', {
   job: text('job').notNull(),
   slot: text('slot').notNull(),
   at: ts('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.job, t.slot] })]);
+}, (t) => [primaryKey({ columns: [t.job, t.slot] }), index('schedule_runs_at_idx').on(t.at)]);
 
 /**
  * An agent's webhook: where Baton POSTs its events, the signing secret (sealed: see app/webhookSecret.ts) and

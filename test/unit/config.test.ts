@@ -45,7 +45,14 @@ describe('loadConfig defaults', () => {
       escalationRepeat: 0,
       apiRateLimit: { perSecond: 20, burst: 100 },
       secretKey: null,
+      outboxRetentionSec: 30 * 86400,
     });
+  });
+
+  it('reads OUTBOX_RETENTION as a duration', () => {
+    expect(loadConfig({ ...BASE, OUTBOX_RETENTION: '7d' }).outboxRetentionSec).toBe(7 * 86400);
+    expect(loadConfig({ ...BASE, OUTBOX_RETENTION: '12h' }).outboxRetentionSec).toBe(12 * 3600);
+    expect(loadConfig({ ...BASE, OUTBOX_RETENTION: '' }).outboxRetentionSec).toBe(30 * 86400);
   });
 
   it('reads HANDOFF_DEPTH_LIMIT and API_RATE_LIMIT in each of their forms', () => {
@@ -109,6 +116,7 @@ describe('loadConfig defaults', () => {
       ESCALATION_REPEAT: '2',
       API_RATE_LIMIT: '50/s:200',
       BATON_SECRET_KEY: ' 0123456789abcdef0123456789abcdef ',
+      OUTBOX_RETENTION: '90d',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -129,6 +137,7 @@ describe('loadConfig defaults', () => {
       escalationRepeat: 2,
       apiRateLimit: { perSecond: 50, burst: 200 },
       secretKey: '0123456789abcdef0123456789abcdef',
+      outboxRetentionSec: 90 * 86400,
     });
   });
 
@@ -224,6 +233,10 @@ describe('loadConfig: one clear line naming the variable for each bad value', ()
     ['ESCALATION_REPEAT', 'twice', 'ESCALATION_REPEAT: `twice` is not a whole number from 0 to 10 (times the chain starts again before managers are told it ran out; default 0)'],
     ['API_RATE_LIMIT', '20 per second', 'API_RATE_LIMIT: `20 per second` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
     ['API_RATE_LIMIT', '0/s', 'API_RATE_LIMIT: `0/s` is not a rate like `20/s`, `600/m` or `20/s:100` (calls per second or minute, then an optional burst), or `off`'],
+    ['OUTBOX_RETENTION', '30', 'OUTBOX_RETENTION: `30` is not a duration like `30d`, `12h` or `7d12h` from 1s to 365d (how long delivered messages are kept; default 30d)'],
+    ['OUTBOX_RETENTION', '0d', 'OUTBOX_RETENTION: `0d` is not a duration like `30d`, `12h` or `7d12h` from 1s to 365d (how long delivered messages are kept; default 30d)'],
+    ['OUTBOX_RETENTION', '2y', 'OUTBOX_RETENTION: `2y` is not a duration like `30d`, `12h` or `7d12h` from 1s to 365d (how long delivered messages are kept; default 30d)'],
+    ['OUTBOX_RETENTION', '400d', 'OUTBOX_RETENTION: `400d` is not a duration like `30d`, `12h` or `7d12h` from 1s to 365d (how long delivered messages are kept; default 30d)'],
   ])('%s=%j', (variable, value, message) => {
     const p = oneProblem({ ...BASE, [variable]: value }, variable);
     if (typeof message === 'string') expect(p).toBe(message);
