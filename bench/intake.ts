@@ -153,7 +153,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
 export async function ceilingRate(url: string, clients: number, seconds: number): Promise<number> {
   const sql = postgres(url, { max: clients, onnotice: () => {} });
   const render = blockKitRenderer(systemClock, 'UTC');
-  const agent: Agent = { handle: 'agent1', skills: ['general'], channel: 'CAG000001', user: 'UAG000001', capacity: 100, escalatesTo: null, busy: false, busyUntil: null, busyReason: null, lastAssignedAt: null, createdAt: new Date(), ackAfterSec: null, heartbeatSec: null, heartbeatSince: null, lastHeardAt: null, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null, hours: null, timeZone: 'UTC' };
+  const agent: Agent = { handle: 'agent1', skills: ['general'], channel: 'CAG000001', user: 'UAG000001', capacity: 100, escalatesTo: null, busy: false, busyUntil: null, busyReason: null, lastAssignedAt: null, createdAt: new Date(), ackAfterSec: null, ackSince: null, heartbeatSec: null, heartbeatSince: null, lastHeardAt: null, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null, hours: null, timeZone: 'UTC' };
   let n = 0;
   const write = async (k: number) => {
     const now = new Date();

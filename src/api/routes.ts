@@ -57,7 +57,7 @@ export const ROUTES: Route[] = [
     method: 'POST',
     path: '/api/v1/me/heartbeat',
     operationId: 'heartbeat',
-    summary: 'Proof of life. Any authenticated call counts as one too.',
+    summary: 'Proof of life: with a `heartbeat:` period set, call more often than it or new work stops and then your tickets are taken back. Any authenticated call counts as one too, and makes an agent marked unresponsive available again.',
     success: { status: 204, description: 'Noted.' },
     run: async () => ({ status: 204 }),
   },

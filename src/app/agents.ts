@@ -13,7 +13,7 @@ import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAnd
 import { lastAssignmentTo } from '../storage/audit.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
-import { makeResponsive, setHeartbeat } from '../core/routing.js';
+import { makeResponsive, setAck, setHeartbeat } from '../core/routing.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { changeWebhook, webhookStatuses, type WebhookStatus } from './webhooks.js';
 
@@ -112,6 +112,7 @@ export async function addAgent(
         lastAssignedAt: null,
         createdAt: uow.now,
         ackAfterSec: input.ackAfterSec ?? null,
+        ackSince: input.ackAfterSec ? uow.now : null,
         heartbeatSec: input.heartbeatSec ?? null,
         heartbeatSince: input.heartbeatSec ? uow.now : null,
         lastHeardAt: null,
@@ -155,7 +156,7 @@ export async function updateAgent(
       if (input.user !== undefined) agent.user = input.user;
       if (input.capacity !== undefined) agent.capacity = input.capacity;
       if (escalatesTo !== undefined) agent.escalatesTo = escalatesTo;
-      if (input.ackAfterSec !== undefined) agent.ackAfterSec = input.ackAfterSec;
+      if (input.ackAfterSec !== undefined) setAck(agent, input.ackAfterSec, uow.now);
       if (input.heartbeatSec !== undefined) setHeartbeat(agent, input.heartbeatSec, uow.now);
       if (input.hours !== undefined) agent.hours = input.hours;
       if (input.timeZone !== undefined) agent.timeZone = input.timeZone;

@@ -88,6 +88,12 @@ export function markHeard(a: Agent, now: Date): void {
   Object.assign(a, { lastHeardAt: now, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null });
 }
 
+/** `ack:` set (assignments already waiting are timed from now) or cleared (null). */
+export function setAck(a: Agent, sec: number | null, now: Date): void {
+  a.ackAfterSec = sec;
+  a.ackSince = sec === null ? null : now;
+}
+
 /** `heartbeat:` set (its clock starts now) or cleared (null: a silent spell ends with it). */
 export function setHeartbeat(a: Agent, sec: number | null, now: Date): void {
   a.heartbeatSec = sec;

@@ -27,6 +27,8 @@ export interface Agent {
   createdAt: Date;
   /** `ack:` in seconds: an assignment not accepted within it is taken back; null: no limit. */
   ackAfterSec: number | null;
+  /** When `ack:` was set: an assignment made before it is timed from then. */
+  ackSince: Date | null;
   /** `heartbeat:` in seconds: silent this long, no new work; twice this long, its tickets are taken back. */
   heartbeatSec: number | null;
   /** When `heartbeat:` was set (the silence clock starts here, or at `lastHeardAt` if later). */

@@ -96,8 +96,8 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   // the listener has answered, the agent's silence clock starts again and an unresponsive agent is available again.
   app.use(async ({ context, next }) => {
     await next();
-    const who = context.userId;
-    if (!who || who === botUserId) return;
+    const who: unknown = context.userId;
+    if (typeof who !== 'string' || !/^[UW][A-Z0-9]{2,}$/.test(who) || who === botUserId) return;
     try {
       if ((await heardFrom(deps, { user: who }, 'slack')).length) o.kick();
     } catch (e) {

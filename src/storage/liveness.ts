@@ -51,7 +51,8 @@ export async function lockTicketsOfGoneAgents(q: Queryable, now: Date, limit: nu
 }
 
 /**
- * Active tickets not accepted within their assignee's `ack:` (and not waiting on a handoff, which the assignee
+ * Active tickets not accepted within their assignee's `ack:` (timed from their assignment, or from when `ack:` was set
+ * if later; and not waiting on a handoff, which the assignee
  * made, so it did act on them), oldest assignment first, locked with SKIP LOCKED.
  */
 export async function lockUnacknowledged(q: Queryable, now: Date, limit: number): Promise<Ticket[]> {
@@ -65,7 +66,8 @@ export async function lockUnacknowledged(q: Queryable, now: Date, limit: number)
         isNull(tickets.acceptedAt),
         isNull(tickets.waitingOn),
         isNotNull(agents.ackAfterSec),
-        sql`${tickets.assignedAt} + ${agents.ackAfterSec} * interval '1 second' <= ${now.toISOString()}::timestamptz`,
+        // Timed from the assignment, or from when `ack:` was set if later.
+        sql`greatest(${tickets.assignedAt}, coalesce(${agents.ackSince}, ${tickets.assignedAt})) + ${agents.ackAfterSec} * interval '1 second' <= ${now.toISOString()}::timestamptz`,
       ),
     )
     .orderBy(asc(tickets.assignedAt), asc(tickets.key))

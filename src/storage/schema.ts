@@ -30,6 +30,8 @@ export const agents = pgTable('agents', {
   createdAt: ts('created_at').notNull(),
   /** `ack:` — an assignment not accepted within this many seconds is taken back. */
   ackAfterSec: integer('ack_after_sec'),
+  /** When `ack:` was set: assignments made before it have until then plus the period. */
+  ackSince: ts('ack_since'),
   /** `heartbeat:` — an agent not heard from for this many seconds gets no new work; after twice that its tickets are taken back. */
   heartbeatSec: integer('heartbeat_sec'),
   /** When `heartbeat:` was set: the silence clock starts here, or at `last_heard_at` if later. */

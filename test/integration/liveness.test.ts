@@ -80,6 +80,19 @@ describe.each(DB_KINDS)('acknowledgement and heartbeat on %s', (kind) => {
     expect(await takeBackUnacknowledged(deps)).toEqual([]);
   });
 
+  it('when ack: is set on an agent with tickets waiting, then they are timed from when it was set, not from their assignment', async () => {
+    await add('iris');
+    await add('maya');
+    const waiting = await fileTicket(deps, user(REQ), input('Waiting since yesterday', { type: 'support' }));
+    expect(waiting.ticket.assignee).toBe('iris');
+    clock.advance(86_400_000);
+    await updateAgent(deps, admin, { handle: 'iris', ackAfterSec: 60 });
+    clock.advance(59_000);
+    expect(await takeBackUnacknowledged(deps)).toEqual([]);
+    clock.advance(1_000);
+    expect(await takeBackUnacknowledged(deps)).toEqual([waiting.ticket.key]);
+  });
+
   it('when the only agent does not acknowledge, then the ticket waits in intake saying why, never back to it', async () => {
     await add('iris', { ackAfterSec: 120 });
     const filed = await fileTicket(deps, user(REQ), input('Lonely', { type: 'support' }));

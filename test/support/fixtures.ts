@@ -17,6 +17,7 @@ export function makeAgent(handle: string, o: Partial<Agent> = {}): Agent {
     timeZone: 'UTC',
     createdAt: new Date('2026-01-01T00:00:00Z'),
     ackAfterSec: null,
+    ackSince: null,
     heartbeatSec: null,
     heartbeatSince: null,
     lastHeardAt: null,
