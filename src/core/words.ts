@@ -25,6 +25,9 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   agent_removed: 'agent removed',
   busy: 'busy',
   available: 'available',
+  waiting_on_requester: 'waiting on the requester',
+  requester_replied: 'requester replied, clock resumed',
+  resumed: 'clock resumed',
 };
 
 /** The words for an audit action; an action not in the table reads with its underscores as spaces. */
