@@ -6,6 +6,7 @@ import { setAvailable, setBusy } from '../app/agents.js';
 import type { Deps, TxOptions } from '../app/context.js';
 import { declineTicket as declineUseCase } from '../app/decline.js';
 import { escalateTicket as escalateUseCase } from '../app/escalation.js';
+import { resumeTicket as resumeUseCase, waitOnRequesterTicket as waitUseCase } from '../app/waiting.js';
 import { fileTicket as fileUseCase } from '../app/fileTicket.js';
 import { handoffTicket } from '../app/handoff.js';
 import { postUpdate as postUpdateUseCase } from '../app/progress.js';
@@ -142,6 +143,16 @@ export async function resolveTicket(deps: Deps, p: AgentPrincipal, input: { key:
 
 export async function escalateTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {
   return ticketOut(deps, (await escalateUseCase(deps, p, normKey(input.key), input.note, opts(p, o))).ticket);
+}
+
+/** Wait on the requester: the question reaches them and the ticket's escalation clock stops until they reply or it is resumed. */
+export async function waitOnRequester(deps: Deps, p: AgentPrincipal, input: { key: string; question?: string }, o: TxOptions = {}): Promise<TicketJson> {
+  return ticketOut(deps, (await waitUseCase(deps, p, normKey(input.key), input.question, opts(p, o))).ticket);
+}
+
+/** Start the escalation clock of a ticket waiting on its requester again, with the time it had left. */
+export async function resumeTicket(deps: Deps, p: AgentPrincipal, input: { key: string }, o: TxOptions = {}): Promise<TicketJson> {
+  return ticketOut(deps, (await resumeUseCase(deps, p, normKey(input.key), opts(p, o))).ticket);
 }
 
 /** Decline a ticket handed to this agent: it goes to another eligible agent or waits in intake. */

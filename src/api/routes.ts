@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps, TxOptions } from '../app/context.js';
 import * as op from './operations.js';
 import type { AgentPrincipal } from './operations.js';
-import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from './schemas.js';
+import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody, waitBody } from './schemas.js';
 
 export interface RouteContext {
   deps: Deps;
@@ -157,6 +157,24 @@ export const ROUTES: Route[] = [
     body: noteBody,
     success: { status: 200, schema: ticketJson, description: 'The ticket.' },
     run: async (c) => ok(await op.escalateTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof noteBody>) }, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/wait',
+    operationId: 'wait_on_requester',
+    summary: 'Ask the requester (their Slack thread, or a direct message) and stop the escalation clock until they reply or the ticket is resumed.',
+    body: waitBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket, its clock stopped.' },
+    run: async (c) => ok(await op.waitOnRequester(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof waitBody>) }, c.o)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/{key}/resume',
+    operationId: 'resume_ticket',
+    summary: 'Start the escalation clock of a ticket waiting on its requester again, with the working time it had left.',
+    body: emptyBody,
+    success: { status: 200, schema: ticketJson, description: 'The ticket, its clock running.' },
+    run: async (c) => ok(await op.resumeTicket(c.deps, c.agent, { key: key(c) }, c.o)),
   },
 ];
 

@@ -63,6 +63,9 @@ export const handoffBody = z.strictObject({
   note: note,
 });
 export const noteBody = z.strictObject({ note });
+export const waitBody = z.strictObject({
+  question: z.string().max(LIMITS.note).optional().describe('What the requester should answer; it reaches them where they filed the ticket (its Slack thread) or by direct message.'),
+});
 export const declineBody = z.strictObject({ reason: z.string().max(LIMITS.note).describe('Why this agent does not take it; the sender’s thread is told.') });
 export const emptyBody = z.strictObject({});
 

@@ -7,7 +7,7 @@ import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal }
 import { unassign } from '../core/ticketState.js';
 import type { Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
-import { normalizeScheduleOptions } from '../core/hours.js';
+import { addBusinessSeconds, businessSeconds, normalizeScheduleOptions, scheduleOf } from '../core/hours.js';
 import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
 import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
 import { lastAssignmentTo } from '../storage/audit.js';
@@ -170,6 +170,7 @@ export async function updateAgent(
       const hook = input.webhook !== undefined ? await changeWebhook(uow, agent.handle, input.webhook, actorName(by)) : null;
       if (hook?.change) changed.webhook = hook.change;
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
+      if ('hours' in changed || 'timeZone' in changed) await moveDueTimes(uow, before, agent);
       if (input.capacity !== undefined) {
         const active = (await countActive(uow.tx, [agent.handle])).get(agent.handle) ?? 0;
         if (active > agent.capacity) {
@@ -184,6 +185,16 @@ export async function updateAgent(
     },
     o,
   );
+}
+
+/** Its hours changed: the clocks of its active tickets keep the working time they had left, counted in the new hours. */
+async function moveDueTimes(uow: UnitOfWork, before: Agent, after: Agent): Promise<void> {
+  const [was, now] = [scheduleOf(before), scheduleOf(after)];
+  for (const t of await openTicketsOf(uow.tx, after.handle, { lock: true })) {
+    if (t.status !== 'active' || !t.escalateDueAt) continue;
+    t.escalateDueAt = addBusinessSeconds(now, uow.now, businessSeconds(was, uow.now, t.escalateDueAt));
+    await saveTicket(uow.tx, t);
+  }
 }
 
 /**

@@ -28,6 +28,9 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   taken_back: 'taken back',
   unresponsive: 'unresponsive',
   responsive: 'heard from again',
+  waiting_on_requester: 'waiting on the requester',
+  requester_replied: 'requester replied, clock resumed',
+  resumed: 'clock resumed',
 };
 
 /** The words for an audit action; an action not in the table reads with its underscores as spaces. */

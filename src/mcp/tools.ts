@@ -5,7 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import * as op from '../api/operations.js';
 import type { AgentPrincipal } from '../api/operations.js';
-import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody } from '../api/schemas.js';
+import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody, waitBody } from '../api/schemas.js';
 import type { Deps } from '../app/context.js';
 import { spendCall } from '../app/rateLimit.js';
 import { fromError } from '../api/errors.js';
@@ -212,6 +212,30 @@ export function createMcpServer(c: ToolContext): McpServer {
       outputSchema: ticketJson,
     },
     (input) => answer(c, 'escalate_ticket', () => ticketResult(op.escalateTicket(deps, agent, input))),
+  );
+
+  server.registerTool(
+    'wait_on_requester',
+    {
+      title: 'Wait on the requester',
+      description:
+        'Asks the ticket’s requester a `question` (in the Slack thread they filed it from, or by direct message) and stops its escalation clock, keeping the time it had left. ' +
+        'Use it when you cannot go on without their answer: their reply in the thread, or `resume_ticket`, starts the clock again. Returns the ticket.',
+      inputSchema: withKey(waitBody.shape),
+      outputSchema: ticketJson,
+    },
+    (input) => answer(c, 'wait_on_requester', () => ticketResult(op.waitOnRequester(deps, agent, input))),
+  );
+
+  server.registerTool(
+    'resume_ticket',
+    {
+      title: 'Resume a ticket',
+      description: 'Starts the escalation clock of a ticket waiting on its requester again, with the working time it had left (use it when the answer came another way). Returns the ticket.',
+      inputSchema: withKey({}),
+      outputSchema: ticketJson,
+    },
+    (input) => answer(c, 'resume_ticket', () => ticketResult(op.resumeTicket(deps, agent, input))),
   );
 
   server.registerTool(

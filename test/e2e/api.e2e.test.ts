@@ -264,6 +264,8 @@ describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
           'POST /api/v1/tickets/{key}/decline',
           'POST /api/v1/tickets/{key}/resolve',
           'POST /api/v1/tickets/{key}/escalate',
+          'POST /api/v1/tickets/{key}/wait',
+          'POST /api/v1/tickets/{key}/resume',
         ].sort(),
       );
       const file = r.body.paths['/api/v1/tickets'].post.requestBody.content['application/json'].schema;

@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
   it('item 3: the tools are listed for a model, each with a description and an input schema, and tickets are resources baton://tickets/{key}', async () => {
     const { tools } = await clients[0]!.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['whoami', 'list_tickets', 'get_ticket', 'claim_next_ticket', 'accept_ticket', 'post_update', 'hand_off_ticket', 'decline_ticket', 'resolve_ticket', 'escalate_ticket', 'file_ticket', 'set_availability', 'heartbeat'].sort(),
+      ['whoami', 'list_tickets', 'get_ticket', 'claim_next_ticket', 'accept_ticket', 'post_update', 'hand_off_ticket', 'decline_ticket', 'resolve_ticket', 'escalate_ticket', 'wait_on_requester', 'resume_ticket', 'file_ticket', 'set_availability', 'heartbeat'].sort(),
     );
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeGreaterThan(80);
