@@ -52,6 +52,10 @@ const schema = z
       .string()
       .optional()
       .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), { message: 'SLACK_API_URL must be an http(s) URL' }),
+    BATON_PUBLIC_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v.trim()), { message: 'BATON_PUBLIC_URL must be the http(s) URL at which A2A agents reach Baton, like https://baton.example.com' }),
     PORT: z
       .string()
       .optional()
@@ -151,6 +155,8 @@ export interface Config {
   handoffDepthLimit: number;
   /** Per-token limit of API and MCP calls (`API_RATE_LIMIT`); null when off. */
   apiRateLimit: RateLimit;
+  /** Where A2A agents reach Baton (`BATON_PUBLIC_URL`) to push task updates; null: Baton polls on the sweep. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -190,5 +196,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.BATON_TIMEZONE?.trim() || 'UTC',
     handoffDepthLimit: e.HANDOFF_DEPTH_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
+    publicUrl: e.BATON_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
   });
 }

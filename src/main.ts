@@ -2,7 +2,10 @@
 // SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
+import { sdkA2aPort } from './a2a/sdk.js';
+import type { A2aPort } from './app/a2aPort.js';
 import type { Deps } from './app/context.js';
+import { a2aDestination } from './delivery/a2aDestination.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -24,7 +27,7 @@ export interface Baton {
 }
 
 export async function startBaton(
-  o: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger; database?: Database; workerOptions?: { pollMs?: number; perChannel?: { perSecond: number; burst: number } } } = {},
+  o: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger; database?: Database; a2a?: A2aPort; workerOptions?: { pollMs?: number; perChannel?: { perSecond: number; burst: number } } } = {},
 ): Promise<Baton> {
   const config = loadConfig(o.env ?? process.env);
   const logger = o.logger ?? createLogger();
@@ -40,6 +43,8 @@ export async function startBaton(
     escalationsChannel: config.escalationsChannel,
     handoffDepthLimit: config.handoffDepthLimit,
     apiRateLimit: config.apiRateLimit,
+    a2a: o.a2a ?? sdkA2aPort(),
+    publicUrl: config.publicUrl,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -48,7 +53,7 @@ export async function startBaton(
     rejectRateLimitedCalls: true,
     timeout: 10_000,
   });
-  const worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions });
+  const worker = new OutboxWorker({ database, client, clock, logger, destinations: { a2a: a2aDestination({ deps, logger }) }, ...o.workerOptions });
   const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });
   let started: { port: number | null; botUserId: string };
   try {

@@ -5,13 +5,14 @@ import { DomainError, invalid, unknownAgent } from '../core/errors.js';
 import { escalationLoop } from '../core/escalation.js';
 import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
 import { unassign } from '../core/ticketState.js';
-import type { Agent } from '../core/types.js';
+import type { A2aLink, Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
 import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
 import { lastAssignmentTo } from '../storage/audit.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
+import { A2aCallError } from './a2aPort.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
@@ -79,6 +80,17 @@ async function checkUserFree(uow: UnitOfWork, user: string | null | undefined, h
   if (other && other.handle !== handle) throw new DomainError('conflict', `<@${user}> is already the user of agent ${other.handle}.`, 'user');
 }
 
+/** The agent's A2A card, read with the SDK; a clear refusal saying what failed when it cannot be read or is not a card. */
+async function readAgentCard(deps: Deps, handle: string, url: string): Promise<A2aLink> {
+  if (!deps.a2a) throw invalid('This Baton cannot talk to A2A agents.', 'a2a');
+  try {
+    return await deps.a2a.readCard(url);
+  } catch (e) {
+    const why = e instanceof A2aCallError ? e.message : String(e);
+    throw invalid(`Can't connect ${handle} to \`${url.slice(0, 200)}\`: ${why.slice(0, 500)}. Nothing changed.`, 'a2a');
+  }
+}
+
 export async function addAgent(
   deps: Deps,
   by: Principal,
@@ -128,6 +140,8 @@ export async function updateAgent(
   assertCanManageRoster(by, deps.policy);
   checkAgentOptions(input);
   requireChange(input.handle, input);
+  // Reading the card is a read, not a change: done before the transaction, which only stores what was read.
+  const a2a = typeof input.a2a === 'string' ? await readAgentCard(deps, input.handle, input.a2a) : input.a2a;
   return inTransaction(
     deps,
     async (uow) => {
@@ -141,12 +155,14 @@ export async function updateAgent(
       if (input.user !== undefined) agent.user = input.user;
       if (input.capacity !== undefined) agent.capacity = input.capacity;
       if (escalatesTo !== undefined) agent.escalatesTo = escalatesTo;
+      if (a2a !== undefined) agent.a2a = a2a;
       await saveAgent(uow.tx, agent);
-      const changed = Object.fromEntries(
+      const changed: Record<string, unknown> = Object.fromEntries(
         (['skills', 'channel', 'user', 'capacity', 'escalatesTo'] as const)
           .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
           .map((k) => [k, { from: before[k], to: agent[k] }]),
       );
+      if (a2a !== undefined) changed.a2a = { from: before.a2a?.url ?? null, to: a2a ? { url: a2a.url, name: a2a.name, skills: a2a.skills } : null };
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
       if (input.capacity !== undefined) {
         const active = (await countActive(uow.tx, [agent.handle])).get(agent.handle) ?? 0;

@@ -5,6 +5,7 @@ import type { Database, Tx } from '../storage/db.js';
 import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
+import type { A2aPort } from './a2aPort.js';
 import type { Renderer } from './renderer.js';
 
 export interface Deps {
@@ -19,12 +20,18 @@ export interface Deps {
   handoffDepthLimit?: number;
   /** Per-token budget of API and MCP calls (`API_RATE_LIMIT`); absent or null: not limited. */
   apiRateLimit?: { perSecond: number; burst: number } | null;
+  /** Talks to A2A agents (reads cards); absent: `a2a:` is refused. */
+  a2a?: A2aPort;
+  /** Baton's public base URL (`BATON_PUBLIC_URL`): A2A agents push task updates to it; absent: tasks are polled. */
+  publicUrl?: string | null;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
 export interface TxOptions {
   requestKey?: string;
-  via?: 'api' | 'mcp';
+  via?: 'api' | 'mcp' | 'a2a';
+  /** More to write in the same transaction, after the use case (what an A2A task's state change records). */
+  also?: (uow: UnitOfWork) => Promise<void>;
 }
 
 export class UnitOfWork {
@@ -34,7 +41,7 @@ export class UnitOfWork {
     readonly tx: Tx,
     readonly deps: Deps,
     readonly now: Date,
-    readonly via?: 'api' | 'mcp',
+    readonly via?: 'api' | 'mcp' | 'a2a',
   ) {}
 
   /** An event by an agent through the API or MCP says so (`via`) in its data. */
@@ -83,6 +90,7 @@ export async function inTransaction<T>(
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const result = await fn(uow);
+        if (opts.also) await opts.also(uow);
         await enqueue(tx as unknown as Tx, uow.messages, uow.now);
         return result;
       });

@@ -13,7 +13,8 @@ import { getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { forwardReplyToA2a } from './a2aDispatch.js';
+import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
@@ -29,7 +30,7 @@ export function actOnTicket<T>(
   by: Principal,
   key: string,
   action: TicketAction,
-  o: { requestKey?: string },
+  o: TxOptions,
   fn: (uow: UnitOfWork, t: Ticket) => Promise<T>,
 ): Promise<T> {
   return inTransaction(
@@ -70,7 +71,7 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
   });
 }
 
-export async function acceptTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
+export async function acceptTicket(deps: Deps, by: Principal, key: string, o: TxOptions = {}) {
   return actOnTicket(deps, by, key, 'accept', o, async (uow, t): Promise<{ ticket: Ticket; alreadyBy?: string }> => {
     // A second Accept (a double click, the button then the thread verb) changes nothing and says who has.
     // `acceptedBy` is cleared whenever the ticket changes hands, so it always speaks of the current assignee.
@@ -93,7 +94,7 @@ export async function resolveTicket(
   by: Principal,
   key: string,
   note: string | undefined,
-  o: { requestKey?: string; force?: boolean } = {},
+  o: TxOptions & { force?: boolean } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'resolve', o, async (uow, t) => {
@@ -284,7 +285,7 @@ export async function showTicket(deps: Deps, key: string) {
 /** A reply in a ticket's thread goes into its audit trail. */
 export async function recordThreadReply(
   deps: Deps,
-  input: { ticketKey: string; user: string; text: string; ts: string },
+  input: { ticketKey: string; user: string; text: string; ts: string; /** A person's reply in the home thread: an A2A agent waiting for an answer gets it. */ toA2a?: boolean },
   o: { requestKey?: string } = {},
 ) {
   const text = input.text.replace(/\u0000/g, '');
@@ -294,7 +295,8 @@ export async function recordThreadReply(
     async (uow) => {
       const t = await getTicket(uow.tx, input.ticketKey);
       if (!t) throw unknownTicket(input.ticketKey);
-      await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
+      const id = await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
+      if (input.toA2a) await forwardReplyToA2a(uow, t, text, id);
       return { ticket: t };
     },
     o,

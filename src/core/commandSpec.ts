@@ -51,6 +51,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'escalates-to', value: 'HANDLE' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
+/** Only `/agent update` connects an agent to what it is outside Slack. */
+const UPDATE_OPTIONS: readonly OptionSpec[] = [...AGENT_OPTIONS, { name: 'a2a', value: 'URL|none' }];
 
 const BUSY_OPTIONS: readonly OptionSpec[] = [
   { name: 'for', value: 'DUR' },
@@ -120,10 +122,10 @@ export const AGENT_SPEC = defineCommand(
       options: AGENT_OPTIONS,
     },
     update: {
-      synopsis: `/agent update HANDLE ${optional(AGENT_OPTIONS)}`,
-      helpSynopsis: '/agent update HANDLE [same options]',
-      help: 'Change an agent (admins). Example: `/agent update iris capacity:8`',
-      options: AGENT_OPTIONS,
+      synopsis: `/agent update HANDLE ${optional(UPDATE_OPTIONS)}`,
+      helpSynopsis: '/agent update HANDLE [same options] [a2a:URL|none]',
+      help: 'Change an agent (admins). `a2a:URL` makes it an A2A agent: Baton reads its Agent Card at `URL/.well-known/agent-card.json` and sends it its tickets (`a2a:none` stops). Example: `/agent update iris capacity:8`',
+      options: UPDATE_OPTIONS,
     },
     remove: {
       synopsis: '/agent remove HANDLE',

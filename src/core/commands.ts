@@ -47,6 +47,8 @@ export interface AgentOptions {
   capacity?: number;
   /** null clears it (`escalates-to:none`). */
   escalatesTo?: AgentRef | null;
+  /** The A2A agent's base URL (`a2a:URL`, update only); null clears it (`a2a:none`). */
+  a2a?: string | null;
 }
 
 export type AgentCommand =

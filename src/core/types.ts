@@ -25,6 +25,16 @@ export interface Agent {
   busyReason: string | null;
   lastAssignedAt: Date | null;
   createdAt: Date;
+  /** The A2A agent it is, when set with `a2a:URL`. */
+  a2a?: A2aLink | null;
+}
+
+/** What Baton keeps of an A2A agent's card: where it was read, its name and skills, and the card itself. */
+export interface A2aLink {
+  url: string;
+  name: string;
+  skills: string[];
+  card: unknown;
 }
 
 export interface Ticket {

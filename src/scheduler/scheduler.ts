@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
+import { followA2aTasks } from '../app/a2aFollow.js';
 import { sendBriefing } from '../app/briefing.js';
 import { slotOf } from '../core/briefing.js';
 import type { Logger } from '../logger.js';
@@ -33,6 +34,9 @@ export function startScheduler(o: {
     const released = await endBusyWindows(deps);
     const caughtUp = await releaseWaitingWork(deps);
     const escalated = await escalateDue(deps);
+    // A2A tasks are read (tasks/get) on every sweep: the only news without BATON_PUBLIC_URL, a safety net with it.
+    const followed = await followA2aTasks(deps, { onError: (row, e) => logger.warn({ err: String(e), ticket: row.ticketKey, agent: row.agent }, 'reading an A2A task failed; next sweep retries') });
+    if (followed) o.after?.();
     const n = released.reduce((s, r) => s + r.assigned.length, 0) + caughtUp.length;
     if (escalated.length || released.length || caughtUp.length) {
       logger.info({ escalated: escalated.length, released: released.map((r) => r.handle), assigned: n }, 'sweep');

@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
       timeZone: 'UTC',
       handoffDepthLimit: 8,
       apiRateLimit: { perSecond: 20, burst: 100 },
+      publicUrl: null,
     });
   });
 
@@ -103,6 +104,7 @@ describe('loadConfig defaults', () => {
       BATON_TIMEZONE: 'Europe/Berlin',
       HANDOFF_DEPTH_LIMIT: '12',
       API_RATE_LIMIT: '50/s:200',
+      BATON_PUBLIC_URL: 'https://baton.example.com/',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -121,6 +123,7 @@ describe('loadConfig defaults', () => {
       timeZone: 'Europe/Berlin',
       handoffDepthLimit: 12,
       apiRateLimit: { perSecond: 50, burst: 200 },
+      publicUrl: 'https://baton.example.com',
     });
   });
 

@@ -702,6 +702,9 @@ describe('parseAgentCommand', () => {
     ['update iris user:NONE', { kind: 'update', handle: 'iris', user: null }],
     ['update iris escalates-to:None', { kind: 'update', handle: 'iris', escalatesTo: null }],
     ['update iris escalates-to:max', { kind: 'update', handle: 'iris', escalatesTo: { handle: 'max' } }],
+    ['update iris a2a:http://127.0.0.1:4100/', { kind: 'update', handle: 'iris', a2a: 'http://127.0.0.1:4100' }],
+    ['update iris a2a:<https://agent.example.com/a2a|agent.example.com/a2a>', { kind: 'update', handle: 'iris', a2a: 'https://agent.example.com/a2a' }],
+    ['update iris a2a:none', { kind: 'update', handle: 'iris', a2a: null }],
     ['remove iris', { kind: 'remove', agent: { handle: 'iris' } }],
     ['remove <@U123ABC>', { kind: 'remove', agent: { user: 'U123ABC' } }],
     ['available @iris', { kind: 'available', agent: { handle: 'iris' } }],
@@ -730,6 +733,7 @@ describe('parseAgentCommand', () => {
   });
 
   const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`';
+  const UPDATE_OPTS = `${AGENT_OPTS}, \`a2a:\``;
   const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE]`';
 
   it.each<[string, string, string | RegExp]>([
@@ -773,10 +777,15 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a escalates-to:@IRIS', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
     ['add iris skills:a escalates-to:max!', 'escalates-to', `\`escalates-to:\` takes ${AGENT_DESC}; got \`max!\`.`],
     ['update', 'handle', /^`\/agent update` needs a handle\. Usage: `\/agent update HANDLE/],
-    ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${AGENT_OPTS}.`],
+    ['update iris', 'options', `\`/agent update iris\` needs at least one option to change: ${UPDATE_OPTS}.`],
     ['update iris capacity:0', 'capacity', '`capacity:` takes a whole number from 1 to 100000, or `unlimited`; got `0`.'],
     ['update iris escalates-to:iris', 'escalates-to', '`iris` cannot escalate to itself; name another agent in `escalates-to:`, or `none`.'],
-    ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${AGENT_OPTS}.`],
+    ['update iris for:2h', 'for', `\`/agent update\` has no option \`for:\`. Allowed: ${UPDATE_OPTS}.`],
+    ['add iris skills:a a2a:http://x', 'a2a', `\`/agent add\` has no option \`a2a:\`. Allowed: ${AGENT_OPTS}.`],
+    ['update iris a2a:ftp://agent.example', 'a2a', '`a2a:` takes an http or https URL; `ftp://agent.example` is ftp.'],
+    ['update iris a2a:not-a-url', 'a2a', "`a2a:` takes the agent's http(s) URL, like `a2a:https://agent.example.com`, or `none`; `not-a-url` is not a URL."],
+    ['update iris a2a:https://u:p@agent.example', 'a2a', '`a2a:` takes a URL without a user name or password in it.'],
+    [`update iris a2a:https://agent.example/${'x'.repeat(2000)}`, 'a2a', '`a2a:` takes a URL of at most 2000 characters; got one of 2022.'],
     ['update iris nothing to see', 'text', /^`\/agent update` takes only `name:value` options after the handle; got unexpected text `nothing to see`/],
     ['remove', 'agent', '`/agent remove` needs an agent. Usage: `/agent remove HANDLE`.'],
     ['remove iris now', 'text', '`/agent remove` got unexpected text `now`. Usage: `/agent remove HANDLE`.'],

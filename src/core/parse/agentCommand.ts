@@ -4,7 +4,7 @@ import type { AgentCommand, AgentOptions } from '../commands.js';
 import { parseClockTime, parseDuration } from '../duration.js';
 import { invalid } from '../errors.js';
 import { LIMITS } from '../types.js';
-import { checkSkillCount, isCapacity, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { checkA2aUrl, checkSkillCount, isCapacity, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
@@ -12,6 +12,7 @@ import { expected, parseAgentRef, parseChannelRef, parseHandle, parseTicketType,
 
 const spec = AGENT_SPEC.subcommands;
 const AGENT_OPTIONS = optionNames(spec.add);
+const UPDATE_OPTIONS = optionNames(spec.update);
 const BUSY_OPTIONS = optionNames(spec.busy);
 
 const { missing, unexpected, usage } = usageRefusals('agent', spec);
@@ -38,7 +39,8 @@ function parseCapacity(value: string): number {
 }
 
 function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string): AgentOptions {
-  const { options, rest } = tokenizeOptions(text, AGENT_OPTIONS);
+  const known = sub === 'update' ? UPDATE_OPTIONS : AGENT_OPTIONS;
+  const { options, rest } = tokenizeOptions(text, known);
   const skills = options.find((o) => o.name === 'skills');
   if (skills?.value.endsWith(',') && rest !== '') {
     const fixed = `skills:${skills.value}${rest.split(/\s+/)[0]}`;
@@ -50,7 +52,7 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
       'text',
     );
   }
-  refuseUnknownOptions(`\`/agent ${sub}\``, options, AGENT_OPTIONS);
+  refuseUnknownOptions(`\`/agent ${sub}\``, options, known);
   const out: AgentOptions = {};
   for (const { name, value } of options) {
     switch (name) {
@@ -66,6 +68,12 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
       case 'capacity':
         out.capacity = parseCapacity(value);
         break;
+      case 'a2a': {
+        // Slack may send a URL as a link: `<https://x>` or `<https://x|x>`.
+        const url = value.replace(/^<([^|>]*)(?:\|[^>]*)?>$/, '$1');
+        out.a2a = url.toLowerCase() === 'none' ? null : checkA2aUrl(url);
+        break;
+      }
       case 'escalates-to': {
         if (value.toLowerCase() === 'none') {
           out.escalatesTo = null;

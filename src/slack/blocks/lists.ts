@@ -1,5 +1,5 @@
 // `/ticket list` and `/agent list`.
-import type { Agent, Ticket } from '../../core/types.js';
+import type { A2aLink, Agent, Ticket } from '../../core/types.js';
 import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
 import { lineSections, message, section, type SlackMessage } from './kit.js';
@@ -43,6 +43,13 @@ function availability(a: Agent, o: { now: Date; timeZone: string }): string {
   return b;
 }
 
+/** An A2A agent's card: its name and skills (at most 10 shown). */
+export function a2aText(link: A2aLink): string {
+  const skills = link.skills.slice(0, 10).map((s) => escapeAndCut(oneLine(s), 40));
+  const more = link.skills.length > 10 ? ` and ${link.skills.length - 10} more` : '';
+  return `A2A: *${escapeAndCut(oneLine(link.name), 80)}*${skills.length ? ` (${skills.join(', ')}${more})` : ''}`;
+}
+
 /** The roster: handle, skills, channel, user, load, availability, escalates-to. */
 export function agentList(
   agents: Array<Agent & { active: number }>,
@@ -61,6 +68,7 @@ export function agentList(
       `load ${a.active}/${capacityText(a.capacity)}`,
       availability(a, o),
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
+      ...(a.a2a ? [a2aText(a.a2a)] : []),
     ].join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);

@@ -1,6 +1,8 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
+import type { A2aLink } from '../../core/types.js';
 import { plural } from '../../core/words.js';
+import { a2aText } from './lists.js';
 import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser, oneLine } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
@@ -119,8 +121,9 @@ export function agentAdded(r: { agent: Handled & { skills: string[]; channel: st
   };
 }
 
-export function agentUpdated(r: { agent: Handled; assigned: string[]; warnings?: string[] }): Answer {
-  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${tookHeld(r.assigned)}${notes(r.warnings)}` };
+export function agentUpdated(r: { agent: Handled & { a2a?: A2aLink | null }; assigned: string[]; warnings?: string[]; a2aChanged?: boolean }): Answer {
+  const a2a = r.a2aChanged ? (r.agent.a2a ? ` It is an A2A agent now: ${a2aText(r.agent.a2a)}; its tickets go to it as A2A messages.` : ' It is no longer an A2A agent.') : '';
+  return { text: `:pencil2: Updated ${handleText(r.agent.handle)}.${a2a}${tookHeld(r.assigned)}${notes(r.warnings)}` };
 }
 
 export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }>; chainsChanged?: string[] }): Answer {
