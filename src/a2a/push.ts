@@ -1,11 +1,13 @@
 // POST /a2a/push/{task}: an A2A agent's push notification about a task Baton gave it. The token Baton gave
 // that task must come in X-A2A-Notification-Token (or as a bearer token); it is compared with the stored hash
 // in constant time. A wrong or missing token gets 401 and changes nothing. A right one: Baton answers 200 at
-// once, then reads the task (tasks/get) and acts on its state, as the sweep would.
+// once, then acts on the state the notification carries (a completed task is read with tasks/get for its
+// artifacts; anything else, as the sweep would).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { followA2aTask, taskOfPush } from '../app/a2aFollow.js';
 import type { Deps } from '../app/context.js';
 import type { Logger } from '../logger.js';
+import { pushedView } from './sdk.js';
 
 const BODY_MAX = 1024 * 1024;
 
@@ -15,14 +17,20 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Reads and drops the body (what it says is read from the agent itself), refusing one over 1 MB. */
-async function drain(req: IncomingMessage): Promise<boolean> {
+/** Reads the body as JSON (null when it is not), or false when it is over 1 MB. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of req) {
     n += (chunk as Buffer).length;
     if (n > BODY_MAX) return false;
+    chunks.push(chunk as Buffer);
   }
-  return true;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
 }
 
 function tokenOf(req: IncomingMessage): string | undefined {
@@ -43,12 +51,13 @@ export function a2aPushHandler(deps: Deps, logger: Logger, kick: () => void) {
         answer(res, 401, { error: { code: 'unauthorized', message: 'Unknown task or wrong X-A2A-Notification-Token.' } });
         return;
       }
-      if (!(await drain(req))) {
+      const body = await readJson(req);
+      if (body === false) {
         answer(res, 413, { error: { code: 'too_large', message: `The body is over ${BODY_MAX} bytes.` } });
         return;
       }
       answer(res, 200, { ok: true });
-      const done = await followA2aTask(deps, row);
+      const done = await followA2aTask(deps, row, pushedView(body));
       if (done) kick();
     } catch (e) {
       logger.warn({ err: String(e) }, 'acting on an A2A push failed; the sweep reads the task again');

@@ -2,7 +2,7 @@
 // (v1.0, and v0.3 through the SDK's compatibility layer), the client factory picks the transport the card
 // names, and every call has a 10 s timeout.
 import { randomUUID } from 'node:crypto';
-import { Role, TaskState, type AgentCard, type Message, type Part, type Task } from '@a2a-js/sdk';
+import { Role, TaskState, taskStateFromJSON, type AgentCard, type Message, type Part, type Task } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { A2aCallError, type A2aOutgoing, type A2aPort, type A2aState, type A2aTaskView } from '../app/a2aPort.js';
 import type { A2aLink } from '../core/types.js';
@@ -53,6 +53,25 @@ function viewOf(r: Task | Message): A2aTaskView {
   }
   const m = r as Message;
   return { taskId: m.taskId, state: 'completed', message: '', artifacts: textOf(m.parts) };
+}
+
+/**
+ * The state a push notification body carries (the JSON form of a StreamResponse): a `statusUpdate` or a
+ * `task`; null for anything else (an artifact update, a message) or a body that is not one.
+ */
+export function pushedView(body: unknown): A2aTaskView | null {
+  const b = body as { statusUpdate?: { taskId?: unknown; status?: unknown }; task?: { id?: unknown; status?: unknown } } | null;
+  const from = b?.statusUpdate ? { taskId: b.statusUpdate.taskId, status: b.statusUpdate.status } : b?.task ? { taskId: b.task.id, status: b.task.status } : null;
+  const status = from?.status as { state?: unknown; message?: { parts?: Array<{ text?: unknown }> } } | undefined;
+  if (!from || typeof from.taskId !== 'string' || !status || status.state === undefined) return null;
+  let state: A2aState = 'unknown';
+  try {
+    state = STATES[taskStateFromJSON(status.state)] ?? 'unknown';
+  } catch {
+    // not a state the protocol knows
+  }
+  const message = (status.message?.parts ?? []).map((p) => (typeof p?.text === 'string' ? p.text : '')).filter(Boolean).join('\n');
+  return { taskId: from.taskId, state, message, artifacts: '' };
 }
 
 /** What makes a card a card: a name and at least one interface to talk to. */

@@ -123,8 +123,12 @@ function takeBack(deps: Deps, by: Principal, row: A2aTaskRow, view: A2aTaskView,
   });
 }
 
-/** Reads the task from its agent and acts on its state. */
-export async function followA2aTask(deps: Deps, row: A2aTaskRow): Promise<string | null> {
+/**
+ * Reads the task from its agent and acts on its state. `pushed`: the state a push notification carried,
+ * acted on as is when it needs nothing more (a `completed` task is read for its artifacts).
+ */
+export async function followA2aTask(deps: Deps, row: A2aTaskRow, pushed?: A2aTaskView | null): Promise<string | null> {
+  if (pushed && pushed.state !== 'completed' && pushed.state !== 'unknown' && (!row.taskId || pushed.taskId === row.taskId)) return applyA2aState(deps, row.id, pushed);
   if (!deps.a2a || !row.taskId) return null;
   const agent = await getAgent(deps.database.db, row.agent);
   if (!agent?.a2a) {
