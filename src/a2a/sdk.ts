@@ -49,6 +49,7 @@ function viewOf(r: Task | Message): A2aTaskView {
       state: STATES[t.status?.state ?? -1] ?? 'unknown',
       message: textOf(t.status?.message?.parts),
       artifacts: (t.artifacts ?? []).map((a) => textOf(a.parts)).filter(Boolean).join('\n\n'),
+      ...(t.status?.timestamp ? { at: t.status.timestamp } : {}),
     };
   }
   const m = r as Message;
@@ -62,7 +63,7 @@ function viewOf(r: Task | Message): A2aTaskView {
 export function pushedView(body: unknown): A2aTaskView | null {
   const b = body as { statusUpdate?: { taskId?: unknown; status?: unknown }; task?: { id?: unknown; status?: unknown } } | null;
   const from = b?.statusUpdate ? { taskId: b.statusUpdate.taskId, status: b.statusUpdate.status } : b?.task ? { taskId: b.task.id, status: b.task.status } : null;
-  const status = from?.status as { state?: unknown; message?: { parts?: Array<{ text?: unknown }> } } | undefined;
+  const status = from?.status as { state?: unknown; timestamp?: unknown; message?: { parts?: Array<{ text?: unknown }> } } | undefined;
   if (!from || typeof from.taskId !== 'string' || !status || status.state === undefined) return null;
   let state: A2aState = 'unknown';
   try {
@@ -71,7 +72,7 @@ export function pushedView(body: unknown): A2aTaskView | null {
     // not a state the protocol knows
   }
   const message = (status.message?.parts ?? []).map((p) => (typeof p?.text === 'string' ? p.text : '')).filter(Boolean).join('\n');
-  return { taskId: from.taskId, state, message, artifacts: '' };
+  return { taskId: from.taskId, state, message, artifacts: '', ...(typeof status.timestamp === 'string' ? { at: status.timestamp } : {}) };
 }
 
 /** What makes a card a card: a name and at least one interface to talk to. */

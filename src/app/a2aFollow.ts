@@ -25,23 +25,43 @@ export const hashPushToken = (token: string): string => createHash('sha256').upd
 
 const GIVE_BACK: ReadonlySet<A2aState> = new Set(['failed', 'rejected', 'canceled']);
 
+/** Whether `view` is not newer than what Baton last acted on (push notifications may arrive out of order, and twice). */
+function stale(row: A2aTaskRow, view: A2aTaskView): boolean {
+  if (!view.at || !row.statusAt) return false;
+  const a = Date.parse(view.at);
+  const b = Date.parse(row.statusAt);
+  return Number.isFinite(a) && Number.isFinite(b) && a <= b;
+}
+
 /**
  * Acts on a task's state as just read from the agent. Returns what was done (`accepted`, `asked`,
- * `resolved`, `taken back`, `escalated`), or null when nothing was new.
+ * `resolved`, `taken back`, `escalated`), or null when nothing was new. When another copy (or another
+ * notification) moved the task meanwhile, the state is looked at again from there.
  */
 export async function applyA2aState(deps: Deps, rowId: string, view: A2aTaskView): Promise<string | null> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const r = await applyOnce(deps, rowId, view);
+    if (r !== SUPERSEDED) return r;
+  }
+  return null;
+}
+
+const SUPERSEDED = Symbol('superseded');
+
+async function applyOnce(deps: Deps, rowId: string, view: A2aTaskView): Promise<string | null | typeof SUPERSEDED> {
   const row = await getA2aTask(deps.database.db, rowId);
-  if (!row || row.done || view.state === row.state) return null;
+  if (!row || row.done || view.state === row.state || stale(row, view)) return null;
   const now = () => deps.clock.now();
+  const statusAt = view.at ?? row.statusAt;
   const t = await getTicket(deps.database.db, row.ticketKey);
   if (!t || t.status !== 'active' || t.assignee !== row.agent) {
     // The ticket left the agent (resolved, reassigned, taken back): no longer followed.
-    await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, done: true, updatedAt: now() });
+    await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, done: true, statusAt, updatedAt: now() });
     return null;
   }
   const by = agentPrincipal(row.agent, 'a2a');
   const move = (set: { state: string; awaitingInput?: boolean; done?: boolean }) => async (uow: UnitOfWork) => {
-    if (!(await moveA2aTask(uow.tx, row.id, row.state, { ...set, updatedAt: uow.now }))) throw new Superseded();
+    if (!(await moveA2aTask(uow.tx, row.id, row.state, { ...set, statusAt, updatedAt: uow.now }))) throw new Superseded();
   };
   const o = (set: { state: string; awaitingInput?: boolean; done?: boolean }) => ({ via: 'a2a' as const, also: move(set) });
   try {
@@ -68,15 +88,15 @@ export async function applyA2aState(deps: Deps, rowId: string, view: A2aTaskView
         return 'escalated';
       }
       default:
-        await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, updatedAt: now() });
+        await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, statusAt, updatedAt: now() });
         return null;
     }
   } catch (e) {
-    if (e instanceof Superseded) return null;
+    if (e instanceof Superseded) return SUPERSEDED;
     if (e instanceof DomainError) {
       // The use case refused (the ticket changed meanwhile): the state is seen, and not acted on again.
-      await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, done: GIVE_BACK.has(view.state) || view.state === 'completed', updatedAt: now() });
-      return null;
+      const moved = await moveA2aTask(deps.database.db, row.id, row.state, { state: view.state, done: GIVE_BACK.has(view.state) || view.state === 'completed', statusAt, updatedAt: now() });
+      return moved ? null : SUPERSEDED;
     }
     throw e;
   }

@@ -12,6 +12,8 @@ export interface A2aTaskView {
   message: string;
   /** The text parts of every artifact, joined. */
   artifacts: string;
+  /** When the agent set this state (ISO 8601), when it says. */
+  at?: string;
 }
 
 export interface A2aOutgoing {

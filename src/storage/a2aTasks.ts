@@ -41,7 +41,7 @@ export async function moveA2aTask(
   q: Queryable,
   id: string,
   from: string,
-  set: Partial<Pick<A2aTaskRow, 'state' | 'awaitingInput' | 'done'>> & { updatedAt: Date },
+  set: Partial<Pick<A2aTaskRow, 'state' | 'awaitingInput' | 'done' | 'statusAt'>> & { updatedAt: Date },
 ): Promise<boolean> {
   const rows = await q.update(a2aTasks).set(set).where(and(eq(a2aTasks.id, id), eq(a2aTasks.state, from), eq(a2aTasks.done, false))).returning({ id: a2aTasks.id });
   return rows.length > 0;

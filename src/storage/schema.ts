@@ -206,6 +206,8 @@ export const a2aTasks = pgTable('a2a_tasks', {
   taskId: text('task_id'),
   /** The last task state Baton acted on (`submitted` until then). */
   state: text('state').notNull().default('submitted'),
+  /** When the agent set the state Baton last acted on (its status timestamp): older news is ignored. */
+  statusAt: text('status_at'),
   /** The agent asked a question: the next person's reply in the home thread goes back to the task. */
   awaitingInput: boolean('awaiting_input').notNull().default(false),
   /** SHA-256 of the push token (hex); null when push notifications are not used. */

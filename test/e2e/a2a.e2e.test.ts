@@ -8,7 +8,7 @@ import { startA2aAgent, type TestA2aAgent } from '../support/a2aAgent.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { REQ } from '../support/cast.js';
 import { DB_KINDS } from '../support/db.js';
-import { addAgent, agent, cardOf, fileTicket, outboxIdle, showWhen, ticket, waitThreadPost } from '../support/e2eHelpers.js';
+import { addAgent, agent, cardOf, fileTicket, json, outboxIdle, showWhen, threadPosts, ticket, waitThreadPost } from '../support/e2eHelpers.js';
 import { auditOf, snapshot } from '../support/inspect.js';
 import { freePort } from '../support/slackRequests.js';
 
@@ -95,6 +95,8 @@ describe.each(DB_KINDS)('A2A dispatch on %s', (kind) => {
     await h.slack.message({ channel: adaChannel, user: REQ, thread_ts: home.ts, text: 'thanks!' });
     await outboxIdle(h);
     expect(a2a.received.filter((x) => x.contextId === key)).toHaveLength(2);
+    // Asked once, however many notifications said so.
+    expect(threadPosts(h, adaChannel, home.ts).filter((p) => json(p.args).includes('asks: Which order number?'))).toHaveLength(1);
   });
 
   it('when the task fails, then the ticket is taken back and routed to another agent with the reason, never to the same one', async () => {
