@@ -129,3 +129,32 @@ describe.each(DB_KINDS)('A2A dispatch on %s', (kind) => {
     expect(await snapshot(h.baton.database)).toEqual(before);
   });
 });
+
+describe.each(DB_KINDS)('A2A dispatch without BATON_PUBLIC_URL on %s', (kind) => {
+  let h: Harness;
+  let a2a: TestA2aAgent;
+
+  beforeAll(async () => {
+    a2a = await startA2aAgent('Polled Agent');
+    h = await startHarness(kind);
+    await addAgent(h, 'ada', 'skills:refunds', 'CADA0001');
+    expect(await agent(h, `update ada a2a:${a2a.url}`)).toContain('A2A: *Polled Agent*');
+  });
+  afterAll(async () => {
+    await h?.close();
+    await a2a?.close();
+  });
+
+  it('when the agent cannot push, then each sweep reads its task and the completed task resolves the ticket', async () => {
+    const key = await fileTicket(h, 'type:refunds complete: refund order 9');
+    await vi.waitFor(() => expect(a2a.received.find((x) => x.contextId === key)).toBeDefined(), WAIT);
+    const [task] = await h.baton.database.rows<{ push_token_hash: string | null }>(h.baton.database.db, sql`select push_token_hash from a2a_tasks where ticket_key = ${key}`);
+    expect(task!.push_token_hash).toBeNull();
+    await vi.waitFor(async () => {
+      await h.baton.scheduler.tick();
+      const [t] = await h.baton.database.rows<{ status: string; resolution: string | null }>(h.baton.database.db, sql`select status, resolution from tickets where key = ${key}`);
+      expect(t).toEqual({ status: 'completed', resolution: 'Refund issued: 42 EUR' });
+    }, WAIT);
+    expect((await auditOf(h.baton.database, key)).find((e) => e.action === 'resolved')).toMatchObject({ actor: 'agent:ada', data: { via: 'a2a' } });
+  });
+});
