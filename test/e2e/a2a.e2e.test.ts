@@ -118,7 +118,19 @@ describe.each(DB_KINDS)('A2A dispatch on %s', (kind) => {
     await cardOf(h, 'CBETA001', key, WAIT.timeout);
   });
 
+  it('when the agent needs authorization, then the ticket is escalated with its message', async () => {
+    const key = await fileTicket(h, 'type:refunds auth: refund a locked order');
+    await vi.waitFor(async () => {
+      const e = (await auditOf(h.baton.database, key)).find((x) => x.action === 'escalated' || x.action === 'escalation_exhausted');
+      expect(e).toMatchObject({ actor: 'agent:ada', note: 'ada needs authorization to go on: sign in to the billing system', data: { via: 'a2a' } });
+    }, WAIT);
+    const [t] = await h.baton.database.rows<{ status: string; escalation_level: number }>(h.baton.database.db, sql`select status, escalation_level from tickets where key = ${key}`);
+    expect(t).toEqual({ status: 'active', escalation_level: 1 });
+    await outboxIdle(h, WAIT.timeout);
+  });
+
   it('when a push notification comes with a wrong token, then it gets 401 and changes nothing', async () => {
+    await outboxIdle(h, WAIT.timeout);
     const [row] = await h.baton.database.rows<{ id: string }>(h.baton.database.db, sql`select id from a2a_tasks order by created_at limit 1`);
     const before = await snapshot(h.baton.database);
     const push = (headers: Record<string, string>) =>
