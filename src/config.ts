@@ -54,6 +54,10 @@ const schema = z
       .string()
       .optional()
       .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), { message: 'SLACK_API_URL must be an http(s) URL' }),
+    BATON_PUBLIC_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v.trim()), { message: 'BATON_PUBLIC_URL must be the http(s) URL at which A2A agents reach Baton, like https://baton.example.com' }),
     PORT: z
       .string()
       .optional()
@@ -184,6 +188,8 @@ export interface Config {
   secretKey: string | null;
   /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
   outboxRetentionSec: number;
+  /** Where A2A agents reach Baton (`BATON_PUBLIC_URL`) to push task updates; null: Baton polls on the sweep. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -226,5 +232,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiRateLimit: e.API_RATE_LIMIT,
     secretKey: e.BATON_SECRET_KEY?.trim() || null,
     outboxRetentionSec: e.OUTBOX_RETENTION,
+    publicUrl: e.BATON_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
   });
 }

@@ -2,7 +2,10 @@
 // SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
+import { sdkA2aPort } from './a2a/sdk.js';
+import type { A2aPort } from './app/a2aPort.js';
 import type { Deps } from './app/context.js';
+import { a2aDestination } from './delivery/a2aDestination.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -26,7 +29,7 @@ export interface Baton {
 }
 
 export async function startBaton(
-  o: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger; database?: Database; workerOptions?: { pollMs?: number; perChannel?: { perSecond: number; burst: number } } } = {},
+  o: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger; database?: Database; a2a?: A2aPort; workerOptions?: { pollMs?: number; perChannel?: { perSecond: number; burst: number } } } = {},
 ): Promise<Baton> {
   const config = loadConfig(o.env ?? process.env);
   const logger = o.logger ?? createLogger();
@@ -45,6 +48,8 @@ export async function startBaton(
     apiRateLimit: config.apiRateLimit,
     secretKey: config.secretKey,
     outboxRetentionSec: config.outboxRetentionSec,
+    a2a: o.a2a ?? sdkA2aPort(),
+    publicUrl: config.publicUrl,
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -60,7 +65,7 @@ export async function startBaton(
     client,
     clock,
     logger,
-    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }) },
+    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }), a2a: a2aDestination({ deps, logger }) },
     ...o.workerOptions,
   });
   const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });

@@ -57,7 +57,7 @@ export function ticketToJson(t: Ticket, children: string[], trail?: AuditEvent[]
       actor: e.actor,
       action: e.action,
       note: e.note,
-      via: e.data.via === 'api' || e.data.via === 'mcp' || e.data.via === 'webhook' ? e.data.via : null,
+      via: e.data.via === 'api' || e.data.via === 'mcp' || e.data.via === 'webhook' || e.data.via === 'a2a' ? e.data.via : null,
     }));
   }
   return out;

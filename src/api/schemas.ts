@@ -79,7 +79,7 @@ export const agentJson = z.object({
   capacity: z.union([z.number().int(), z.literal('unlimited')]),
 });
 
-export const trailEntryJson = z.object({ at: z.string(), actor: z.string(), action: z.string(), note: z.string().nullable(), via: z.enum(['api', 'mcp', 'webhook']).nullable() });
+export const trailEntryJson = z.object({ at: z.string(), actor: z.string(), action: z.string(), note: z.string().nullable(), via: z.enum(['api', 'mcp', 'webhook', 'a2a']).nullable() });
 
 export const ticketJson = z.object({
   key: ticketKey,

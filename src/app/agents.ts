@@ -5,7 +5,7 @@ import { DomainError, invalid, unknownAgent } from '../core/errors.js';
 import { escalationLoop } from '../core/escalation.js';
 import { actorName, assertCanActAsAgent, assertCanManageRoster, type Principal } from '../core/permissions.js';
 import { unassign } from '../core/ticketState.js';
-import type { Agent } from '../core/types.js';
+import type { A2aLink, Agent } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { addBusinessSeconds, businessSeconds, normalizeScheduleOptions, scheduleOf } from '../core/hours.js';
 import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
@@ -14,6 +14,7 @@ import { lastAssignmentTo } from '../storage/audit.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { makeResponsive, setAck, setHeartbeat } from '../core/routing.js';
+import { A2aCallError } from './a2aPort.js';
 import { inTransaction, type Deps, type UnitOfWork } from './context.js';
 import { changeWebhook, webhookStatuses, type WebhookStatus } from './webhooks.js';
 
@@ -82,6 +83,17 @@ async function checkUserFree(uow: UnitOfWork, user: string | null | undefined, h
   if (other && other.handle !== handle) throw new DomainError('conflict', `<@${user}> is already the user of agent ${other.handle}.`, 'user');
 }
 
+/** The agent's A2A card, read with the SDK; a clear refusal saying what failed when it cannot be read or is not a card. */
+async function readAgentCard(deps: Deps, handle: string, url: string): Promise<A2aLink> {
+  if (!deps.a2a) throw invalid('This Baton cannot talk to A2A agents.', 'a2a');
+  try {
+    return await deps.a2a.readCard(url);
+  } catch (e) {
+    const why = e instanceof A2aCallError ? e.message : String(e);
+    throw invalid(`Can't connect ${handle} to \`${url.slice(0, 200)}\`: ${why.slice(0, 500)}. Nothing changed.`, 'a2a');
+  }
+}
+
 export async function addAgent(
   deps: Deps,
   by: Principal,
@@ -143,6 +155,8 @@ export async function updateAgent(
   checkAgentOptions(input);
   requireChange(input.handle, input);
   input = normalizeScheduleOptions(input);
+  // Reading the card is a read, not a change: done before the transaction, which only stores what was read.
+  const a2a = typeof input.a2a === 'string' ? await readAgentCard(deps, input.handle, input.a2a) : input.a2a;
   return inTransaction(
     deps,
     async (uow) => {
@@ -160,8 +174,9 @@ export async function updateAgent(
       if (input.heartbeatSec !== undefined) setHeartbeat(agent, input.heartbeatSec, uow.now);
       if (input.hours !== undefined) agent.hours = input.hours;
       if (input.timeZone !== undefined) agent.timeZone = input.timeZone;
+      if (a2a !== undefined) agent.a2a = a2a;
       await saveAgent(uow.tx, agent);
-      const changed = Object.fromEntries(
+      const changed: Record<string, unknown> = Object.fromEntries(
         (['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone'] as const)
           .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(agent[k]))
           .map((k) => [k, { from: before[k], to: agent[k] }]),
@@ -169,6 +184,7 @@ export async function updateAgent(
       // The trail names the URL, never the secret.
       const hook = input.webhook !== undefined ? await changeWebhook(uow, agent.handle, input.webhook, actorName(by)) : null;
       if (hook?.change) changed.webhook = hook.change;
+      if (a2a !== undefined) changed.a2a = { from: before.a2a?.url ?? null, to: a2a ? { url: a2a.url, name: a2a.name, skills: a2a.skills } : null };
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_updated', data: changed });
       if ('hours' in changed || 'timeZone' in changed) await moveDueTimes(uow, before, agent);
       if (input.capacity !== undefined) {

@@ -10,6 +10,7 @@ import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAge
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
+import { dispatchToA2a } from './a2aDispatch.js';
 import { messageLink } from './links.js';
 
 export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
@@ -156,6 +157,7 @@ export async function assignTo(
     });
   }
   if (wasHeld) tellRequesterHeldAssigned(uow, t, agent, actor, id);
+  await dispatchToA2a(uow, t, agent, id);
   if (o.continueHomeOf === agent.handle && oldHome && oldHome.channel === agent.channel) return id;
   let parentLink: string | undefined;
   if (t.parentKey) {

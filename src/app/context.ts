@@ -7,6 +7,7 @@ import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
 import { agentEventMessages } from './agentEvents.js';
+import type { A2aPort } from './a2aPort.js';
 import type { Renderer } from './renderer.js';
 
 export interface Deps {
@@ -27,12 +28,18 @@ export interface Deps {
   secretKey?: string | null;
   /** How long delivered outbox rows are kept, in seconds (`OUTBOX_RETENTION`, default 30 days). */
   outboxRetentionSec?: number;
+  /** Talks to A2A agents (reads cards); absent: `a2a:` is refused. */
+  a2a?: A2aPort;
+  /** Baton's public base URL (`BATON_PUBLIC_URL`): A2A agents push task updates to it; absent: tasks are polled. */
+  publicUrl?: string | null;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
 export interface TxOptions {
   requestKey?: string;
-  via?: 'api' | 'mcp' | 'webhook';
+  via?: 'api' | 'mcp' | 'webhook' | 'a2a';
+  /** More to write in the same transaction, after the use case (what an A2A task's state change records). */
+  also?: (uow: UnitOfWork) => Promise<void>;
 }
 
 export class UnitOfWork {
@@ -44,7 +51,7 @@ export class UnitOfWork {
     readonly tx: Tx,
     readonly deps: Deps,
     readonly now: Date,
-    readonly via?: 'api' | 'mcp' | 'webhook',
+    readonly via?: 'api' | 'mcp' | 'webhook' | 'a2a',
   ) {}
 
   /** An event by an agent through the API or MCP says so (`via`) in its data. */
@@ -98,6 +105,7 @@ export async function inTransaction<T>(
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const result = await fn(uow);
+        if (opts.also) await opts.also(uow);
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
         await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
         return result;

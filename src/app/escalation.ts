@@ -12,7 +12,7 @@ import { getAgent, listAgents } from '../storage/agents.js';
 import { appendAudits, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
 import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
 import { tellManagersOfEscalations, tellManagersOutcome, type ManagersStep } from './managers.js';
 import { actOnTicket } from './ticketActions.js';
@@ -101,7 +101,7 @@ export async function escalateTicket(
   by: Principal,
   key: string,
   note: string | undefined,
-  o: { requestKey?: string; seenLevel?: number } = {},
+  o: TxOptions & { seenLevel?: number } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'escalate', o, async (uow, t) => {

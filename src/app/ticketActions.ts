@@ -13,6 +13,7 @@ import { getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
+import { forwardReplyToA2a } from './a2aDispatch.js';
 import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
@@ -94,7 +95,7 @@ export async function resolveTicket(
   by: Principal,
   key: string,
   note: string | undefined,
-  o: { requestKey?: string; force?: boolean } = {},
+  o: TxOptions & { force?: boolean } = {},
 ) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'resolve', o, async (uow, t) => {
@@ -289,7 +290,7 @@ export async function showTicket(deps: Deps, key: string) {
 /** A reply in a ticket's thread goes into its audit trail. */
 export async function recordThreadReply(
   deps: Deps,
-  input: { ticketKey: string; user: string; text: string; ts: string },
+  input: { ticketKey: string; user: string; text: string; ts: string; /** A person's reply in the home thread: an A2A agent waiting for an answer gets it. */ toA2a?: boolean },
   o: { requestKey?: string } = {},
 ) {
   const text = input.text.replace(/\u0000/g, '');
@@ -299,7 +300,8 @@ export async function recordThreadReply(
     async (uow) => {
       const t = await getTicket(uow.tx, input.ticketKey);
       if (!t) throw unknownTicket(input.ticketKey);
-      await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
+      const id = await uow.audit({ ticketKey: t.key, actor: input.user, action: 'commented', fromStatus: t.status, toStatus: t.status, note, data: { ts: input.ts } });
+      if (input.toA2a) await forwardReplyToA2a(uow, t, text, id);
       // The requester's answer to a `wait` question starts the clock again.
       const resumed = t.awaitingRequesterSince ? await resumeOnRequesterReply(uow, t.key, input.user) : false;
       return { ticket: t, resumed };

@@ -55,8 +55,8 @@ const [SKILLS, ...AGENT_SETTINGS] = [
   { name: 'tz', value: 'ZONE' },
 ] as const satisfies readonly OptionSpec[];
 const AGENT_OPTIONS: readonly OptionSpec[] = [SKILLS, ...AGENT_SETTINGS];
-/** What only `/agent update` sets. */
-const UPDATE_OPTIONS: readonly OptionSpec[] = [...AGENT_OPTIONS, { name: 'webhook', value: 'URL|none' }];
+/** What only `/agent update` sets: how Baton reaches the agent outside Slack. */
+const UPDATE_OPTIONS: readonly OptionSpec[] = [...AGENT_OPTIONS, { name: 'webhook', value: 'URL|none' }, { name: 'a2a', value: 'URL|none' }];
 
 const BUSY_OPTIONS: readonly OptionSpec[] = [
   { name: 'for', value: 'DUR' },
@@ -137,8 +137,8 @@ export const AGENT_SPEC = defineCommand(
     },
     update: {
       synopsis: `/agent update HANDLE ${optional(UPDATE_OPTIONS)}`,
-      helpSynopsis: '/agent update HANDLE [same options] [webhook:URL|none]',
-      help: 'Change an agent (admins). `webhook:URL` makes Baton POST the agent’s events there, signed with a secret shown once to you; `webhook:none` stops them. Example: `/agent update iris capacity:8`',
+      helpSynopsis: '/agent update HANDLE [same options] [webhook:URL|none] [a2a:URL|none]',
+      help: 'Change an agent (admins). `webhook:URL` makes Baton POST the agent’s events there, signed with a secret shown once to you; `webhook:none` stops them. `a2a:URL` makes it an A2A agent: Baton reads its Agent Card at `URL/.well-known/agent-card.json` and sends it its tickets (`a2a:none` stops). Example: `/agent update iris capacity:8`',
       options: UPDATE_OPTIONS,
     },
     remove: {

@@ -61,6 +61,8 @@ export interface AgentOptions {
   timeZone?: string;
   /** Where Baton POSTs the agent's events (`webhook:URL`, update only); null removes it (`webhook:none`). */
   webhook?: string | null;
+  /** The A2A agent's base URL (`a2a:URL`, update only); null clears it (`a2a:none`). */
+  a2a?: string | null;
 }
 
 export type AgentCommand =

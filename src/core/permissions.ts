@@ -3,7 +3,7 @@ import { notAllowed } from './errors.js';
 import type { Agent, Ticket } from './types.js';
 
 /** Who is asking: a Slack user, an agent with its API token (HTTP API or MCP), or Baton itself (schedules, automatic routing). */
-export type Principal = { kind: 'user'; user: string } | { kind: 'agent'; handle: string; via: 'api' | 'mcp' | 'webhook' } | { kind: 'baton' };
+export type Principal = { kind: 'user'; user: string } | { kind: 'agent'; handle: string; via: 'api' | 'mcp' | 'webhook' | 'a2a' } | { kind: 'baton' };
 
 export interface Policy {
   admins: readonly string[];
@@ -11,7 +11,7 @@ export interface Policy {
 
 export const BATON: Principal = { kind: 'baton' };
 export const user = (id: string): Principal => ({ kind: 'user', user: id });
-export const agentPrincipal = (handle: string, via: 'api' | 'mcp' | 'webhook'): Principal => ({ kind: 'agent', handle, via });
+export const agentPrincipal = (handle: string, via: 'api' | 'mcp' | 'webhook' | 'a2a'): Principal => ({ kind: 'agent', handle, via });
 
 /** How a principal is named in the audit trail (and as a requester): its Slack user ID, `agent:<handle>`, or `baton`. */
 export const actorName = (p: Principal): string => (p.kind === 'user' ? p.user : p.kind === 'agent' ? `agent:${p.handle}` : 'baton');

@@ -44,6 +44,16 @@ export interface Agent {
   hours: string | null;
   /** IANA zone of its hours and of the times shown for it. */
   timeZone: string;
+  /** The A2A agent it is, when set with `a2a:URL`. */
+  a2a?: A2aLink | null;
+}
+
+/** What Baton keeps of an A2A agent's card: where it was read, its name and skills, and the card itself. */
+export interface A2aLink {
+  url: string;
+  name: string;
+  skills: string[];
+  card: unknown;
 }
 
 export const UNRESPONSIVE = ['unacknowledged', 'silent'] as const;

@@ -158,9 +158,30 @@ export function requireSkills(handle: string, skills: readonly string[] | undefi
 
 /** Updating an agent needs something to change. */
 export function requireChange(handle: string, o: AgentOptions): void {
-  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone', 'webhook'] as const).every((k) => o[k] === undefined)) {
+  if ((['skills', 'channel', 'user', 'capacity', 'escalatesTo', 'ackAfterSec', 'heartbeatSec', 'hours', 'timeZone', 'webhook', 'a2a'] as const).every((k) => o[k] === undefined)) {
     throw invalid(`\`/agent update ${handle}\` needs at least one option to change: ${optionList(optionNames(AGENT_SPEC.subcommands.update))}.`, 'options');
   }
+}
+
+/** The longest `a2a:` URL accepted. */
+export const A2A_URL_MAX = 2000;
+
+/** An A2A agent's base URL: http or https, parsable, at most 2000 characters, no credentials in it. Returns it without a trailing slash. */
+export function checkA2aUrl(value: string): string {
+  const shown = quoteValue(value, 80);
+  const n = charLength(value);
+  if (n > A2A_URL_MAX) throw invalid(`\`a2a:\` takes a URL of at most ${A2A_URL_MAX} characters; got one of ${n}.`, 'a2a');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(`\`a2a:\` takes the agent's http(s) URL, like \`a2a:https://agent.example.com\`, or \`none\`; ${shown} is not a URL.`, 'a2a');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid(`\`a2a:\` takes an http or https URL; ${shown} is ${url.protocol.replace(/:$/, '')}.`, 'a2a');
+  }
+  if (url.username || url.password) throw invalid('`a2a:` takes a URL without a user name or password in it.', 'a2a');
+  return url.toString().replace(/\/+$/, '');
 }
 
 // --- Ticket context ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { endBusyWindows, releaseWaitingWork } from '../app/agents.js';
 import type { Deps } from '../app/context.js';
 import { escalateDue } from '../app/escalation.js';
 import { checkHeartbeats, takeBackUnacknowledged } from '../app/liveness.js';
+import { followA2aTasks } from '../app/a2aFollow.js';
 import { sendBriefing } from '../app/briefing.js';
 import { pruneExpired, type Pruned, type RetentionOptions } from '../app/retention.js';
 import { slotOf } from '../core/briefing.js';
@@ -39,6 +40,9 @@ export function startScheduler(o: {
     const unacknowledged = await takeBackUnacknowledged(deps);
     const heartbeats = await checkHeartbeats(deps);
     const escalated = await escalateDue(deps);
+    // A2A tasks are read (tasks/get) on every sweep: the only news without BATON_PUBLIC_URL, a safety net with it.
+    const followed = await followA2aTasks(deps, { onError: (row, e) => logger.warn({ err: String(e), ticket: row.ticketKey, agent: row.agent }, 'reading an A2A task failed; next sweep retries') });
+    if (followed) o.after?.();
     const n = released.reduce((s, r) => s + r.assigned.length, 0) + caughtUp.length;
     const takenBack = unacknowledged.length + heartbeats.takenBack.length;
     if (escalated.length || released.length || caughtUp.length || takenBack || heartbeats.silent.length) {

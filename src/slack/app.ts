@@ -1,6 +1,7 @@
 // The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1, /mcp) or Socket Mode, and every listener.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
+import { a2aPushHandler } from '../a2a/push.js';
 import { apiHandler } from '../api/http.js';
 import { mcpHandler } from '../mcp/http.js';
 import type { Deps } from '../app/context.js';
@@ -51,7 +52,9 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   // The agents' HTTP API shares PORT with Slack (and with /healthz in Socket Mode).
   const api = { path: '/api/v1/*rest', method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], handler: apiHandler(deps, logger, o.kick) };
   const mcp = { path: '/mcp', method: ['GET', 'POST', 'DELETE'], handler: mcpHandler(deps, logger, o.kick) };
-  const customRoutes = [healthz, api, mcp];
+  // A2A agents push their tasks' updates here (BATON_PUBLIC_URL + /a2a/push/{task}).
+  const a2aPush = { path: '/a2a/push/:task', method: ['POST'], handler: a2aPushHandler(deps, logger, o.kick) };
+  const customRoutes = [healthz, api, mcp, a2aPush];
 
   const receiver = config.slackAppToken
     ? new SocketModeReceiver({

@@ -11,8 +11,8 @@ function toAgent({ slackUser, unresponsive, ...same }: Row): Agent {
   return { ...same, user: slackUser, unresponsive: unresponsive as Agent['unresponsive'] };
 }
 
-function toRow({ user, ...same }: Agent): Row {
-  return { ...same, slackUser: user };
+function toRow({ user, a2a, ...same }: Agent): Row {
+  return { ...same, slackUser: user, a2a: a2a ?? null };
 }
 
 export async function getAgent(q: Queryable, handle: string): Promise<Agent | null> {

@@ -14,6 +14,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+import type { A2aLink } from '../core/types.js';
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const agents = pgTable('agents', {
@@ -44,6 +46,8 @@ export const agents = pgTable('agents', {
   unresponsiveSince: ts('unresponsive_since'),
   hours: text('hours'),
   timeZone: text('time_zone').notNull().default('UTC'),
+  /** The A2A agent it is (`a2a:URL`): the card's URL, name and skills as read when it was set. */
+  a2a: jsonb('a2a').$type<A2aLink>(),
 }, (t) => [
   uniqueIndex('agents_slack_user_key').on(t.slackUser),
   index('agents_busy_until_idx').on(t.busyUntil).where(sql`${t.busyUntil} is not null`),
@@ -233,3 +237,30 @@ export const agentWebhooks = pgTable('agent_webhooks', {
   lastErrorAt: ts('last_error_at'),
   gaveUp: boolean('gave_up').notNull().default(false),
 });
+
+/**
+ * A ticket sent to an A2A agent: the task it became, the last state Baton acted on, and the hash of the
+ * token the agent's push notifications must carry. One row per assignment to an A2A agent.
+ */
+export const a2aTasks = pgTable('a2a_tasks', {
+  id: text('id').primaryKey(),
+  ticketKey: text('ticket_key').notNull(),
+  agent: text('agent').notNull(),
+  /** The agent's task id, once the message was delivered. */
+  taskId: text('task_id'),
+  /** The last task state Baton acted on (`submitted` until then). */
+  state: text('state').notNull().default('submitted'),
+  /** When the agent set the state Baton last acted on (its status timestamp): older news is ignored. */
+  statusAt: text('status_at'),
+  /** The agent asked a question: the next person's reply in the home thread goes back to the task. */
+  awaitingInput: boolean('awaiting_input').notNull().default(false),
+  /** SHA-256 of the push token (hex); null when push notifications are not used. */
+  pushTokenHash: text('push_token_hash'),
+  /** No longer followed: finished, or the ticket left the agent. */
+  done: boolean('done').notNull().default(false),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  index('a2a_tasks_open_idx').on(t.updatedAt).where(sql`not ${t.done}`),
+  index('a2a_tasks_ticket_idx').on(t.ticketKey),
+]);

@@ -46,6 +46,7 @@ describe('loadConfig defaults', () => {
       apiRateLimit: { perSecond: 20, burst: 100 },
       secretKey: null,
       outboxRetentionSec: 30 * 86400,
+      publicUrl: null,
     });
   });
 
@@ -117,6 +118,7 @@ describe('loadConfig defaults', () => {
       API_RATE_LIMIT: '50/s:200',
       BATON_SECRET_KEY: ' 0123456789abcdef0123456789abcdef ',
       OUTBOX_RETENTION: '90d',
+      BATON_PUBLIC_URL: 'https://baton.example.com/',
     });
     expect(cfg).toEqual({
       slackBotToken: 'xoxb-1',
@@ -138,6 +140,7 @@ describe('loadConfig defaults', () => {
       apiRateLimit: { perSecond: 50, burst: 200 },
       secretKey: '0123456789abcdef0123456789abcdef',
       outboxRetentionSec: 90 * 86400,
+      publicUrl: 'https://baton.example.com',
     });
   });
 

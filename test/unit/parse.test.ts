@@ -706,6 +706,9 @@ describe('parseAgentCommand', () => {
     ['update iris ack:2s', { kind: 'update', handle: 'iris', ackAfterSec: 2 }],
     ['update iris Ack:NONE heartbeat:none', { kind: 'update', handle: 'iris', ackAfterSec: null, heartbeatSec: null }],
     ['update iris heartbeat:7d', { kind: 'update', handle: 'iris', heartbeatSec: 7 * 86400 }],
+    ['update iris a2a:http://127.0.0.1:4100/', { kind: 'update', handle: 'iris', a2a: 'http://127.0.0.1:4100' }],
+    ['update iris a2a:<https://agent.example.com/a2a|agent.example.com/a2a>', { kind: 'update', handle: 'iris', a2a: 'https://agent.example.com/a2a' }],
+    ['update iris a2a:none', { kind: 'update', handle: 'iris', a2a: null }],
     ['remove iris', { kind: 'remove', agent: { handle: 'iris' } }],
     ['remove <@U123ABC>', { kind: 'remove', agent: { user: 'U123ABC' } }],
     ['available @iris', { kind: 'available', agent: { handle: 'iris' } }],
@@ -743,7 +746,7 @@ describe('parseAgentCommand', () => {
   });
 
   const AGENT_OPTS = '`skills:`, `channel:`, `user:`, `capacity:`, `escalates-to:`, `ack:`, `heartbeat:`, `hours:`, `tz:`';
-  const UPDATE_OPTS = `${AGENT_OPTS}, \`webhook:\``;
+  const UPDATE_OPTS = `${AGENT_OPTS}, \`webhook:\`, \`a2a:\``;
   const ADD_USAGE = '`/agent add HANDLE skills:a,b [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none] [hours:"Mon-Fri 09:00-17:30"] [tz:ZONE]`';
 
   it.each<[string, string, string | RegExp]>([
@@ -804,6 +807,11 @@ describe('parseAgentCommand', () => {
     ['update iris webhook:example.com/hook', 'webhook', '`webhook:` is not a URL Baton can read: `example.com/hook`. Give a full address like `https://agents.example.com/baton`, or `none`.'],
     ['update iris webhook:http://', 'webhook', '`webhook:` is not a URL Baton can read: `http://`. Give a full address like `https://agents.example.com/baton`, or `none`.'],
     [`update iris webhook:https://example.com/${'a'.repeat(1982)}`, 'webhook', '`webhook:` is 2002 characters long; the limit is 2000.'],
+    ['add iris skills:a a2a:http://x', 'a2a', `\`/agent add\` has no option \`a2a:\`. Allowed: ${AGENT_OPTS}.`],
+    ['update iris a2a:ftp://agent.example', 'a2a', '`a2a:` takes an http or https URL; `ftp://agent.example` is ftp.'],
+    ['update iris a2a:not-a-url', 'a2a', "`a2a:` takes the agent's http(s) URL, like `a2a:https://agent.example.com`, or `none`; `not-a-url` is not a URL."],
+    ['update iris a2a:https://u:p@agent.example', 'a2a', '`a2a:` takes a URL without a user name or password in it.'],
+    [`update iris a2a:https://agent.example/${'x'.repeat(2000)}`, 'a2a', '`a2a:` takes a URL of at most 2000 characters; got one of 2022.'],
     ['update iris nothing to see', 'text', /^`\/agent update` takes only `name:value` options after the handle; got unexpected text `nothing to see`/],
     ['remove', 'agent', '`/agent remove` needs an agent. Usage: `/agent remove HANDLE`.'],
     ['remove iris now', 'text', '`/agent remove` got unexpected text `now`. Usage: `/agent remove HANDLE`.'],

@@ -6,7 +6,7 @@ import { invalid } from '../errors.js';
 import { formatHours, parseHours } from '../hours.js';
 import { checkTimeZone } from '../zone.js';
 import { LIMITS } from '../types.js';
-import { checkSkillCount, checkWebhookUrl, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
+import { checkA2aUrl, checkSkillCount, checkWebhookUrl, isCapacity, MAX_LIVENESS_SEC, UNLIMITED_CAPACITY, quoteValue as q, requireChange, requireSkills, validateText } from '../validate.js';
 import { refuseUnknownOptions, tokenizeOptions } from './options.js';
 import { takeSubcommand, takeWord } from './text.js';
 import { usageRefusals } from './usage.js';
@@ -82,6 +82,12 @@ function parseAgentOptions(sub: 'add' | 'update', handle: string, text: string):
       case 'capacity':
         out.capacity = parseCapacity(value);
         break;
+      case 'a2a': {
+        // Slack may send a URL as a link: `<https://x>` or `<https://x|x>`.
+        const url = value.replace(/^<([^|>]*)(?:\|[^>]*)?>$/, '$1');
+        out.a2a = url.toLowerCase() === 'none' ? null : checkA2aUrl(url);
+        break;
+      }
       case 'escalates-to': {
         if (value.toLowerCase() === 'none') {
           out.escalatesTo = null;

@@ -2,7 +2,7 @@
 import { formatDuration } from '../../core/duration.js';
 import { unresponsiveness } from '../../core/routing.js';
 import { describeSchedule, outsideHours, scheduleOf } from '../../core/hours.js';
-import type { Agent, Ticket } from '../../core/types.js';
+import type { A2aLink, Agent, Ticket } from '../../core/types.js';
 import { capacityText } from '../../core/validate.js';
 import { escapeAndCut, escapeText, formatTime, handleText, md, mentionChannel, mentionUser, oneLine, type Part } from '../text.js';
 import { lineSections, message, section, type SlackMessage } from './kit.js';
@@ -73,6 +73,13 @@ function webhookText(w: WebhookLine | undefined, o: { timeZone: string }): strin
   return `:warning: webhook ${state} (last at ${formatTime(w.failing.at, o.timeZone)}): ${escapeAndCut(oneLine(w.failing.error), 200)}`;
 }
 
+/** An A2A agent's card: its name and skills (at most 10 shown). */
+export function a2aText(link: A2aLink): string {
+  const skills = link.skills.slice(0, 10).map((s) => escapeAndCut(oneLine(s), 40));
+  const more = link.skills.length > 10 ? ` and ${link.skills.length - 10} more` : '';
+  return `A2A: *${escapeAndCut(oneLine(link.name), 80)}*${skills.length ? ` (${skills.join(', ')}${more})` : ''}`;
+}
+
 /** The roster: handle, skills, channel, user, load, availability, liveness, escalates-to, hours, webhook. */
 export function agentList(
   agents: Array<Agent & { active: number; webhook?: WebhookLine }>,
@@ -94,6 +101,7 @@ export function agentList(
       `escalates to ${a.escalatesTo ? handleText(a.escalatesTo) : '—'}`,
       `hours: ${escapeText(describeSchedule(scheduleOf(a)))}`,
       webhookText(a.webhook, o),
+      a.a2a ? a2aText(a.a2a) : null,
     ].filter((x) => x !== null).join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);

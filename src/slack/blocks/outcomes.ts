@@ -1,6 +1,8 @@
 // The ephemeral answers that tell the person who asked what their command, button or form did.
 // Each takes the use case's result (only the fields it shows) and returns escaped mrkdwn text.
+import type { A2aLink } from '../../core/types.js';
 import { plural } from '../../core/words.js';
+import { a2aText } from './lists.js';
 import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser, oneLine } from '../text.js';
 import { keyMd as k } from './ticketParts.js';
 
@@ -137,15 +139,16 @@ export function agentAdded(r: { agent: Handled & { skills: string[]; channel: st
   };
 }
 
-export function agentUpdated(r: { agent: Handled; assigned: string[]; warnings?: string[]; webhookSecret?: string; webhookRemoved?: boolean }): Answer {
+export function agentUpdated(r: { agent: Handled & { a2a?: A2aLink | null }; assigned: string[]; warnings?: string[]; webhookSecret?: string; webhookRemoved?: boolean; a2aChanged?: boolean }): Answer {
   const who = handleText(r.agent.handle);
+  const a2a = r.a2aChanged ? (r.agent.a2a ? ` It is an A2A agent now: ${a2aText(r.agent.a2a)}; its tickets go to it as A2A messages.` : ' It is no longer an A2A agent.') : '';
   const hook = r.webhookSecret
     ? `\n:key: Its webhook signing secret (shown only this once, only to you; store it as a secret):\n\`${r.webhookSecret}\`\n` +
       'Each event carries `X-Baton-Signature: v1=…`, the hex HMAC-SHA256 of `v1:` + `X-Baton-Timestamp` + `:` + the body with this secret.'
     : r.webhookRemoved
       ? `\nBaton no longer sends ${who}’s events to a webhook.`
       : '';
-  return { text: `:pencil2: Updated ${who}.${tookHeld(r.assigned)}${hook}${notes(r.warnings)}` };
+  return { text: `:pencil2: Updated ${who}.${a2a}${tookHeld(r.assigned)}${hook}${notes(r.warnings)}` };
 }
 
 export function agentRemoved(r: { agent: Handled; rerouted: Array<{ key: string; to: string | null }>; chainsChanged?: string[] }): Answer {

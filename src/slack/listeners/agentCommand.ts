@@ -63,7 +63,7 @@ async function runAgentCommand(sd: SlackDeps, cmd: AgentCommand, caller: string,
       // As `add` does: the agent's user is invited into its (new) channel.
       const { channel, user: member } = r.agent;
       if ((input.channel || input.user) && member) await bestEffort(sd, 'conversations.invite', () => client.conversations.invite({ channel, users: member }));
-      return say.agentUpdated(r);
+      return say.agentUpdated({ ...r, a2aChanged: input.a2a !== undefined });
     }
     case 'remove':
       return say.agentRemoved(await removeAgent(deps, by, cmd.agent));

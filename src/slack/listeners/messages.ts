@@ -95,7 +95,8 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
       await tellUser(client, sd, e.channel, author, threadVerbHelp(decodeSlackText(rest)), e.thread_ts);
       return;
     }
-    await recordThreadReply(sd.deps, { ticketKey: ticket.key, user: author, text: decodeSlackText(text), ts: e.ts }, { requestKey });
+    const toA2a = !isBot && !!ticket.home && ticket.home.ts === e.thread_ts;
+    await recordThreadReply(sd.deps, { ticketKey: ticket.key, user: author, text: decodeSlackText(text), ts: e.ts, toA2a }, { requestKey });
     return;
   }
   const by = user(author);
