@@ -2,6 +2,7 @@
 // the use cases store what it returns in the outbox.
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
 import type { AgentBriefing, Overview } from '../core/briefing.js';
+import type { RoutingExplanation } from '../core/routing.js';
 
 /** Where a reopened ticket went, as told in a home thread (see the Slack layer's `reopenedNotice`). */
 export type ReopenedWhere =
@@ -40,7 +41,8 @@ export interface Renderer {
   managersMessage(t: Ticket, latest: Rendered): Rendered;
   /** One message for several tickets escalated in one sweep. */
   managersSummary(tickets: Ticket[]): Rendered;
-  ticketDetail(t: Ticket, trail: AuditEvent[]): Rendered;
+  /** `why`: the routing explanation, shown as its own part. */
+  ticketDetail(t: Ticket, trail: AuditEvent[], why?: RoutingExplanation): Rendered;
   agentBriefing(b: AgentBriefing, since: Date): Rendered;
   managersBriefing(o: Overview): Rendered;
 }

@@ -23,9 +23,10 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
     managersMessage: (t, latest) => b.managersMessage(t, { latest, homeLink: t.home ? messageLink(t.home) : undefined }),
     managersSummary: (tickets) => b.managersSummary(tickets),
-    ticketDetail: (t, trail) =>
+    ticketDetail: (t, trail, why) =>
       b.ticketDetail(t, trail, {
         ...when(),
+        ...(why ? { why } : {}),
         homeLink: t.home ? messageLink(t.home) : undefined,
         originLink: t.origin ? messageLink(t.origin) : undefined,
       }),

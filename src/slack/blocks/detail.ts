@@ -1,5 +1,7 @@
 // `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
 import { formatDuration } from '../../core/duration.js';
+import type { RoutingExplanation } from '../../core/routing.js';
+import { whyBlocks } from './why.js';
 import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
 import { actionWord, mentionParts, plural } from '../../core/words.js';
 import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
@@ -57,7 +59,7 @@ function trailSections(t: Ticket, trail: AuditEvent[], timeZone: string): KnownB
 export function ticketDetail(
   t: Ticket,
   trail: AuditEvent[],
-  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string },
+  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string; why?: RoutingExplanation },
 ): SlackMessage {
   const when = (d: Date | null) => (d ? formatTime(d, o.timeZone) : '—');
   const blocks: KnownBlock[] = [section(headline(t))];
@@ -90,6 +92,7 @@ export function ticketDetail(
   if (o.originLink) links.push(link(o.originLink, 'Where it came from'));
   blocks.push(...contextBlocks(links));
 
+  if (o.why) blocks.push(...whyBlocks(o.why, o));
   blocks.push({ type: 'divider' });
   blocks.push(...trailSections(t, trail, o.timeZone));
 
