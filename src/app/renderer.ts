@@ -17,7 +17,8 @@ export interface Rendered {
 }
 
 export interface Renderer {
-  assignment(t: Ticket, agent: Agent, o: { originLink?: string; parentLink?: string; takenOverFrom?: { agent: string; link?: string } }): Rendered;
+  /** The card in the agent's channel; edited in place later, it shows the ticket's state (accepted, waiting, escalated, resolved). */
+  assignment(t: Ticket, agent: Agent, o: { originLink?: string; parentLink?: string; takenOverFrom?: { agent: string; link?: string }; resolvedBy?: string }): Rendered;
   intakeReply(t: Ticket, agent: Agent | null): Rendered;
   /** Plain strings are user text (escaped); `{ raw }` parts are trusted mrkdwn. */
   threadUpdate(t: Ticket, parts: Array<string | { raw: string }>): Rendered;
