@@ -1,7 +1,7 @@
 // `/ticket why` and the "Why" part of `/ticket show`: the routing verdicts, one line per candidate.
 import type { RoutingExplanation } from '../../core/routing.js';
-import { actionWord } from '../../core/words.js';
-import { escapeAndCut, escapeText, formatTime, handleText, isUserId, mentionUser, oneLine } from '../text.js';
+import { actionWord, mentionParts } from '../../core/words.js';
+import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, md, mentionUser, oneLine } from '../text.js';
 import { lineSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
 
 function actorMd(actor: string): string {
@@ -27,7 +27,7 @@ function headlineMd(x: RoutingExplanation, timeZone: string): string {
     case 'manual': {
       const e = x.event!;
       const how = escapeText(actionWord(e.action));
-      return `${key} went to ${handleText(t.assignee ?? '?')} by hand — ${how} by ${actorMd(e.actor)} (${formatTime(e.at, timeZone)})${e.note ? `: ${escapeAndCut(oneLine(e.note), 500)}` : ''}. Routing did not choose.`;
+      return `${key} went to ${handleText(t.assignee ?? '?')} by hand — ${how} by ${actorMd(e.actor)} (${formatTime(e.at, timeZone)})${e.note ? `: ${cutMrkdwn(md(mentionParts(oneLine(e.note), [e.actor])), 500)}` : ''}. Routing did not choose.`;
     }
   }
 }
