@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
 import type { Workspace } from './store.js';
 import type { FakeResponse, Json } from './types.js';
+import { invalidBlocks } from './methods/args.js';
 import { parseArgs, sendJson } from './wire.js';
 
 export class ResponseUrls {
@@ -44,6 +45,8 @@ export class ResponseUrls {
       }
       if (failure.error) return sendJson(res, 404, { ok: false, error: failure.error });
     }
+    const invalid = typeof body === 'object' && body !== null ? invalidBlocks(body) : undefined;
+    if (invalid) return sendJson(res, 400, invalid);
     if (context.channel && (typeof body?.text === 'string' || Array.isArray(body?.blocks))) {
       const inChannel = body.response_type === 'in_channel';
       this.ws.addBotMessage({

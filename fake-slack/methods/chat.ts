@@ -1,6 +1,6 @@
 // chat.*: post (into channels, threads and DMs), post ephemeral, update, delete, permalink.
 import type { Workspace } from '../store.js';
-import { asArray, err, resolveChannel, str, type Methods } from './args.js';
+import { asArray, err, invalidBlocks, resolveChannel, str, type Methods } from './args.js';
 
 export function chatMethods(ws: Workspace): Methods {
   return {
@@ -10,6 +10,8 @@ export function chatMethods(ws: Workspace): Methods {
       const blocks = asArray(a.blocks);
       const attachments = asArray(a.attachments);
       if (!str(a.text) && !blocks?.length && !attachments?.length) return err('no_text');
+      const invalid = invalidBlocks(a);
+      if (invalid) return invalid;
       const channel = resolveChannel(requested);
       const m = ws.addBotMessage({
         channel,
@@ -28,6 +30,8 @@ export function chatMethods(ws: Workspace): Methods {
       if (!str(a.user)) return err('user_not_in_channel');
       const blocks = asArray(a.blocks);
       if (!str(a.text) && !blocks?.length && !asArray(a.attachments)?.length) return err('no_text');
+      const invalid = invalidBlocks(a);
+      if (invalid) return invalid;
       const m = ws.addBotMessage({
         channel,
         text: str(a.text) ?? '',
@@ -45,6 +49,8 @@ export function chatMethods(ws: Workspace): Methods {
       if (!channel) return err('channel_not_found');
       const m = ts ? ws.message(channel, ts) : undefined;
       if (!m || !ts) return err('message_not_found');
+      const invalid = invalidBlocks(a);
+      if (invalid) return invalid;
       if (typeof a.text === 'string') m.text = a.text;
       if (a.blocks !== undefined) m.blocks = asArray(a.blocks) ?? [];
       if (a.attachments !== undefined) m.attachments = asArray(a.attachments) ?? [];

@@ -1,7 +1,7 @@
 // views.*: open, push, update (by id or external id), publish. Every view is kept with its id.
 import type { Workspace } from '../store.js';
 import type { Json } from '../types.js';
-import { err, str, type Methods } from './args.js';
+import { err, invalidView, str, type Methods } from './args.js';
 
 export function viewMethods(ws: Workspace): Methods {
   const storeView = (view: Json, id: string): Json => {
@@ -22,7 +22,7 @@ export function viewMethods(ws: Workspace): Methods {
   const openView = (a: Json) => {
     if (!str(a.trigger_id) && !str(a.interactivity_pointer)) return err('invalid_arguments');
     if (typeof a.view !== 'object' || a.view === null) return err('invalid_arguments');
-    return storeView(a.view, ws.newId('V0'));
+    return invalidView(a.view) ?? storeView(a.view, ws.newId('V0'));
   };
   return {
     'views.open': openView,
@@ -34,8 +34,12 @@ export function viewMethods(ws: Workspace): Methods {
         : undefined;
       const id = str(a.view_id) ?? byExternal;
       if (!id) return err('not_found');
-      return storeView(a.view, id);
+      return invalidView(a.view) ?? storeView(a.view, id);
     },
-    'views.publish': (a) => storeView(a.view, ws.newId('V0')),
+    'views.publish': (a) => {
+      if (typeof a.view !== 'object' || a.view === null) return err('invalid_arguments');
+      if (!str(a.user_id)) return err('invalid_arguments');
+      return invalidView(a.view) ?? storeView({ ...a.view, user_id: a.user_id }, ws.newId('V0'));
+    },
   };
 }

@@ -1,7 +1,7 @@
 // Shared steps of the use cases: finding agents, routing a ticket, assigning it, releasing held work.
 import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
-import { route, unavailability, type Candidate } from '../core/routing.js';
+import { decide, unavailability, type Candidate, type Verdict } from '../core/routing.js';
 import { scheduleOf } from '../core/hours.js';
 import { assign } from '../core/ticketState.js';
 import { mentionParts } from '../core/words.js';
@@ -44,6 +44,7 @@ export interface RouteResult {
 /**
  * Route a ticket that is in intake: assign it, or record why it waits. `previous`: a reopened ticket's
  * assignee before it was resolved; it gets the ticket back when it can, in the same home thread (no new card).
+ * The assignment's audit event keeps every candidate's verdict (`/ticket why`).
  */
 export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: { previous?: string | null } = {}): Promise<RouteResult> {
   const previousAssignee = o.previous ?? null;
@@ -51,43 +52,62 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
   // A handoff to a skill never goes back to its sender (the parent's assignee), nor to an agent that declined it.
   const sender = t.parentKey && !t.pinnedAgent ? ((await getTicket(uow.tx, t.parentKey))?.assignee ?? null) : null;
   const excluded = [...t.declinedBy, ...(sender ? [sender] : [])];
-  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, excluded, now: uow.now, timeZone: uow.deps.timeZone };
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, excluded, declined: t.declinedBy, now: uow.now, timeZone: uow.deps.timeZone };
   const assignOpts = { agentLocked: true, continueHomeOf: previousAssignee };
   if (!t.pinnedAgent && !t.context.customer && !followsAssignee && !previousAssignee) {
     // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
     // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them.
     const free = await candidatesFor(uow, t, { skipLocked: true });
-    const quick = free.length ? route(request, free) : null;
-    if (quick?.kind === 'assign') {
-      const agent = free.find((c) => c.agent.handle === quick.handle)!.agent;
-      await assignTo(uow, t, agent, actor, quick.reason, assignOpts);
-      return { agent, reason: quick.reason };
+    const quick = free.length ? decide(request, free) : null;
+    if (quick?.decision.kind === 'assign') {
+      const { handle, reason } = quick.decision;
+      const agent = free.find((c) => c.agent.handle === handle)!.agent;
+      // Those held by another transaction were not offered it: said so, so that `why` names every candidate.
+      const seen = new Set(free.map((c) => c.agent.handle));
+      const skipped = (await agentsWithSkill(uow.tx, t.type))
+        .filter((a) => !seen.has(a.handle))
+        .map((a): Verdict => ({ handle: a.handle, chosen: false, why: 'was being given another ticket at that moment' }));
+      await assignTo(uow, t, agent, actor, reason, { ...assignOpts, verdicts: [...quick.verdicts, ...skipped] });
+      return { agent, reason };
     }
     // Nobody free among those: if the whole roster, read without locks, agrees, hold without taking
     // locks either. (Should an agent free up at this very instant and miss this ticket, the sweep's
     // release of held work assigns it.)
     const all = await candidatesFor(uow, t, { read: true });
-    const decision = route(request, all);
-    if (decision.kind === 'hold') return hold(uow, t, actor, decision.reason);
+    const { decision, verdicts } = decide(request, all);
+    if (decision.kind === 'hold') return hold(uow, t, actor, decision.reason, verdicts);
   }
   // Routing decides under the locks of every candidate (in handle order): loads are exact, capacity holds,
   // two filings for one customer cannot race to two agents, and a ticket is never held while an agent that
   // is freeing up at this moment misses it (that agent's transaction commits first, or waits for ours).
   const candidates = await candidatesFor(uow, t);
-  const decision = route(request, candidates);
+  const { decision, verdicts } = decide(request, candidates);
   if (decision.kind === 'assign') {
     const agent = candidates.find((c) => c.agent.handle === decision.handle)!.agent;
-    await assignTo(uow, t, agent, actor, decision.reason, assignOpts);
+    await assignTo(uow, t, agent, actor, decision.reason, { ...assignOpts, verdicts });
     return { agent, reason: decision.reason };
   }
-  return hold(uow, t, actor, decision.reason);
+  return hold(uow, t, actor, decision.reason, verdicts);
 }
 
-async function hold(uow: UnitOfWork, t: Ticket, actor: string, reason: string): Promise<RouteResult> {
+/**
+ * Every candidate's verdict for a ticket as it stands now (read without locks): what keeps a held ticket
+ * from each agent with its type. The same `decide` routing runs.
+ */
+export async function verdictsNow(uow: UnitOfWork, t: Ticket): Promise<{ reason: string; verdicts: Verdict[] }> {
+  const followsAssignee = t.follows ? ((await getTicket(uow.tx, t.follows))?.assignee ?? null) : null;
+  const sender = t.parentKey && !t.pinnedAgent ? ((await getTicket(uow.tx, t.parentKey))?.assignee ?? null) : null;
+  const excluded = [...t.declinedBy, ...(sender ? [sender] : [])];
+  const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, excluded, declined: t.declinedBy, now: uow.now, timeZone: uow.deps.timeZone };
+  const { decision, verdicts } = decide(request, await candidatesFor(uow, t, { read: true }));
+  return { reason: decision.reason, verdicts };
+}
+
+async function hold(uow: UnitOfWork, t: Ticket, actor: string, reason: string, verdicts: Verdict[]): Promise<RouteResult> {
   if (t.holdReason !== reason) {
     t.holdReason = reason;
     await saveTicket(uow.tx, t);
-    await uow.audit({ ticketKey: t.key, actor, action: 'held', fromStatus: t.status, toStatus: 'intake', note: reason });
+    await uow.audit({ ticketKey: t.key, actor, action: 'held', fromStatus: t.status, toStatus: 'intake', note: reason, data: { verdicts } });
   }
   return { agent: null, reason };
 }
@@ -121,6 +141,8 @@ export async function assignTo(
     /** `agent` was read under its lock in this transaction. */
     agentLocked?: boolean;
     continueHomeOf?: string | null;
+    /** Every candidate's verdict, when routing chose the agent (kept in the audit event for `why`). */
+    verdicts?: Verdict[];
   } = {},
 ): Promise<number> {
   const from = t.status;
@@ -143,7 +165,7 @@ export async function assignTo(
     fromStatus: from,
     toStatus: 'active',
     note: reason,
-    data: { agent: agent.handle, previous },
+    data: { agent: agent.handle, previous, ...(o.verdicts ? { verdicts: o.verdicts } : {}) },
   });
   uow.notify('ticket.assigned', agent.handle, t.key);
   if (previous && previous !== agent.handle) uow.notify('ticket.taken_back', previous, t.key);

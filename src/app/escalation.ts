@@ -12,6 +12,7 @@ import { getAgent, listAgents } from '../storage/agents.js';
 import { appendAudits, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
 import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
+import { editCard } from './cards.js';
 import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
 import { tellManagersOfEscalations, tellManagersOutcome, type ManagersStep } from './managers.js';
@@ -39,8 +40,8 @@ function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, acto
   return { t, target, from, event };
 }
 
-/** The messages of one escalation, keyed by its audit event; answers the managers' line of it. */
-function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', note?: string): ManagersStep {
+/** The messages of one escalation, keyed by its audit event; answers the managers' line of it. `cardEdits` gains the card to edit. */
+function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', cardEdits: Array<{ t: Ticket; id: number }>, note?: string): ManagersStep {
   const homeLink = t.home ? messageLink(t.home) : undefined;
   const render = uow.deps.render;
   if (target) {
@@ -59,6 +60,7 @@ function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number,
     threadOf: { ticket: t.key, which: 'home' },
     ...render.escalationHomeReply(t, target, t.escalationLevel, note),
   });
+  cardEdits.push({ t, id });
   const line = render.escalationsNotice(t, { level: t.escalationLevel, fromAgent: from, toAgent: target?.handle ?? null, homeLink, reason, exhausted: !target });
   return { t, id, line };
 }
@@ -68,7 +70,9 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
   const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
   await saveTicket(uow.tx, t);
   const id = await uow.audit(step.event);
-  await tellManagersOfEscalations(uow, [sendStep(uow, step, id, reason, note)]);
+  const edits: Array<{ t: Ticket; id: number }> = [];
+  await tellManagersOfEscalations(uow, [sendStep(uow, step, id, reason, edits, note)]);
+  for (const e of edits) await editCard(uow, e.t, e.id, 'escalated');
   return { target: step.target };
 }
 
@@ -83,7 +87,9 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
   await saveEscalations(uow.tx, due);
   const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
-  await tellManagersOfEscalations(uow, steps.map((s, i) => sendStep(uow, s, ids[i]!, 'stale')));
+  const edits: Array<{ t: Ticket; id: number }> = [];
+  await tellManagersOfEscalations(uow, steps.map((s, i) => sendStep(uow, s, ids[i]!, 'stale', edits)));
+  for (const e of edits) await editCard(uow, e.t, e.id, 'escalated', { agent: e.t.assignee ? byHandle.get(e.t.assignee) : null });
 }
 
 /**

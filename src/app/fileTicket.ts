@@ -15,6 +15,8 @@ import { DuplicateRequest, inTransaction, type Deps, type TxOptions, type UnitOf
 export interface FileTicketInput extends NewTicketInput {
   /** The intake message it came from; Baton answers in its thread. */
   origin?: MessageRef | null;
+  /** Filed by a `:ticket:` reaction of this user (kept in the trail; the requester is the message's author). */
+  reactor?: string;
 }
 
 export interface FiledTicket {
@@ -40,6 +42,8 @@ export interface NewTicketSpec {
   origin?: MessageRef | null;
   packet?: HandoffPacket | null;
   dedupKey?: string | null;
+  /** The user whose `:ticket:` reaction filed it. */
+  reactor?: string;
 }
 
 /** Insert a ticket in intake with its first audit event, then route it. */
@@ -91,7 +95,7 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     action,
     toStatus: 'intake',
     note: spec.title,
-    data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined },
+    data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined, reactor: spec.reactor },
   });
   const routed = await routeTicket(uow, ticket, 'baton');
   return { ticket, ...routed };
@@ -158,6 +162,7 @@ export async function fileTicket(
           pinnedAgent: pinned,
           origin: input.origin ?? null,
           dedupKey: input.dedupKey ?? null,
+          ...(input.reactor ? { reactor: input.reactor } : {}),
         },
         requester ?? 'baton',
         'filed',

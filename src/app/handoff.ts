@@ -10,6 +10,7 @@ import { checkPacket, validateText } from '../core/validate.js';
 import { countEvents, trailOf } from '../storage/audit.js';
 import { getTicket, lineageOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, trailNames } from './assignment.js';
+import { editCard } from './cards.js';
 import { inTransaction, type Deps, type TxOptions } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { actOnTicket } from './ticketActions.js';
@@ -90,6 +91,7 @@ async function handOff(deps: Deps, by: Principal, key: string, ref: AgentRef | {
       data: { child: filed.ticket.key, to: target?.handle ?? `skill:${filed.ticket.type}` },
     });
     const to = target ?? filed.agent;
+    await editCard(uow, parent, id, 'waiting');
     uow.send({
       ticketKey: parent.key,
       idempotencyKey: `${id}:handoff-notice`,

@@ -2,6 +2,7 @@
 // the use cases store what it returns in the outbox.
 import type { Agent, AuditEvent, Ticket } from '../core/types.js';
 import type { AgentBriefing, Overview } from '../core/briefing.js';
+import type { RoutingExplanation } from '../core/routing.js';
 
 /** Where a reopened ticket went, as told in a home thread (see the Slack layer's `reopenedNotice`). */
 export type ReopenedWhere =
@@ -16,7 +17,8 @@ export interface Rendered {
 }
 
 export interface Renderer {
-  assignment(t: Ticket, agent: Agent, o: { originLink?: string; parentLink?: string; takenOverFrom?: { agent: string; link?: string } }): Rendered;
+  /** The card in the agent's channel; edited in place later, it shows the ticket's state (accepted, waiting, escalated, resolved). */
+  assignment(t: Ticket, agent: Agent, o: { originLink?: string; parentLink?: string; takenOverFrom?: { agent: string; link?: string }; resolvedBy?: string }): Rendered;
   intakeReply(t: Ticket, agent: Agent | null): Rendered;
   /** Plain strings are user text (escaped); `{ raw }` parts are trusted mrkdwn. */
   threadUpdate(t: Ticket, parts: Array<string | { raw: string }>): Rendered;
@@ -42,8 +44,8 @@ export interface Renderer {
   managersMessage(t: Ticket, latest: Rendered): Rendered;
   /** One message for several tickets escalated in one sweep. */
   managersSummary(tickets: Ticket[]): Rendered;
-  /** `dueZone`: the zone its due time reads in (its assignee's). */
-  ticketDetail(t: Ticket, trail: AuditEvent[], dueZone?: string | null): Rendered;
+  /** `dueZone`: the zone its due time reads in (its assignee's); `why`: the routing explanation, shown as its own part. */
+  ticketDetail(t: Ticket, trail: AuditEvent[], o?: { dueZone?: string | null; why?: RoutingExplanation }): Rendered;
   agentBriefing(b: AgentBriefing, since: Date): Rendered;
   managersBriefing(o: Overview): Rendered;
 }

@@ -14,6 +14,7 @@ import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
 import { forwardReplyToA2a } from './a2aDispatch.js';
+import { editCard } from './cards.js';
 import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
@@ -82,6 +83,7 @@ export async function acceptTicket(deps: Deps, by: Principal, key: string, o: Tx
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
     homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
+    await editCard(uow, t, id, 'accepted');
     return { ticket: t };
   });
 }
@@ -126,6 +128,7 @@ export async function resolveTicket(
     const alsoClosed = closed.length ? [{ raw: `\nIts open handoff ${closed.join(', ')} was closed with it.` }] : [];
     const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : []), ...alsoClosed];
     homeReply(uow, t, id, 'resolved', resolvedLine);
+    await editCard(uow, t, id, 'resolved', { resolvedBy: actorName(by) });
     await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, resolvedLine));
     for (const child of openChildren) await closeWithParent(uow, child, t, by);
     if (t.parentKey) await tellParent(uow, t, id);
@@ -166,6 +169,7 @@ async function closeWithParent(uow: UnitOfWork, child: Ticket, parent: Ticket, b
     note: child.resolution,
     data: { closedWith: parent.key },
   });
+  await editCard(uow, child, id, 'resolved', { resolvedBy: actorName(by) });
   homeReply(uow, child, id, 'resolved', [
     { raw: `:white_check_mark: Closed by ${mention(by)} together with ${parent.key}, which was resolved` },
     ...(parent.resolution ? [{ raw: ': ' }, parent.resolution] : [{ raw: '.' }]),
@@ -217,7 +221,7 @@ async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) 
     }
     await saveTicket(uow.tx, parent);
   }
-  await uow.audit({ ticketKey: parent.key, actor: 'baton', action: 'child_resolved', fromStatus: parent.status, toStatus: parent.status, note: child.resolution, data: { child: child.key } });
+  const parentEvent = await uow.audit({ ticketKey: parent.key, actor: 'baton', action: 'child_resolved', fromStatus: parent.status, toStatus: parent.status, note: child.resolution, data: { child: child.key } });
   uow.notify('ticket.child_resolved', parent.assignee, parent.key);
   uow.send({
     ticketKey: parent.key,
@@ -226,6 +230,7 @@ async function tellParent(uow: UnitOfWork, child: Ticket, childEventId: number) 
     threadOf: { ticket: parent.key, which: 'home' },
     ...uow.deps.render.childResolved(parent, child, child.resolution ?? undefined, assignee?.user ?? null),
   });
+  if (parent.status === 'active') await editCard(uow, parent, parentEvent, 'child-resolved', { agent: assignee });
 }
 
 /**

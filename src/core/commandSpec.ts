@@ -80,7 +80,12 @@ export const TICKET_SPEC = defineCommand(
     show: {
       synopsis: '/ticket show KEY',
       example: '/ticket show T-2026-001',
-      help: 'The ticket, its context and its audit trail. Example: `/ticket show T-2026-001`',
+      help: 'The ticket, its context, why it went where it is and its audit trail. Example: `/ticket show T-2026-001`',
+    },
+    why: {
+      synopsis: '/ticket why KEY',
+      example: '/ticket why T-2026-001',
+      help: 'How routing decided: the rule that chose the assignee and why each other candidate was not chosen, or what keeps each agent from taking a waiting ticket. Example: `/ticket why T-2026-001`',
     },
     list: {
       synopsis: '/ticket list [mine|intake|active|completed|HANDLE] [page:N]',

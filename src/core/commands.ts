@@ -31,6 +31,7 @@ export type TicketCommand =
   | ({ kind: 'new' } & NewTicketInput)
   | { kind: 'new_modal' }
   | { kind: 'show'; key: string }
+  | { kind: 'why'; key: string }
   | { kind: 'list'; filter: ListFilter; /** 1-based page of the list. */ page?: number }
   | { kind: 'assign'; key: string; agent: AgentRef }
   | { kind: 'handoff'; key: string; agent: HandoffTarget; note?: string }

@@ -1,7 +1,7 @@
 // Who gets a ticket, and why. Pure: candidates and their loads are passed in.
 import { formatDuration } from './duration.js';
 import { outsideHours, scheduleOf } from './hours.js';
-import type { Agent } from './types.js';
+import type { Agent, AuditEvent, Ticket } from './types.js';
 
 export interface Candidate {
   agent: Agent;
@@ -21,6 +21,8 @@ export interface RoutingRequest {
   pinned?: string | null;
   /** Agents never offered it: those that declined it, the sender of a handoff to a skill. */
   excluded?: readonly string[];
+  /** Those of `excluded` that declined it (the others sent it). */
+  declined?: readonly string[];
   now: Date;
   /** IANA zone for times in reasons. */
   timeZone?: string;
@@ -123,36 +125,105 @@ export function unavailability(c: Candidate, now: Date, timeZone = 'UTC'): strin
   return why === null ? null : `${c.agent.handle} ${why}`;
 }
 
+/** One candidate as routing saw it: chosen, or why not (`is busy until 11:00 UTC`, `declined it`, …). */
+export interface Verdict {
+  handle: string;
+  chosen: boolean;
+  /** Said after the handle: `has the fewest active tickets: 0`, `is at capacity (5/5)`. */
+  why: string;
+}
+
+/** What `/ticket why` shows: how the ticket came to its assignee, or why it waits. */
+export interface RoutingExplanation {
+  ticket: Ticket;
+  /** `routed`: routing chose the assignee; `manual`: someone chose it (assign, claim, take-over); `held`: waits in intake. */
+  kind: 'routed' | 'manual' | 'held' | 'never';
+  /** The rule that chose, the reason it waits, or the note of the manual assignment. */
+  reason: string;
+  /** The event that gave the ticket to its assignee (who, when, how). */
+  event: AuditEvent | null;
+  /** Every candidate: the chosen one first, then why each other one was not chosen. */
+  verdicts: Verdict[];
+}
+
+/** A routing decision and every candidate's verdict, from one pass over the candidates. */
+export interface RoutingOutcome {
+  decision: RoutingDecision;
+  verdicts: Verdict[];
+}
+
 export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDecision {
+  return decide(req, candidates).decision;
+}
+
+/**
+ * Who gets the ticket and why, and for every candidate why it was or was not chosen: `why`, hold
+ * reasons and the API show these verdicts, so an explanation never drifts from what routing did.
+ */
+export function decide(req: RoutingRequest, candidates: Candidate[]): RoutingOutcome {
+  const tz = req.timeZone ?? 'UTC';
+  const verdicts = new Map<string, Verdict>();
+  const judge = (c: Candidate, why: string, chosen = false) => {
+    if (!verdicts.has(c.agent.handle)) verdicts.set(c.agent.handle, { handle: c.agent.handle, chosen, why });
+  };
+  const done = (decision: RoutingDecision, rest: (c: Candidate) => string): RoutingOutcome => {
+    for (const c of candidates) judge(c, rest(c));
+    const order = candidates.map((c) => c.agent.handle);
+    const list = [...verdicts.values()].sort((a, b) => Number(b.chosen) - Number(a.chosen) || order.indexOf(a.handle) - order.indexOf(b.handle));
+    return { decision, verdicts: list };
+  };
+  const lacksSkill = (c: Candidate) => `does not take \`${req.type}\` tickets`;
+
   if (req.pinned) {
     const c = candidates.find((x) => x.agent.handle === req.pinned);
-    if (!c) return { kind: 'hold', reason: `waiting for ${req.pinned}, who is not on the roster` };
+    const notAsked = () => `was not asked for (\`assign:${req.pinned}\`)`;
+    if (!c) return done({ kind: 'hold', reason: `waiting for ${req.pinned}, who is not on the roster` }, notAsked);
     // Pinned as asked even to an agent without the ticket's type, but said so.
     const lacks = c.agent.skills.includes(req.type) ? '' : `, though ${c.agent.handle} does not take \`${req.type}\` tickets`;
-    const why = whyNot(c, req.now, req.timeZone ?? 'UTC');
-    if (why) return { kind: 'hold', reason: `waiting for ${c.agent.handle}, who ${why}${lacks}` };
-    return { kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked${lacks}` };
+    const why = whyNot(c, req.now, tz);
+    if (why) {
+      judge(c, why);
+      return done({ kind: 'hold', reason: `waiting for ${c.agent.handle}, who ${why}${lacks}` }, notAsked);
+    }
+    judge(c, `was asked for${lacks}`, true);
+    return done({ kind: 'assign', handle: c.agent.handle, reason: `assigned to ${c.agent.handle} as asked${lacks}` }, notAsked);
   }
 
   const withSkill = candidates.filter((c) => c.agent.skills.includes(req.type));
-  if (withSkill.length === 0) return { kind: 'hold', reason: `no agent takes \`${req.type}\` tickets` };
+  for (const c of candidates) if (!withSkill.includes(c)) judge(c, lacksSkill(c));
+  if (withSkill.length === 0) return done({ kind: 'hold', reason: `no agent takes \`${req.type}\` tickets` }, lacksSkill);
   const skilled = withSkill.filter((c) => !req.excluded?.includes(c.agent.handle));
-  if (skilled.length === 0) return { kind: 'hold', reason: `no \`${req.type}\` agent other than ${req.excluded!.join(', ')}` };
+  for (const c of withSkill) {
+    if (skilled.includes(c)) continue;
+    judge(c, req.declined?.includes(c.agent.handle) ? 'declined it' : 'handed it off (a handoff never goes back to its sender)');
+  }
+  if (skilled.length === 0) return done({ kind: 'hold', reason: `no \`${req.type}\` agent other than ${req.excluded!.join(', ')}` }, lacksSkill);
 
-  const eligible = skilled.filter((c) => unavailability(c, req.now, req.timeZone) === null);
+  const eligible: Candidate[] = [];
+  for (const c of skilled) {
+    const why = whyNot(c, req.now, tz);
+    if (why) judge(c, why);
+    else eligible.push(c);
+  }
   if (eligible.length === 0) {
     const why = skilled.map((c) => unavailability(c, req.now, req.timeZone)).join('; ');
-    return { kind: 'hold', reason: `no \`${req.type}\` agent is free: ${why}` };
+    return done({ kind: 'hold', reason: `no \`${req.type}\` agent is free: ${why}` }, lacksSkill);
   }
 
   const owner = eligible.find((c) => c.ownsCustomer);
-  if (owner) return { kind: 'assign', handle: owner.agent.handle, reason: `${owner.agent.handle} already works this customer` };
+  if (owner) {
+    judge(owner, 'already works this customer', true);
+    return done({ kind: 'assign', handle: owner.agent.handle, reason: `${owner.agent.handle} already works this customer` }, () => `does not work this customer (${owner.agent.handle} does)`);
+  }
 
   // Reopened: why it does not go back to the agent that had it, said before the reason it went elsewhere.
   let moved = '';
   if (req.previousAssignee) {
     const prev = eligible.find((c) => c.agent.handle === req.previousAssignee);
-    if (prev) return { kind: 'assign', handle: prev.agent.handle, reason: `reopened: back to its previous assignee ${prev.agent.handle}` };
+    if (prev) {
+      judge(prev, 'had it before it was reopened', true);
+      return done({ kind: 'assign', handle: prev.agent.handle, reason: `reopened: back to its previous assignee ${prev.agent.handle}` }, () => `is not its previous assignee (${prev.agent.handle})`);
+    }
     const was = skilled.find((c) => c.agent.handle === req.previousAssignee);
     const why = was ? unavailability(was, req.now, req.timeZone) : `${req.previousAssignee} no longer takes \`${req.type}\` tickets`;
     moved = `reopened, but its previous assignee ${why}; `;
@@ -160,15 +231,30 @@ export function route(req: RoutingRequest, candidates: Candidate[]): RoutingDeci
 
   if (req.followsAssignee) {
     const prev = eligible.find((c) => c.agent.handle === req.followsAssignee);
-    if (prev) return { kind: 'assign', handle: prev.agent.handle, reason: `${moved}${prev.agent.handle} handled the ticket it follows` };
+    if (prev) {
+      judge(prev, 'handled the ticket it follows', true);
+      return done({ kind: 'assign', handle: prev.agent.handle, reason: `${moved}${prev.agent.handle} handled the ticket it follows` }, () => `did not handle the ticket it follows (${prev.agent.handle} did)`);
+    }
   }
 
-  const best = [...eligible].sort(compareLoad)[0]!;
+  const sorted = [...eligible].sort(compareLoad);
+  const best = sorted[0]!;
   const reason =
     eligible.length === 1
       ? `${best.agent.handle} is the only free \`${req.type}\` agent`
       : `${best.agent.handle} has the fewest active tickets: ${best.active}`;
-  return { kind: 'assign', handle: best.agent.handle, reason: `${moved}${reason}` };
+  judge(best, eligible.length === 1 ? `is the only free \`${req.type}\` agent` : `has the fewest active tickets: ${best.active}`, true);
+  for (const c of sorted.slice(1)) judge(c, loadVerdict(c, best));
+  return done({ kind: 'assign', handle: best.agent.handle, reason: `${moved}${reason}` }, lacksSkill);
+}
+
+/** Why a free agent lost to `best` on load. */
+function loadVerdict(c: Candidate, best: Candidate): string {
+  if (c.active > best.active) return `has more active tickets: ${c.active} (${best.agent.handle} has ${best.active})`;
+  const tc = c.agent.lastAssignedAt?.getTime() ?? -Infinity;
+  const tb = best.agent.lastAssignedAt?.getTime() ?? -Infinity;
+  if (tc !== tb) return `as many active tickets (${c.active}), but was given one more recently than ${best.agent.handle}`;
+  return `as many active tickets (${c.active}) and as long since its last one; ${best.agent.handle} comes first by name`;
 }
 
 /** The type of a ticket made for `agent` from one of `type` (a handoff, a briefing): kept when the agent takes it, else the agent's first skill. */

@@ -2,7 +2,7 @@
 // channel is a user ID), a reply in a ticket's home, origin or managers' thread, or chat.update of an earlier one.
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../storage/db.js';
-import { sentMessage, ticketThreads } from '../storage/outbox.js';
+import { HOME_CARD, sentMessage, ticketThreads } from '../storage/outbox.js';
 import type { ClaimedMessage, Destination, Route, SendOutcome } from './destination.js';
 import { classifySlackError } from './slackErrors.js';
 
@@ -28,6 +28,10 @@ export function slackDestination(o: { client: WebClient; database: Database }): 
       }
       if (!row.threadOfTicket) return on({ channel: row.channel, threadTs: row.threadTs });
       const threads = await ticketThreads(database.db, row.threadOfTicket);
+      if (row.threadOf === HOME_CARD) {
+        if (!threads.home) return { failed: 'nothing_to_update: the ticket has no home card' };
+        return on({ channel: threads.home.channel, threadTs: null, updateTs: threads.home.ts });
+      }
       const ref = row.threadOf === 'origin' ? threads.origin : row.threadOf === 'managers' ? threads.managers : threads.home;
       if (ref) return on({ channel: ref.channel, threadTs: ref.ts });
       if (SLACK_ID.test(row.channel)) return on({ channel: row.channel, threadTs: null });

@@ -24,10 +24,11 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
     managersMessage: (t, latest) => b.managersMessage(t, { latest, homeLink: t.home ? messageLink(t.home) : undefined }),
     managersSummary: (tickets) => b.managersSummary(tickets),
-    ticketDetail: (t, trail, dueZone) =>
+    ticketDetail: (t, trail, d) =>
       b.ticketDetail(t, trail, {
         ...when(),
-        dueZone: dueZone ?? undefined,
+        dueZone: d?.dueZone ?? undefined,
+        ...(d?.why ? { why: d.why } : {}),
         homeLink: t.home ? messageLink(t.home) : undefined,
         originLink: t.origin ? messageLink(t.origin) : undefined,
       }),

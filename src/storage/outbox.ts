@@ -7,6 +7,9 @@ import { outbox } from './schema.js';
 
 export type ThreadKind = 'home' | 'origin' | 'managers';
 
+/** `thread_of` of a row that edits its ticket's home card instead of replying under it. */
+export const HOME_CARD = 'home-card';
+
 export interface OutboundMessage {
   /** Messages of one ticket are delivered in the order they were written. */
   ticketKey: string | null;
@@ -26,6 +29,8 @@ export interface OutboundMessage {
   recordsManagersOf?: string[] | null;
   /** Edit the message sent earlier under this idempotency key instead of posting. */
   updates?: string | null;
+  /** Edit this ticket's home message (its card), wherever it is when delivered, instead of posting. */
+  editsHomeOf?: string | null;
   text: string;
   blocks?: unknown[] | null;
   /** Which destination delivers it (default 'slack'); rows of one ticket are in order per destination and target. */
@@ -46,8 +51,9 @@ export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date):
         idempotencyKey: m.idempotencyKey,
         channel: m.channel,
         threadTs: m.threadTs ?? null,
-        threadOfTicket: m.threadOf?.ticket ?? null,
-        threadOf: m.threadOf?.which ?? null,
+        // An edit of the home card is stored as the home "thread" with the kind `home-card`: resolved at delivery.
+        threadOfTicket: m.editsHomeOf ?? m.threadOf?.ticket ?? null,
+        threadOf: m.editsHomeOf ? HOME_CARD : (m.threadOf?.which ?? null),
         recordsHomeOf: m.recordsHomeOf ?? null,
         recordsManagersOf: m.recordsManagersOf?.length ? m.recordsManagersOf.join(' ') : null,
         updatesKey: m.updates ?? null,

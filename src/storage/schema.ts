@@ -120,6 +120,8 @@ export const tickets = pgTable('tickets', {
   index('tickets_assignee_open_idx').on(t.assignee).where(sql`${t.status} = 'active'`),
   index('tickets_customer_open_idx').on(sql`(${t.context}->>'customer')`).where(sql`${t.status} <> 'completed'`),
   index('tickets_origin_idx').on(t.originChannel, t.originTs),
+  // One ticket per Slack message: a message filed twice (two :ticket: reactions, a retried event) stays one ticket.
+  uniqueIndex('tickets_origin_key').on(t.originChannel, t.originTs).where(sql`${t.originTs} is not null`),
   index('tickets_home_idx').on(t.homeChannel, t.homeTs),
   index('tickets_parent_idx').on(t.parentKey),
   index('tickets_managers_key_idx').on(t.managersKey).where(sql`${t.managersKey} is not null`),

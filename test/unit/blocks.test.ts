@@ -1,5 +1,6 @@
 import type { ViewOutput } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { messageBlockErrors, viewErrors } from '../../fake-slack/blockLimits.js';
 import type { Agent, AuditEvent, Ticket } from '../../src/core/types.js';
 import { makeAgent, makeTicket } from '../support/fixtures.js';
 import {
@@ -118,6 +119,7 @@ function assertSafe(name: string, value: unknown): void {
 }
 
 function assertWithinLimits(name: string, m: SlackMessage): void {
+  expect(messageBlockErrors(m.blocks), name).toEqual([]);
   expect(m.blocks.length, name).toBeLessThanOrEqual(50);
   expect(m.blocks.length, name).toBeGreaterThan(0);
   expect(m.text.length, name).toBeLessThanOrEqual(3000);
@@ -441,6 +443,11 @@ describe('safe text in every builder', () => {
     for (const name of ['assignmentCard', 'escalationPing', 'ticketDetail', 'resolutionNotice', 'handoffNotice']) {
       expect(JSON.stringify(outputs[name]), name).toContain('&lt;!channel&gt;');
     }
+  });
+
+  it('modals stay within the view limits', () => {
+    expect(viewErrors(newTicketModal({ channel: 'C1' }))).toEqual([]);
+    expect(viewErrors(handoffModal('T-2026-001', { initialNote: EVIL }))).toEqual([]);
   });
 
   it('modals contain no unescaped user text outside the edit boxes', () => {

@@ -653,7 +653,7 @@ describe('parseTicketCommand', () => {
       expectInvalid(
         () => parseTicketCommand(input),
         'command',
-        `\`/ticket\` has no command ${got}. Use one of \`new\`, \`show\`, \`list\`, \`assign\`, \`handoff\`, \`resolve\`, \`reopen\`, \`escalate\`, \`wait\`, \`resume\`, \`next\`, \`help\`. To file a ticket: \`/ticket new Printer on floor 3 is jammed\`.`,
+        `\`/ticket\` has no command ${got}. Use one of \`new\`, \`show\`, \`why\`, \`list\`, \`assign\`, \`handoff\`, \`resolve\`, \`reopen\`, \`escalate\`, \`wait\`, \`resume\`, \`next\`, \`help\`. To file a ticket: \`/ticket new Printer on floor 3 is jammed\`.`,
       );
     });
   });

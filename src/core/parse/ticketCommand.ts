@@ -114,11 +114,12 @@ export function parseTicketCommand(text: string): TicketCommand {
   switch (sub) {
     case 'new':
       return parseNewTicket(rest);
-    case 'show': {
+    case 'show':
+    case 'why': {
       const a = takeWord(rest);
       if (a.word === undefined) throw missing(sub, 'a ticket key', 'key');
       if (a.rest !== '') throw unexpected(sub, a.rest);
-      return { kind: 'show', key: parseTicketKey(a.word, '`/ticket show`') };
+      return { kind: sub, key: parseTicketKey(a.word, `\`/ticket ${sub}\``) };
     }
     case 'list': {
       // `list [FILTER] [page:N]`, in either order.

@@ -1,6 +1,8 @@
 // `/ticket show` (and `status` in a thread): every field, the context and the audit trail.
 import { formatDuration } from '../../core/duration.js';
 import { formatDayTime } from '../../core/zone.js';
+import type { RoutingExplanation } from '../../core/routing.js';
+import { whyBlocks } from './why.js';
 import { thresholdSec, type AuditEvent, type Ticket } from '../../core/types.js';
 import { actionWord, mentionParts, plural } from '../../core/words.js';
 import { cutMrkdwn, escapeAndCut, escapeText, formatTime, handleText, isUserId, link, md, mentionUser, oneLine, priorityLabel } from '../text.js';
@@ -59,7 +61,7 @@ function trailSections(t: Ticket, trail: AuditEvent[], timeZone: string): KnownB
 export function ticketDetail(
   t: Ticket,
   trail: AuditEvent[],
-  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string; /** The assignee's zone, where its clock runs. */ dueZone?: string },
+  o: { now: Date; timeZone: string; homeLink?: string; originLink?: string; /** The assignee's zone, where its clock runs. */ dueZone?: string; why?: RoutingExplanation },
 ): SlackMessage {
   const when = (d: Date | null) => (d ? formatTime(d, o.timeZone) : '—');
   const blocks: KnownBlock[] = [section(headline(t))];
@@ -93,6 +95,7 @@ export function ticketDetail(
   if (o.originLink) links.push(link(o.originLink, 'Where it came from'));
   blocks.push(...contextBlocks(links));
 
+  if (o.why) blocks.push(...whyBlocks(o.why, o));
   blocks.push({ type: 'divider' });
   blocks.push(...trailSections(t, trail, o.timeZone));
 

@@ -14,3 +14,4 @@ export { agentList, ticketList } from './lists.js';
 export { cardOfRemovedAgent, cardTakenBack } from './roster.js';
 export { childResolvedNotice, handoffNotice, heldAssignedNotice, intakeReply, reopenedNotice, resolutionNotice, threadUpdate } from './notices.js';
 export { ACTIONS, assignmentCard } from './ticketCard.js';
+export { routingExplanation, whyBlocks } from './why.js';

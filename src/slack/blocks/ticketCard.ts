@@ -2,8 +2,8 @@
 import { thresholdSec, type Agent, type Ticket } from '../../core/types.js';
 import { formatDuration } from '../../core/duration.js';
 import { formatDayTime } from '../../core/zone.js';
-import { escapeText, formatTime, handleText, isUserId, link, mentionUser, priorityLabel } from '../text.js';
-import { actions, button, contextBlocks, field, fieldSections, message, section, type KnownBlock, type SlackMessage } from './kit.js';
+import { cutMrkdwn, escapeText, formatTime, handleText, isUserId, link, mentionUser, oneLine, priorityLabel } from '../text.js';
+import { actions, button, contextBlocks, field, fieldSections, message, section, type Button, type KnownBlock, type SlackMessage } from './kit.js';
 import { ageOf, contextSections, descriptionBlocks, headline, keyMd, packetBlocks, requesterMd, titleMd, typeMd } from './ticketParts.js';
 
 /** Action IDs of the buttons Baton posts. Each button's `value` is the ticket key. */
@@ -33,6 +33,8 @@ export function assignmentCard(
     originLink?: string;
     parentLink?: string;
     takenOverFrom?: { agent: string; link?: string };
+    /** Who resolved it, for the card of a completed ticket. */
+    resolvedBy?: string;
   },
 ): SlackMessage {
   const who = agentCallout(agent);
@@ -72,18 +74,52 @@ export function assignmentCard(
   }
   blocks.push(...contextBlocks(links));
 
-  blocks.push(
-    // The block id carries the level this card showed: a second Escalate click is recognised by it.
-    actions(`ticket_actions:L${t.escalationLevel}`, [
-      button(ACTIONS.accept, 'Accept', t.key),
-      button(ACTIONS.resolve, 'Resolve', t.key, 'primary'),
-      button(ACTIONS.handoff, 'Hand off', t.key),
-      button(ACTIONS.escalate, 'Escalate', t.key, 'danger'),
-      // A handed-off ticket may be declined: it goes to someone else, never back to this agent.
-      ...(t.parentKey ? [button(ACTIONS.decline, 'Decline', t.key)] : []),
-    ]),
-  );
+  const state = cardState(t, o);
+  if (state.length) blocks.push(section(state.join('\n')));
+  const buttons = cardButtons(t);
+  // The block id carries the level this card showed: a second Escalate click is recognised by it.
+  if (buttons.length) blocks.push(actions(`ticket_actions:L${t.escalationLevel}`, buttons));
 
   const text = `${intro}: ${escapeText(t.key)} [${escapeText(t.priority)}] ${titleMd(t, 500)}`;
   return message(text, blocks);
+}
+
+const actorMd = (actor: string) =>
+  actor === 'baton' ? 'Baton' : isUserId(actor) ? mentionUser(actor) : actor.startsWith('agent:') ? handleText(actor.slice(6)) : escapeText(actor);
+
+/** Where the ticket stands, one line each: accepted by, waiting on, escalated to, resolved. */
+export function cardState(t: Ticket, o: { timeZone: string; resolvedBy?: string }): string[] {
+  const lines: string[] = [];
+  if (t.status === 'completed') {
+    const by = o.resolvedBy ? ` by ${actorMd(o.resolvedBy)}` : '';
+    const when = t.resolvedAt ? ` · ${formatTime(t.resolvedAt, o.timeZone)}` : '';
+    const note = t.resolution?.trim() ? `: ${cutMrkdwn(escapeText(oneLine(t.resolution)), 500)}` : '';
+    lines.push(`:white_check_mark: *Resolved*${by}${when}${note}`);
+    return lines;
+  }
+  if (t.status === 'intake') {
+    lines.push(':inbox_tray: *Back in intake*, waiting for an agent');
+    return lines;
+  }
+  if (t.acceptedBy) lines.push(`:eyes: *Accepted* by ${actorMd(t.acceptedBy)}${t.acceptedAt ? ` · ${formatTime(t.acceptedAt, o.timeZone)}` : ''}`);
+  if (t.waitingOn) lines.push(`:hourglass_flowing_sand: *Waiting on* ${keyMd(t.waitingOn)}`);
+  if (t.escalationLevel > 0) {
+    const to = t.escalatedTo ? ` to ${handleText(t.escalatedTo)}` : '';
+    const out = t.chainExhausted ? ' (chain exhausted, managers told)' : '';
+    lines.push(`:rotating_light: *Escalated*${to} · level ${t.escalationLevel}${out}`);
+  }
+  return lines;
+}
+
+/** The card's buttons follow the state: no Accept once accepted, none once completed or back in intake. */
+export function cardButtons(t: Ticket): Button[] {
+  if (t.status !== 'active') return [];
+  return [
+    ...(t.acceptedBy ? [] : [button(ACTIONS.accept, 'Accept', t.key)]),
+    button(ACTIONS.resolve, 'Resolve', t.key, 'primary'),
+    button(ACTIONS.handoff, 'Hand off', t.key),
+    button(ACTIONS.escalate, 'Escalate', t.key, 'danger'),
+    // A handed-off ticket may be declined: it goes to someone else, never back to this agent.
+    ...(t.parentKey ? [button(ACTIONS.decline, 'Decline', t.key)] : []),
+  ];
 }

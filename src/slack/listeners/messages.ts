@@ -126,7 +126,7 @@ async function onThreadReply(sd: SlackDeps, client: WebClient, e: MessageEvent, 
     case 'status': {
       if (isBot) return;
       const { ticket: t, trail, dueZone } = await showTicket(sd.deps, ticket.key);
-      const a = sd.deps.render.ticketDetail(t, trail, dueZone);
+      const a = sd.deps.render.ticketDetail(t, trail, { dueZone });
       try {
         await client.chat.postEphemeral({ channel: e.channel, user: author, thread_ts: e.thread_ts, text: a.text, blocks: a.blocks as never });
       } catch (err) {

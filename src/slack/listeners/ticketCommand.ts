@@ -4,6 +4,7 @@ import { escalateTicket } from '../../app/escalation.js';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { ticketListing } from '../../app/queries.js';
+import { explainRouting } from '../../app/why.js';
 import { assignTicket, claimNext, reopenTicket, resolveTicket, showTicket } from '../../app/ticketActions.js';
 import { resumeTicket, waitOnRequesterTicket } from '../../app/waiting.js';
 import type { TicketCommand } from '../../core/commands.js';
@@ -34,8 +35,10 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
     }
     case 'show': {
       const { ticket, trail, dueZone } = await showTicket(deps, cmd.key);
-      return deps.render.ticketDetail(ticket, trail, dueZone);
+      return deps.render.ticketDetail(ticket, trail, { dueZone, why: await explainRouting(deps, cmd.key) });
     }
+    case 'why':
+      return b.routingExplanation(await explainRouting(deps, cmd.key), { timeZone: deps.timeZone });
     case 'list': {
       const r = await ticketListing(deps, by, cmd.filter, cmd.page ?? 1);
       const next = r.page < r.pages ? `/ticket list ${r.filterWord} page:${r.page + 1}` : undefined;

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "tickets_origin_key" ON "tickets" USING btree ("origin_channel","origin_ts") WHERE "tickets"."origin_ts" is not null;
