@@ -1,5 +1,6 @@
 // Composition root: config → database → use-case deps → Slack app, outbox worker, scheduler.
 // SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import type { Deps } from './app/context.js';
@@ -48,8 +49,10 @@ export async function startBaton(
     rejectRateLimitedCalls: true,
     timeout: 10_000,
   });
-  const worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions });
-  const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });
+  // The worker is made once the port is known: host and port name its delivery instance, so a process
+  // restarted on them takes back at once what its predecessor left in flight.
+  let worker: OutboxWorker | undefined;
+  const slack = createSlackApp({ config, deps, logger, kick: () => worker?.kick() });
   let started: { port: number | null; botUserId: string };
   try {
     started = await slack.start();
@@ -57,8 +60,10 @@ export async function startBaton(
     await database.close();
     throw e;
   }
+  const port = started.port ?? config.port;
+  worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions, instance: port ? { name: `${hostname()}:${port}` } : {} });
   worker.start();
-  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker.kick() });
+  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker?.kick() });
   logger.info({ port: started.port, mode: config.slackAppToken ? 'socket' : 'http', database: database.kind }, 'Baton is running');
 
   let stopping: Promise<void> | null = null;
@@ -74,7 +79,7 @@ export async function startBaton(
       stopping ??= (async () => {
         await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'stopping Slack failed'));
         await scheduler.stop();
-        await worker.stop();
+        await worker?.stop();
         await database.close();
       })();
       return stopping;
