@@ -10,11 +10,13 @@ import { createLogger, type Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createSlackApp } from './slack/app.js';
 import { OutboxWorker } from './delivery/outboxWorker.js';
+import { Metrics } from './metrics/metrics.js';
 import { blockKitRenderer } from './slack/renderer.js';
 import { openDatabase, type Database } from './storage/db.js';
 
 export interface Baton {
   config: Config;
+  metrics: Metrics;
   database: Database;
   deps: Deps;
   worker: OutboxWorker;
@@ -31,6 +33,7 @@ export async function startBaton(
   const logger = o.logger ?? createLogger();
   const clock = o.clock ?? systemClock;
   const database = o.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const metrics = new Metrics();
   const deps: Deps = {
     database,
     clock,
@@ -41,6 +44,7 @@ export async function startBaton(
     escalationsChannel: config.escalationsChannel,
     handoffDepthLimit: config.handoffDepthLimit,
     apiRateLimit: config.apiRateLimit,
+    observe: (h) => metrics.observe(h),
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -52,7 +56,7 @@ export async function startBaton(
   // The worker is made once the port is known: host and port name its delivery instance, so a process
   // restarted on them takes back at once what its predecessor left in flight.
   let worker: OutboxWorker | undefined;
-  const slack = createSlackApp({ config, deps, logger, kick: () => worker?.kick() });
+  const slack = createSlackApp({ config, deps, logger, kick: () => worker?.kick(), metrics });
   let started: { port: number | null; botUserId: string };
   try {
     started = await slack.start();
@@ -60,8 +64,18 @@ export async function startBaton(
     await database.close();
     throw e;
   }
+  const server = slack.server();
+  if (server) metrics.instrument(server);
   const port = started.port ?? config.port;
-  worker = new OutboxWorker({ database, client, clock, logger, ...o.workerOptions, instance: port ? { name: `${hostname()}:${port}` } : {} });
+  worker = new OutboxWorker({
+    database,
+    client,
+    clock,
+    logger,
+    ...o.workerOptions,
+    instance: port ? { name: `${hostname()}:${port}` } : {},
+    onCall: (destination, method, outcome) => metrics.call(destination, method, outcome),
+  });
   worker.start();
   const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker?.kick() });
   logger.info({ port: started.port, mode: config.slackAppToken ? 'socket' : 'http', database: database.kind }, 'Baton is running');
@@ -69,6 +83,7 @@ export async function startBaton(
   let stopping: Promise<void> | null = null;
   return {
     config,
+    metrics,
     database,
     deps,
     worker,

@@ -5,7 +5,14 @@ import type { Database, Tx } from '../storage/db.js';
 import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
+import type { Ticket } from '../core/types.js';
 import type { Renderer } from './renderer.js';
+
+/** What a committed use case did that operators count (metrics): the ticket as it stands after it. */
+export type Happening =
+  | { kind: 'filed' | 'accepted' | 'resolved'; ticket: Ticket }
+  | { kind: 'escalated'; ticket: Ticket; level: number }
+  | { kind: 'rate_limited'; via: 'api' | 'mcp' };
 
 export interface Deps {
   database: Database;
@@ -19,6 +26,8 @@ export interface Deps {
   handoffDepthLimit?: number;
   /** Per-token budget of API and MCP calls (`API_RATE_LIMIT`); absent or null: not limited. */
   apiRateLimit?: { perSecond: number; burst: number } | null;
+  /** Told what each use case did, once its transaction has committed (metrics). */
+  observe?: (h: Happening[]) => void;
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
@@ -29,6 +38,8 @@ export interface TxOptions {
 
 export class UnitOfWork {
   readonly messages: OutboundMessage[] = [];
+  /** Told to `deps.observe` once the transaction commits. */
+  readonly happened: Happening[] = [];
 
   constructor(
     readonly tx: Tx,
@@ -41,6 +52,11 @@ export class UnitOfWork {
   audit(e: Omit<NewAuditEvent, 'at'>): Promise<number> {
     const data = this.via && e.actor.startsWith('agent:') ? { ...e.data, via: this.via } : e.data;
     return appendAudit(this.tx, { ...e, data, at: this.now });
+  }
+
+  /** Counted once the transaction commits (never if it rolls back). */
+  record(h: Happening): void {
+    this.happened.push(h);
   }
 
   send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
@@ -79,13 +95,18 @@ export async function inTransaction<T>(
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.database.db.transaction(async (tx) => {
+      let done: UnitOfWork | null = null;
+      const result = await deps.database.db.transaction(async (tx) => {
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
-        const result = await fn(uow);
+        const r = await fn(uow);
         await enqueue(tx as unknown as Tx, uow.messages, uow.now);
-        return result;
+        done = uow;
+        return r;
       });
+      const happened = (done as UnitOfWork | null)?.happened;
+      if (happened?.length) deps.observe?.(happened);
+      return result;
     } catch (e) {
       const code = pgCode(e);
       if (code && RETRYABLE.has(code) && attempt < 5) {

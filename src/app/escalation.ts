@@ -67,6 +67,7 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
   const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
   await saveTicket(uow.tx, t);
   const id = await uow.audit(step.event);
+  if (step.target) uow.record({ kind: 'escalated', ticket: t, level: t.escalationLevel });
   await tellManagersOfEscalations(uow, [sendStep(uow, step, id, reason, note)]);
   return { target: step.target };
 }
@@ -82,6 +83,7 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
   await saveEscalations(uow.tx, due);
   const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
+  for (const s of steps) if (s.target) uow.record({ kind: 'escalated', ticket: s.t, level: s.t.escalationLevel });
   await tellManagersOfEscalations(uow, steps.map((s, i) => sendStep(uow, s, ids[i]!, 'stale')));
 }
 

@@ -90,6 +90,7 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     note: spec.title,
     data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined },
   });
+  if (action === 'filed') uow.record({ kind: 'filed', ticket });
   const routed = await routeTicket(uow, ticket, 'baton');
   return { ticket, ...routed };
 }

@@ -20,6 +20,8 @@ const DONE: Step = { kind: 'done' };
 /** One channel's share of a round: when it began, and how long it slept on pacing (which a clock standing still would not show). */
 interface Round { start: number; slept: number }
 
+const outcomeOf = (out: SendOutcome) => (out.kind === 'sent' ? 'ok' : out.kind === 'retry' && out.afterMs !== undefined ? 'rate_limited' : 'error');
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class DeliveryLoop {
@@ -130,6 +132,7 @@ export class DeliveryLoop {
     }
     const start = this.now();
     const out = await destination.send(row, route.target, again);
+    this.o.onCall(row.destination, row.destination === 'slack' ? (row.updatesKey ? 'chat.update' : 'chat.postMessage') : row.destination, outcomeOf(out));
     if (out.kind === 'retry' && !out.reached) this.pacer.refund(route.lane);
     else this.pacer.answered(route.lane, start, this.now());
     const log = this.o.logger.child({ outbox: row.id, ticket: row.ticketKey ?? undefined });

@@ -29,6 +29,8 @@ export interface DeliveryLoopOptions {
    * instance is still taken for alive.
    */
   instance?: { name?: string; heartbeatMs?: number; staleMs?: number };
+  /** Told of every call to a destination: its kind, the method (Slack: chat.postMessage or chat.update) and what came of it. */
+  onCall?: (destination: string, method: string, outcome: 'ok' | 'error' | 'rate_limited') => void;
 }
 
 export type DeliverySettings = Required<DeliveryLoopOptions>;
@@ -42,6 +44,7 @@ export function withDefaults(o: DeliveryLoopOptions): DeliverySettings {
     retryBaseMs: 500,
     retryMaxMs: 60_000,
     instance: {},
+    onCall: () => {},
     ...o,
     perChannel: o.perChannel ?? { perSecond: 1, burst: 3 },
   };

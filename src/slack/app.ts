@@ -1,11 +1,12 @@
 // The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1, /mcp) or Socket Mode, and every listener.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
 import { apiHandler } from '../api/http.js';
 import { mcpHandler } from '../mcp/http.js';
 import type { Deps } from '../app/context.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { pendingCount } from '../storage/outbox.js';
 import type { SlackDeps } from './context.js';
 import { registerAgentCommand } from './listeners/agentCommand.js';
@@ -20,9 +21,11 @@ export interface SlackApp {
   /** Initialise (auth.test) and start listening. Throws a clear error when Slack refuses the token. */
   start(): Promise<{ port: number | null; botUserId: string }>;
   stop(): Promise<void>;
+  /** The HTTP server on PORT (Slack's endpoint in HTTP mode, /healthz, /metrics, the API and MCP in both modes), once started. */
+  server(): Server | undefined;
 }
 
-export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; kick: () => void }): SlackApp {
+export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; kick: () => void; metrics?: Metrics }): SlackApp {
   const { config, deps, logger } = o;
   const clientOptions = config.slackApiUrl ? { slackApiUrl: ensureSlash(config.slackApiUrl) } : {};
   let botUserId = '';
@@ -39,10 +42,32 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     },
   };
 
+  // Prometheus scrapes this beside /healthz, in HTTP and Socket Mode alike.
+  const metrics = {
+    path: '/metrics',
+    method: ['GET'],
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      if (!o.metrics) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('metrics are not collected by this process\n');
+        return;
+      }
+      try {
+        const { contentType, body } = await o.metrics.render(deps.database, deps.clock.now());
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+      } catch (e) {
+        logger.warn({ err: String(e) }, '/metrics could not read the database');
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('database unavailable\n');
+      }
+    },
+  };
+
   // The agents' HTTP API shares PORT with Slack (and with /healthz in Socket Mode).
   const api = { path: '/api/v1/*rest', method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], handler: apiHandler(deps, logger, o.kick) };
   const mcp = { path: '/mcp', method: ['GET', 'POST', 'DELETE'], handler: mcpHandler(deps, logger, o.kick) };
-  const customRoutes = [healthz, api, mcp];
+  const customRoutes = [healthz, metrics, api, mcp];
 
   const receiver = config.slackAppToken
     ? new SocketModeReceiver({
@@ -114,6 +139,11 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     },
     async stop() {
       await app.stop();
+    },
+    server() {
+      // Bolt keeps it on the receiver: `server` in HTTP mode, `httpServer` in Socket Mode.
+      const r = receiver as unknown as { server?: Server; httpServer?: Server };
+      return r.server ?? r.httpServer;
     },
   };
 }
