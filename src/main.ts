@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
-import type { Deps } from './app/context.js';
+import { InFlight, type Deps } from './app/context.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -45,6 +45,7 @@ export async function startBaton(
     handoffDepthLimit: config.handoffDepthLimit,
     apiRateLimit: config.apiRateLimit,
     observe: (h) => metrics.observe(h),
+    inFlight: new InFlight(),
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -64,6 +65,7 @@ export async function startBaton(
     await database.close();
     throw e;
   }
+  // Taken at once: from here on, a stop answers what was received and refuses what comes after.
   const server = slack.server();
   if (server) metrics.instrument(server);
   const port = started.port ?? config.port;
@@ -92,10 +94,15 @@ export async function startBaton(
     botUserId: started.botUserId,
     stop() {
       stopping ??= (async () => {
+        // No new requests; those received are answered (their use cases commit or roll back whole).
         await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'stopping Slack failed'));
         await scheduler.stop();
+        // Work a request started but answers later (past Slack's 3 s, through its response URL) finishes too.
+        if (!(await deps.inFlight!.idle(15_000))) logger.warn('stopping with use cases still running; their transactions roll back');
+        // The outbox loop finishes its current sends; what it still holds is due at once for the next process.
         await worker?.stop();
         await database.close();
+        logger.info('Baton stopped');
       })();
       return stopping;
     },

@@ -28,6 +28,36 @@ export interface Deps {
   apiRateLimit?: { perSecond: number; burst: number } | null;
   /** Told what each use case did, once its transaction has committed (metrics). */
   observe?: (h: Happening[]) => void;
+  /** Use cases running now: a graceful stop waits for them before it closes the database. */
+  inFlight?: InFlight;
+}
+
+/** Counts the use cases running, so that a stop can wait until none is (each one's transaction commits or rolls back whole). */
+export class InFlight {
+  private running = 0;
+  private waiters: Array<() => void> = [];
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      if (this.running === 0) for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  /** Resolves when nothing runs, or after `ms` at most; true when nothing runs. */
+  async idle(ms: number): Promise<boolean> {
+    if (this.running === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      new Promise<boolean>((r) => this.waiters.push(() => r(true))),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+    ]);
+    clearTimeout(timer);
+    return done;
+  }
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
@@ -93,6 +123,10 @@ export async function inTransaction<T>(
   fn: (uow: UnitOfWork) => Promise<T>,
   opts: TxOptions = {},
 ): Promise<T> {
+  return deps.inFlight ? deps.inFlight.run(() => runTransaction(deps, fn, opts)) : runTransaction(deps, fn, opts);
+}
+
+async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>, opts: TxOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       let done: UnitOfWork | null = null;

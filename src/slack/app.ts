@@ -1,5 +1,6 @@
 // The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1, /mcp) or Socket Mode, and every listener.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
 import { apiHandler } from '../api/http.js';
 import { mcpHandler } from '../mcp/http.js';
@@ -29,6 +30,13 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   const { config, deps, logger } = o;
   const clientOptions = config.slackApiUrl ? { slackApiUrl: ensureSlash(config.slackApiUrl) } : {};
   let botUserId = '';
+  /** Set once stopping: every answer from then on closes its connection. */
+  let closing = false;
+  /** Requests received and not yet answered. */
+  let inProgress = 0;
+  /** Connections accepted whose first request has not been read yet. */
+  const unread = new Set<Socket>();
+  const marked = new WeakSet<Server>();
 
   const healthz = {
     path: '/healthz',
@@ -138,12 +146,53 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
       return { port: typeof addr === 'object' && addr ? addr.port : config.port, botUserId };
     },
     async stop() {
-      await app.stop();
+      // Requests already received are answered; a request read from now on is refused with 503 (and every
+      // answer closes its connection), so nothing is cut off mid-way. Once none is in progress, the port
+      // closes; after 10 s, whatever is left is cut.
+      const server = this.server();
+      closing = true;
+      if (server) {
+        const start = Date.now();
+        let quiet = 0;
+        while (Date.now() - start < 10_000 && quiet < 3) {
+          await new Promise((r) => setTimeout(r, 100));
+          quiet = inProgress === 0 && unread.size === 0 ? quiet + 1 : 0;
+        }
+      }
+      const stopped = app.stop();
+      const cut = server ? setTimeout(() => server.closeAllConnections(), 10_000) : undefined;
+      try {
+        await stopped;
+      } finally {
+        clearTimeout(cut);
+      }
     },
     server() {
       // Bolt keeps it on the receiver: `server` in HTTP mode, `httpServer` in Socket Mode.
       const r = receiver as unknown as { server?: Server; httpServer?: Server };
-      return r.server ?? r.httpServer;
+      const server = r.server ?? r.httpServer;
+      if (server && !marked.has(server)) {
+        marked.add(server);
+        const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+        server.removeAllListeners('request');
+        // A connection accepted whose request has not been read yet (the process was busy) is received too.
+        server.on('connection', (socket: Socket) => {
+          unread.add(socket);
+          socket.once('close', () => unread.delete(socket));
+        });
+        server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+          unread.delete(req.socket);
+          if (closing) {
+            res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '5' });
+            res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'Baton is stopping; nothing was done. Retry in a few seconds.' } }));
+            return;
+          }
+          inProgress++;
+          res.once('close', () => inProgress--);
+          for (const h of handlers) h.call(server, req, res);
+        });
+      }
+      return server;
     },
   };
 }
