@@ -182,6 +182,28 @@ export class FakeSlack {
     );
   }
 
+  /**
+   * Calls of `method` carrying the same message (channel, thread, text and blocks) that were in flight
+   * at the same time: each pair, in arrival order. A call still unanswered counts as in flight until now.
+   */
+  concurrentSameSends(method = 'chat.postMessage'): Array<[FakeSlackCall, FakeSlackCall]> {
+    const byMessage = new Map<string, FakeSlackCall[]>();
+    for (const c of this.calls.filter((x) => x.method === method)) {
+      const k = JSON.stringify([c.args.channel, c.args.thread_ts ?? null, c.args.ts ?? null, c.args.text ?? null, c.args.blocks ?? null]);
+      byMessage.set(k, [...(byMessage.get(k) ?? []), c]);
+    }
+    const pairs: Array<[FakeSlackCall, FakeSlackCall]> = [];
+    const now = Date.now();
+    for (const list of byMessage.values()) {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length; j++) {
+          if (list[j]!.at < (list[i]!.answeredAt ?? now)) pairs.push([list[i]!, list[j]!]);
+        }
+      }
+    }
+    return pairs;
+  }
+
   /** Every call to `method` (failed attempts included). */
   callsTo(method: string): FakeSlackCall[] {
     return this.calls.filter((c) => c.method === method);
@@ -316,6 +338,7 @@ export class FakeSlack {
       call.ok = status === 200 && body?.ok === true;
       if (!call.ok) call.error = typeof body?.error === 'string' ? body.error : `http_${status}`;
       call.response = body;
+      call.answeredAt = Date.now();
       if (status === 429) this.rateLimited += 1;
       this.logLine?.(`[fake-slack] ${formatCall(call)}`);
       sendJson(res, status, body, headers);
@@ -331,6 +354,7 @@ export class FakeSlack {
         call.status = 0;
         call.ok = false;
         call.error = 'connection_destroyed';
+        call.answeredAt = Date.now();
         this.logLine?.(`[fake-slack] ${formatCall(call)}`);
         req.socket.destroy();
         return;

@@ -45,6 +45,8 @@ export interface FakeSlackCall {
   error?: string;
   /** The JSON body answered. */
   response?: Json;
+  /** `Date.now()` when the answer was sent (or the socket destroyed); undefined while in flight. */
+  answeredAt?: number;
 }
 
 /**

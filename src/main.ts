@@ -1,10 +1,11 @@
 // Composition root: config → database → use-case deps → Slack app, outbox worker, scheduler.
 // SIGTERM/SIGINT: stop taking work, finish what is in flight, close the database.
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { sdkA2aPort } from './a2a/sdk.js';
 import type { A2aPort } from './app/a2aPort.js';
-import type { Deps } from './app/context.js';
+import { InFlight, type Deps } from './app/context.js';
 import { a2aDestination } from './delivery/a2aDestination.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -14,11 +15,13 @@ import { createSlackApp } from './slack/app.js';
 import { WEBHOOK_DESTINATION } from './app/agentEvents.js';
 import { OutboxWorker } from './delivery/outboxWorker.js';
 import { webhookDestination } from './delivery/webhookDestination.js';
+import { Metrics } from './metrics/metrics.js';
 import { blockKitRenderer } from './slack/renderer.js';
 import { openDatabase, type Database } from './storage/db.js';
 
 export interface Baton {
   config: Config;
+  metrics: Metrics;
   database: Database;
   deps: Deps;
   worker: OutboxWorker;
@@ -35,6 +38,7 @@ export async function startBaton(
   const logger = o.logger ?? createLogger();
   const clock = o.clock ?? systemClock;
   const database = o.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const metrics = new Metrics();
   const deps: Deps = {
     database,
     clock,
@@ -50,6 +54,8 @@ export async function startBaton(
     outboxRetentionSec: config.outboxRetentionSec,
     a2a: o.a2a ?? sdkA2aPort(),
     publicUrl: config.publicUrl,
+    observe: (h) => metrics.observe(h),
+    inFlight: new InFlight(),
   };
   const client = new WebClient(config.slackBotToken, {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl.endsWith('/') ? config.slackApiUrl : `${config.slackApiUrl}/` } : {}),
@@ -58,17 +64,12 @@ export async function startBaton(
     rejectRateLimitedCalls: true,
     timeout: 10_000,
   });
+  // The worker is made once the port is known: host and port name its delivery instance, so a process
+  // restarted on them takes back at once what its predecessor left in flight.
+  let worker: OutboxWorker | undefined;
   // A webhook's `{"accept":true}` commits an accept, whose messages the worker then delivers.
-  const kick = () => worker.kick();
-  const worker: OutboxWorker = new OutboxWorker({
-    database,
-    client,
-    clock,
-    logger,
-    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }), a2a: a2aDestination({ deps, logger }) },
-    ...o.workerOptions,
-  });
-  const slack = createSlackApp({ config, deps, logger, kick: () => worker.kick() });
+  const kick = () => worker?.kick();
+  const slack = createSlackApp({ config, deps, logger, kick, metrics });
   let started: { port: number | null; botUserId: string };
   try {
     started = await slack.start();
@@ -76,13 +77,28 @@ export async function startBaton(
     await database.close();
     throw e;
   }
+  // Taken at once: from here on, a stop answers what was received and refuses what comes after.
+  const server = slack.server();
+  if (server) metrics.instrument(server);
+  const port = started.port ?? config.port;
+  worker = new OutboxWorker({
+    database,
+    client,
+    clock,
+    logger,
+    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }), a2a: a2aDestination({ deps, logger }) },
+    ...o.workerOptions,
+    instance: port ? { name: `${hostname()}:${port}` } : {},
+    onCall: (destination, method, outcome) => metrics.call(destination, method, outcome),
+  });
   worker.start();
-  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker.kick() });
+  const scheduler = startScheduler({ deps, logger, escalationCron: config.escalationCron, briefingCron: config.briefingCron, timeZone: config.timeZone, after: () => worker?.kick() });
   logger.info({ port: started.port, mode: config.slackAppToken ? 'socket' : 'http', database: database.kind }, 'Baton is running');
 
   let stopping: Promise<void> | null = null;
   return {
     config,
+    metrics,
     database,
     deps,
     worker,
@@ -91,10 +107,15 @@ export async function startBaton(
     botUserId: started.botUserId,
     stop() {
       stopping ??= (async () => {
+        // No new requests; those received are answered (their use cases commit or roll back whole).
         await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'stopping Slack failed'));
         await scheduler.stop();
-        await worker.stop();
+        // Work a request started but answers later (past Slack's 3 s, through its response URL) finishes too.
+        if (!(await deps.inFlight!.idle(15_000))) logger.warn('stopping with use cases still running; their transactions roll back');
+        // The outbox loop finishes its current sends; what it still holds is due at once for the next process.
+        await worker?.stop();
         await database.close();
+        logger.info('Baton stopped');
       })();
       return stopping;
     },

@@ -8,7 +8,14 @@ import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
 import { agentEventMessages } from './agentEvents.js';
 import type { A2aPort } from './a2aPort.js';
+import type { Ticket } from '../core/types.js';
 import type { Renderer } from './renderer.js';
+
+/** What a committed use case did that operators count (metrics): the ticket as it stands after it. */
+export type Happening =
+  | { kind: 'filed' | 'accepted' | 'resolved'; ticket: Ticket }
+  | { kind: 'escalated'; ticket: Ticket; level: number }
+  | { kind: 'rate_limited'; via: 'api' | 'mcp' };
 
 export interface Deps {
   database: Database;
@@ -32,6 +39,38 @@ export interface Deps {
   a2a?: A2aPort;
   /** Baton's public base URL (`BATON_PUBLIC_URL`): A2A agents push task updates to it; absent: tasks are polled. */
   publicUrl?: string | null;
+  /** Told what each use case did, once its transaction has committed (metrics). */
+  observe?: (h: Happening[]) => void;
+  /** Use cases running now: a graceful stop waits for them before it closes the database. */
+  inFlight?: InFlight;
+}
+
+/** Counts the use cases running, so that a stop can wait until none is (each one's transaction commits or rolls back whole). */
+export class InFlight {
+  private running = 0;
+  private waiters: Array<() => void> = [];
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      if (this.running === 0) for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  /** Resolves when nothing runs, or after `ms` at most; true when nothing runs. */
+  async idle(ms: number): Promise<boolean> {
+    if (this.running === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      new Promise<boolean>((r) => this.waiters.push(() => r(true))),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+    ]);
+    clearTimeout(timer);
+    return done;
+  }
 }
 
 /** How a use case runs: the Slack request or API idempotency key it acts on once, and the door an agent came through. */
@@ -46,6 +85,8 @@ export class UnitOfWork {
   readonly messages: OutboundMessage[] = [];
   /** Events for agents' webhooks, written at commit (see agentEvents.ts). */
   readonly agentEvents: AgentEventNote[] = [];
+  /** Told to `deps.observe` once the transaction commits. */
+  readonly happened: Happening[] = [];
 
   constructor(
     readonly tx: Tx,
@@ -58,6 +99,11 @@ export class UnitOfWork {
   audit(e: Omit<NewAuditEvent, 'at'>): Promise<number> {
     const data = this.via && e.actor.startsWith('agent:') ? { ...e.data, via: this.via } : e.data;
     return appendAudit(this.tx, { ...e, data, at: this.now });
+  }
+
+  /** Counted once the transaction commits (never if it rolls back). */
+  record(h: Happening): void {
+    this.happened.push(h);
   }
 
   send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
@@ -99,17 +145,26 @@ export async function inTransaction<T>(
   fn: (uow: UnitOfWork) => Promise<T>,
   opts: TxOptions = {},
 ): Promise<T> {
+  return deps.inFlight ? deps.inFlight.run(() => runTransaction(deps, fn, opts)) : runTransaction(deps, fn, opts);
+}
+
+async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>, opts: TxOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.database.db.transaction(async (tx) => {
+      let done: UnitOfWork | null = null;
+      const result = await deps.database.db.transaction(async (tx) => {
         const uow = new UnitOfWork(tx as unknown as Tx, deps, deps.clock.now(), opts.via);
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
-        const result = await fn(uow);
+        const r = await fn(uow);
         if (opts.also) await opts.also(uow);
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
         await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
-        return result;
+        done = uow;
+        return r;
       });
+      const happened = (done as UnitOfWork | null)?.happened;
+      if (happened?.length) deps.observe?.(happened);
+      return result;
     } catch (e) {
       const code = pgCode(e);
       if (code && RETRYABLE.has(code) && attempt < 5) {

@@ -70,6 +70,7 @@ async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: '
   const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
   await saveTicket(uow.tx, t);
   const id = await uow.audit(step.event);
+  if (step.target) uow.record({ kind: 'escalated', ticket: t, level: t.escalationLevel });
   const edits: Array<{ t: Ticket; id: number }> = [];
   await tellManagersOfEscalations(uow, [sendStep(uow, step, id, reason, edits, note)]);
   for (const e of edits) await editCard(uow, e.t, e.id, 'escalated');
@@ -87,6 +88,7 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
   await saveEscalations(uow.tx, due);
   const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
+  for (const s of steps) if (s.target) uow.record({ kind: 'escalated', ticket: s.t, level: s.t.escalationLevel });
   const edits: Array<{ t: Ticket; id: number }> = [];
   await tellManagersOfEscalations(uow, steps.map((s, i) => sendStep(uow, s, ids[i]!, 'stale', edits)));
   for (const e of edits) await editCard(uow, e.t, e.id, 'escalated', { agent: e.t.assignee ? byHandle.get(e.t.assignee) : null });

@@ -97,6 +97,7 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     note: spec.title,
     data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined, reactor: spec.reactor },
   });
+  if (action === 'filed') uow.record({ kind: 'filed', ticket });
   const routed = await routeTicket(uow, ticket, 'baton');
   return { ticket, ...routed };
 }

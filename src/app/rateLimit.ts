@@ -14,11 +14,12 @@ export class RateLimited extends Error {
 }
 
 /** Spends one call of the agent's budget; throws RateLimited (with the seconds to wait) when it is spent. */
-export async function spendCall(deps: Deps, handle: string): Promise<void> {
+export async function spendCall(deps: Deps, handle: string, via: 'api' | 'mcp' = 'api'): Promise<void> {
   const limit = deps.apiRateLimit;
   if (!limit) return;
   const wait = await takeCall(deps.database.db, handle, deps.clock.now(), limit);
   if (wait > 0) {
+    deps.observe?.([{ kind: 'rate_limited', via }]);
     const e = new RateLimited(handle, wait);
     e.message = `Too many calls with ${handle}'s token (at most ${rate(limit.perSecond)} with a burst of ${limit.burst}); retry after ${wait} s.`;
     throw e;

@@ -82,6 +82,7 @@ export async function acceptTicket(deps: Deps, by: Principal, key: string, o: Tx
     t.acceptedBy = actorName(by);
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
+    uow.record({ kind: 'accepted', ticket: t });
     homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
     await editCard(uow, t, id, 'accepted');
     return { ticket: t };
@@ -125,6 +126,7 @@ export async function resolveTicket(
       note: t.resolution,
       ...(closed.length ? { data: { closedChildren: closed } } : {}),
     });
+    uow.record({ kind: 'resolved', ticket: t });
     const alsoClosed = closed.length ? [{ raw: `\nIts open handoff ${closed.join(', ')} was closed with it.` }] : [];
     const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : []), ...alsoClosed];
     homeReply(uow, t, id, 'resolved', resolvedLine);
@@ -170,6 +172,7 @@ async function closeWithParent(uow: UnitOfWork, child: Ticket, parent: Ticket, b
     data: { closedWith: parent.key },
   });
   await editCard(uow, child, id, 'resolved', { resolvedBy: actorName(by) });
+  uow.record({ kind: 'resolved', ticket: child });
   homeReply(uow, child, id, 'resolved', [
     { raw: `:white_check_mark: Closed by ${mention(by)} together with ${parent.key}, which was resolved` },
     ...(parent.resolution ? [{ raw: ': ' }, parent.resolution] : [{ raw: '.' }]),

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { claimDue, markFailed, releaseClaims, scheduleRetry, type ClaimedMessage } from '../storage/outbox.js';
 import type { Destination, SendOutcome } from './destination.js';
 import { backoffMs, ROUND_BUDGET_MS, withDefaults, type DeliveryLoopOptions, type DeliverySettings } from './options.js';
+import { DeliveryInstance } from './instance.js';
 import { ChannelPacer } from './pacer.js';
 import { Poller } from './poller.js';
 import { SentLedger } from './sentLedger.js';
@@ -19,6 +20,8 @@ const DONE: Step = { kind: 'done' };
 /** One channel's share of a round: when it began, and how long it slept on pacing (which a clock standing still would not show). */
 interface Round { start: number; slept: number }
 
+const outcomeOf = (out: SendOutcome) => (out.kind === 'sent' ? 'ok' : out.kind === 'retry' && out.afterMs !== undefined ? 'rate_limited' : 'error');
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class DeliveryLoop {
@@ -26,6 +29,8 @@ export class DeliveryLoop {
   private readonly pacer: ChannelPacer;
   private readonly poller: Poller;
   private readonly ledger: SentLedger;
+  /** Who this loop is to the other copies: its claims name it, its heartbeat keeps them its own. */
+  readonly instance: DeliveryInstance;
   /** Rows retried or failed by this copy. */
   failures = 0;
   /** The one clock (ms): due times, leases, pacing and the round budget all read it. */
@@ -36,6 +41,7 @@ export class DeliveryLoop {
     this.pacer = new ChannelPacer(this.o.perChannel.perSecond, this.o.perChannel.burst);
     this.poller = new Poller({ round: () => this.deliverOnce(), pollMs: this.o.pollMs, now: this.now, logger: this.o.logger });
     this.ledger = new SentLedger({ database: this.o.database, now: this.now, logger: this.o.logger });
+    this.instance = new DeliveryInstance({ database: this.o.database, logger: this.o.logger, now: this.now, ...this.o.instance });
   }
 
   /** Rows delivered and recorded as sent by this copy. */
@@ -44,12 +50,14 @@ export class DeliveryLoop {
   }
 
   start(): void {
+    this.instance.start();
     this.poller.start();
   }
 
-  /** Stop claiming; finish what is in flight. */
-  stop(): Promise<void> {
-    return this.poller.stop();
+  /** Stop claiming; finish what is in flight; leave (what is still held goes to the other copies at once). */
+  async stop(): Promise<void> {
+    await this.poller.stop();
+    await this.instance.stop();
   }
 
   /** Look for work now (called after a use case commits). */
@@ -60,8 +68,10 @@ export class DeliveryLoop {
   /** One round: claim due rows (the oldest pending row of each ticket) and deliver them. Returns rows handled. */
   async deliverOnce(): Promise<number> {
     await this.ledger.flush();
+    // A copy that cannot renew its heartbeat claims nothing: the others may soon take it for dead.
+    if (!(await this.instance.ready())) return 0;
     const now = this.now();
-    const rows = await claimDue(this.o.database.db, { now: new Date(now), leaseUntil: new Date(now + this.o.leaseMs), limit: this.o.batch });
+    const rows = await claimDue(this.o.database.db, { now: new Date(now), leaseUntil: new Date(now + this.o.leaseMs), limit: this.o.batch, instance: this.instance.id });
     // Channels are paced independently: each channel's rows in order, channels in parallel, and every
     // channel finishes (or fails) before the round ends, so that nothing of it is still in flight.
     const byChannel = new Map<string, ClaimedMessage[]>();
@@ -106,6 +116,8 @@ export class DeliveryLoop {
       await this.ledger.record(row);
       return DONE;
     }
+    // Heard from too long ago: another copy may be taking this row over; hand it back instead of racing it.
+    if (!this.instance.alive()) return { kind: 'defer', at: this.now() };
     const destination = this.o.destinations[row.destination];
     if (!destination) return this.fail(row, `unknown_destination: no destination '${row.destination}'`);
     const route = await destination.route(row);
@@ -120,6 +132,7 @@ export class DeliveryLoop {
     }
     const start = this.now();
     const out = await destination.send(row, route.target, again);
+    this.o.onCall(row.destination, row.destination === 'slack' ? (row.updatesKey ? 'chat.update' : 'chat.postMessage') : row.destination, outcomeOf(out));
     if (out.kind === 'retry' && !out.reached) this.pacer.refund(route.lane);
     else this.pacer.answered(route.lane, start, this.now());
     const log = this.o.logger.child({ outbox: row.id, ticket: row.ticketKey ?? undefined });

@@ -23,6 +23,14 @@ export interface DeliveryLoopOptions {
   /** Backoff of retries: retryBaseMs × 2^attempt (±25 %), at most retryMaxMs. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * This process's delivery instance: `name` stable across restarts (host and port), so a restarted
+   * process takes back its predecessor's rows at once; its heartbeat period and how long a silent
+   * instance is still taken for alive.
+   */
+  instance?: { name?: string; heartbeatMs?: number; staleMs?: number };
+  /** Told of every call to a destination: its kind, the method (Slack: chat.postMessage or chat.update) and what came of it. */
+  onCall?: (destination: string, method: string, outcome: 'ok' | 'error' | 'rate_limited') => void;
 }
 
 export type DeliverySettings = Required<DeliveryLoopOptions>;
@@ -35,6 +43,8 @@ export function withDefaults(o: DeliveryLoopOptions): DeliverySettings {
     maxAttempts: Number.POSITIVE_INFINITY,
     retryBaseMs: 500,
     retryMaxMs: 60_000,
+    instance: {},
+    onCall: () => {},
     ...o,
     perChannel: o.perChannel ?? { perSecond: 1, burst: 3 },
   };

@@ -34,7 +34,7 @@ export interface ToolContext {
 /** A tool's answer: its structured result and a short text, or a tool error with Baton's specific message. */
 async function answer(c: ToolContext, tool: string, run: Run): Promise<CallToolResult> {
   try {
-    await spendCall(c.deps, c.agent.handle);
+    await spendCall(c.deps, c.agent.handle, 'mcp');
     const r = await run();
     return { content: [{ type: 'text', text: r.text }], structuredContent: r.structured };
   } catch (e) {

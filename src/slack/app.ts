@@ -1,5 +1,6 @@
 // The Bolt app: HTTP receiver (POST /slack/events, GET /healthz, /api/v1, /mcp) or Socket Mode, and every listener.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type App as BoltApp } from '@slack/bolt';
 import { a2aPushHandler } from '../a2a/push.js';
 import { apiHandler } from '../api/http.js';
@@ -9,6 +10,7 @@ import { heardFrom } from '../app/liveness.js';
 import { failingWebhookStatuses } from '../app/webhooks.js';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { pendingCount } from '../storage/outbox.js';
 import type { SlackDeps } from './context.js';
 import { registerAgentCommand } from './listeners/agentCommand.js';
@@ -24,12 +26,21 @@ export interface SlackApp {
   /** Initialise (auth.test) and start listening. Throws a clear error when Slack refuses the token. */
   start(): Promise<{ port: number | null; botUserId: string }>;
   stop(): Promise<void>;
+  /** The HTTP server on PORT (Slack's endpoint in HTTP mode, /healthz, /metrics, the API and MCP in both modes), once started. */
+  server(): Server | undefined;
 }
 
-export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; kick: () => void }): SlackApp {
+export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; kick: () => void; metrics?: Metrics }): SlackApp {
   const { config, deps, logger } = o;
   const clientOptions = config.slackApiUrl ? { slackApiUrl: ensureSlash(config.slackApiUrl) } : {};
   let botUserId = '';
+  /** Set once stopping: every answer from then on closes its connection. */
+  let closing = false;
+  /** Requests received and not yet answered. */
+  let inProgress = 0;
+  /** Connections accepted whose first request has not been read yet. */
+  const unread = new Set<Socket>();
+  const marked = new WeakSet<Server>();
 
   const healthz = {
     path: '/healthz',
@@ -50,12 +61,34 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     },
   };
 
+  // Prometheus scrapes this beside /healthz, in HTTP and Socket Mode alike.
+  const metrics = {
+    path: '/metrics',
+    method: ['GET'],
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      if (!o.metrics) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('metrics are not collected by this process\n');
+        return;
+      }
+      try {
+        const { contentType, body } = await o.metrics.render(deps.database, deps.clock.now());
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+      } catch (e) {
+        logger.warn({ err: String(e) }, '/metrics could not read the database');
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('database unavailable\n');
+      }
+    },
+  };
+
   // The agents' HTTP API shares PORT with Slack (and with /healthz in Socket Mode).
   const api = { path: '/api/v1/*rest', method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], handler: apiHandler(deps, logger, o.kick) };
   const mcp = { path: '/mcp', method: ['GET', 'POST', 'DELETE'], handler: mcpHandler(deps, logger, o.kick) };
   // A2A agents push their tasks' updates here (BATON_PUBLIC_URL + /a2a/push/{task}).
   const a2aPush = { path: '/a2a/push/:task', method: ['POST'], handler: a2aPushHandler(deps, logger, o.kick) };
-  const customRoutes = [healthz, api, mcp, a2aPush];
+  const customRoutes = [healthz, metrics, api, mcp, a2aPush];
 
   const receiver = config.slackAppToken
     ? new SocketModeReceiver({
@@ -139,7 +172,53 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
       return { port: typeof addr === 'object' && addr ? addr.port : config.port, botUserId };
     },
     async stop() {
-      await app.stop();
+      // Requests already received are answered; a request read from now on is refused with 503 (and every
+      // answer closes its connection), so nothing is cut off mid-way. Once none is in progress, the port
+      // closes; after 10 s, whatever is left is cut.
+      const server = this.server();
+      closing = true;
+      if (server) {
+        const start = Date.now();
+        let quiet = 0;
+        while (Date.now() - start < 10_000 && quiet < 3) {
+          await new Promise((r) => setTimeout(r, 100));
+          quiet = inProgress === 0 && unread.size === 0 ? quiet + 1 : 0;
+        }
+      }
+      const stopped = app.stop();
+      const cut = server ? setTimeout(() => server.closeAllConnections(), 10_000) : undefined;
+      try {
+        await stopped;
+      } finally {
+        clearTimeout(cut);
+      }
+    },
+    server() {
+      // Bolt keeps it on the receiver: `server` in HTTP mode, `httpServer` in Socket Mode.
+      const r = receiver as unknown as { server?: Server; httpServer?: Server };
+      const server = r.server ?? r.httpServer;
+      if (server && !marked.has(server)) {
+        marked.add(server);
+        const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+        server.removeAllListeners('request');
+        // A connection accepted whose request has not been read yet (the process was busy) is received too.
+        server.on('connection', (socket: Socket) => {
+          unread.add(socket);
+          socket.once('close', () => unread.delete(socket));
+        });
+        server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+          unread.delete(req.socket);
+          if (closing) {
+            res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '5' });
+            res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'Baton is stopping; nothing was done. Retry in a few seconds.' } }));
+            return;
+          }
+          inProgress++;
+          res.once('close', () => inProgress--);
+          for (const h of handlers) h.call(server, req, res);
+        });
+      }
+      return server;
     },
   };
 }

@@ -120,9 +120,11 @@ const ERROR_MAX = 500;
  * that keeps failing holds back that agent's later events of the ticket, never its Slack messages), and
  * rows of no ticket — with FOR UPDATE
  * SKIP LOCKED, so several copies never claim one row. A claim counts as an attempt and is a lease: the
- * row is due again at `leaseUntil`, when another copy may take it if this one never answered.
+ * row is due again at `leaseUntil`, when another copy may take it if this one never answered. The row
+ * records the claiming `instance`: when that instance's heartbeat stops, the row is handed back at once
+ * (deliveryInstances.ts) instead of waiting for the lease.
  */
-export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedMessage[]> {
+export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; limit: number; instance?: string | null }): Promise<ClaimedMessage[]> {
   const rows = await rowsOf<Record<string, unknown>>(
     q,
     sql`with next as (
@@ -134,7 +136,7 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
           order by o.id
           limit ${o.limit}
           for update skip locked)
-        update outbox set next_attempt_at = ${at(o.leaseUntil)}, attempts = attempts + 1
+        update outbox set next_attempt_at = ${at(o.leaseUntil)}, attempts = attempts + 1, claimed_by = ${o.instance ?? null}
         where id in (select id from next)
         returning id, ticket_key, channel, thread_ts, thread_of_ticket, thread_of, records_home_of, records_managers_of, updates_key, text, blocks, destination, target, payload, attempts, created_at`,
   );
@@ -164,7 +166,7 @@ export async function claimDue(q: Queryable, o: { now: Date; leaseUntil: Date; l
 export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): Promise<void> {
   if (ids.length === 0) return;
   await q.execute(
-    sql`update outbox set next_attempt_at = ${at(dueAt)}, attempts = greatest(attempts - 1, 0) where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+    sql`update outbox set next_attempt_at = ${at(dueAt)}, attempts = greatest(attempts - 1, 0), claimed_by = null where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
   );
 }
 
@@ -172,7 +174,7 @@ export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): P
 export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf' | 'recordsManagersOf'>, receipt: Receipt, now: Date): Promise<void> {
   await q.transaction(async (tx) => {
     await tx.execute(
-      sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null where id = ${msg.id}`,
+      sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null, claimed_by = null where id = ${msg.id}`,
     );
     if (msg.recordsHomeOf && receipt.ts) await recordHomeMessage(tx, msg.recordsHomeOf, { channel: receipt.channel, ts: receipt.ts });
     if (msg.recordsManagersOf && receipt.ts) await recordManagersMessage(tx, msg.recordsManagersOf.split(' '), { channel: receipt.channel, ts: receipt.ts });
@@ -199,13 +201,13 @@ export async function recordManagersMessage(q: Queryable, ticketKeys: string[], 
  */
 export async function scheduleRetry(q: Queryable, id: number, o: { dueAt: Date; error: string; countAttempt: boolean }): Promise<void> {
   await q.execute(
-    sql`update outbox set next_attempt_at = ${at(o.dueAt)}, last_error = ${o.error.slice(0, ERROR_MAX)}${o.countAttempt ? sql`` : sql`, attempts = greatest(attempts - 1, 0)`} where id = ${id}`,
+    sql`update outbox set next_attempt_at = ${at(o.dueAt)}, claimed_by = null, last_error = ${o.error.slice(0, ERROR_MAX)}${o.countAttempt ? sql`` : sql`, attempts = greatest(attempts - 1, 0)`} where id = ${id}`,
   );
 }
 
 /** Refused for good: the row stays, failed, with the reason. */
 export async function markFailed(q: Queryable, id: number, error: string): Promise<void> {
-  await q.execute(sql`update outbox set status = 'failed', last_error = ${error.slice(0, ERROR_MAX)} where id = ${id}`);
+  await q.execute(sql`update outbox set status = 'failed', claimed_by = null, last_error = ${error.slice(0, ERROR_MAX)} where id = ${id}`);
 }
 
 /** Where the message sent under `idempotencyKey` landed, if it was sent. */

@@ -165,6 +165,8 @@ export const outbox = pgTable('outbox', {
   /** For a destination other than Slack: what it sends (a webhook's event body). */
   payload: jsonb('payload'),
   status: text('status').notNull().default('pending'),
+  /** The delivery instance (delivery_instances.id) sending the row now; null when no one holds it. */
+  claimedBy: text('claimed_by'),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: ts('next_attempt_at').notNull(),
   lastError: text('last_error'),
@@ -179,7 +181,20 @@ export const outbox = pgTable('outbox', {
   index('outbox_ticket_pending_idx').on(t.ticketKey, t.id).where(sql`${t.status} = 'pending'`),
   // Retention reads delivered rows oldest first.
   index('outbox_sent_at_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
+  index('outbox_claimed_idx').on(t.claimedBy).where(sql`${t.status} = 'pending' and ${t.claimedBy} is not null`),
 ]);
+
+/**
+ * The running delivery loops (one per Baton process), each with a heartbeat: rows claimed by an
+ * instance whose heartbeat stopped are handed to the living without waiting for their lease.
+ */
+export const deliveryInstances = pgTable('delivery_instances', {
+  id: text('id').primaryKey(),
+  /** Host and port: a process restarted on the same ones knows its predecessor is gone. */
+  name: text('name').notNull(),
+  startedAt: ts('started_at').notNull(),
+  heartbeatAt: ts('heartbeat_at').notNull(),
+});
 
 export const processedRequests = pgTable('processed_requests', {
   key: text('key').primaryKey(),

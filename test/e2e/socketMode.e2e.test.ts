@@ -79,6 +79,14 @@ describe('Socket Mode', () => {
     expect(JSON.stringify(ack)).toContain('T-2026-001');
   });
 
+  it('when Prometheus scrapes /metrics in Socket Mode, then it answers on PORT and counts the filing that came over the socket', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^baton_tickets_filed_total\{type="[a-z]+",priority="normal"\} 1$/m);
+    expect(text).toMatch(/^baton_http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} 1$/m);
+  });
+
   it('item 3: when an agent token is issued over the socket, then the API answers on PORT in Socket Mode and the token is in no log line', async () => {
     command('add sockbot skills:general channel:<#CSOCK0001|sockbot>', 'env-add', '/agent');
     await fake.waitFor(() => acks.get('env-add'));

@@ -2,18 +2,14 @@
 // same data. Every ticket whose filing was acknowledged with its key must survive with its whole trail
 // and get its assignment card; at most the messages in flight at the instant of the kill are posted
 // twice. PGlite always (a BATON_DATA_DIR), PostgreSQL when TEST_DATABASE_URL is set (a cloned database).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Database } from '../../src/storage/db.js';
-import { clonePostgres, DB_KINDS, type DbKind } from '../support/db.js';
+import { DB_KINDS } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../support/slackRequests.js';
 import { keysIn } from '../support/e2eHelpers.js';
 import { healthz, spawnBaton, type BatonProcess } from '../support/spawnBaton.js';
-import { cardKey, pool, seedPgliteDataDir } from './support.js';
+import { cardKey, makeStore, pool } from './support.js';
 
 const SECRET = 'crash-secret';
 const ADMIN = 'UADMIN01';
@@ -24,31 +20,6 @@ const CONCURRENCY = 10;
 const KILL_AFTER_ACKS = 40;
 
 const channelOf = (i: number) => `CAGT${String(i).padStart(3, '0')}`;
-
-interface Store {
-  /** Opens the database from the test process (PGlite: only while no Baton runs on it). */
-  open(): Promise<Database>;
-  env: Record<string, string>;
-  cleanup(): Promise<void>;
-}
-
-async function makeStore(kind: DbKind): Promise<Store> {
-  if (kind === 'pglite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-crash-'));
-    await seedPgliteDataDir(dir);
-    return {
-      env: { BATON_DATA_DIR: dir },
-      open: () => openDatabase({ dataDir: dir, migrate: false }),
-      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const clone = await clonePostgres();
-  return {
-    env: { DATABASE_URL: clone.url },
-    open: () => openDatabase({ databaseUrl: clone.url, migrate: false, poolSize: 2 }),
-    cleanup: () => clone.drop(),
-  };
-}
 
 describe.each(DB_KINDS)('Baton killed mid-burst on %s', (kind) => {
   it(

@@ -1,10 +1,13 @@
 // Helpers of the fault suites (test/faults): a TCP proxy that can play a dead database, a migrated data
 // directory for Baton as a child process (test/support/spawnBaton.ts), small things about the traffic.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/storage/db.js';
+import { clonePostgres, type DbKind } from '../support/db.js';
 
 // ---------------------------------------------------------------------------------------------
 // A TCP proxy in front of PostgreSQL
@@ -92,6 +95,32 @@ export async function seedPgliteDataDir(dir: string): Promise<void> {
   const pg = new PGlite(path.join(dir, 'pgdata'), { loadDataDir: new Blob([new Uint8Array(dump)]) });
   await pg.waitReady;
   await pg.close();
+}
+
+/** Where Baton processes of a fault test keep their data: a seeded data directory, or a cloned PostgreSQL database. */
+export interface Store {
+  /** Opens the database from the test process (PGlite: only while no Baton runs on it). */
+  open(): Promise<Database>;
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export async function makeStore(kind: DbKind): Promise<Store> {
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-crash-'));
+    await seedPgliteDataDir(dir);
+    return {
+      env: { BATON_DATA_DIR: dir },
+      open: () => openDatabase({ dataDir: dir, migrate: false }),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const clone = await clonePostgres();
+  return {
+    env: { DATABASE_URL: clone.url },
+    open: () => openDatabase({ databaseUrl: clone.url, migrate: false, poolSize: 2 }),
+    cleanup: () => clone.drop(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -386,6 +386,58 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       expect(reached).toBe(1);
     });
 
+    it('when the worker holding a row stops beating (its process died), then another delivers it at its next heartbeat, long before the lease, and the ticket order holds', async () => {
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'held by the silent'), msg('T-1', 'CAGENT1', 'after it')], new Date());
+      let reached = 0;
+      const hung = { chat: { postMessage: () => { reached++; return new Promise(() => {}); } }, conversations: { join: () => new Promise(() => {}) } };
+      const dead = new OutboxWorker({ database: db, client: hung as unknown as WebClient, clock: systemClock, logger, leaseMs: 60_000 });
+      void dead.deliverOnce();
+      await expect.poll(() => reached, { ...WAIT, message: 'Slack calls reached by the worker about to die' }).toBe(1);
+      expect(await rowByText('held by the silent')).toMatchObject({ status: 'pending', attempts: 1, claimedBy: dead.instance.id });
+
+      // While its heartbeat is fresh, its row is its own.
+      const other = worker();
+      expect(await other.deliverOnce()).toBe(0);
+      expect(fake.posts()).toHaveLength(0);
+
+      // Its heartbeat stops (back-dated past the stale time): the next beat of the other hands the row back.
+      await db.db.execute(sql`update delivery_instances set heartbeat_at = now() - interval '9 seconds' where id = ${dead.instance.id}`);
+      const survivor = worker();
+      await drain(survivor);
+      expect(texts(fake.posts())).toEqual(['held by the silent', 'after it']);
+      expect(await rowByText('held by the silent')).toMatchObject({ status: 'sent', attempts: 2, claimedBy: null });
+    });
+
+    it('when a process starts again under the name of one that died (same host and port), then it takes back the rows its predecessor held as it starts', async () => {
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'held before the restart')], new Date());
+      let reached = 0;
+      const hung = { chat: { postMessage: () => { reached++; return new Promise(() => {}); } }, conversations: { join: () => new Promise(() => {}) } };
+      const before = new OutboxWorker({ database: db, client: hung as unknown as WebClient, clock: systemClock, logger, instance: { name: 'baton-host:3000' } });
+      void before.deliverOnce();
+      await expect.poll(() => reached, WAIT).toBe(1);
+      // Its heartbeat is fresh: only the name says it is gone.
+      const restarted = worker({ instance: { name: 'baton-host:3000' } });
+      expect(await restarted.deliverOnce()).toBe(1);
+      expect(texts(fake.posts())).toEqual(['held before the restart']);
+      expect(await rowByText('held before the restart')).toMatchObject({ status: 'sent', attempts: 2 });
+      const [left] = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from delivery_instances where id = ${before.instance.id}`);
+      expect(Number(left!.n)).toBe(0);
+    });
+
+    it('when a worker stops, then it leaves: rows it still held are due at once for the others', async () => {
+      await enqueue(db.db, [msg('T-1', 'CAGENT1', 'left behind')], new Date());
+      const w = worker();
+      await w.instance.ready();
+      // A claim it never finished (as if its send were cut short by the stop).
+      const [claimed] = await db.rows<{ id: number }>(db.db, sql`update outbox set claimed_by = ${w.instance.id}, next_attempt_at = now() + interval '1 minute', attempts = 1 returning id`);
+      expect(claimed).toBeDefined();
+      await w.stop();
+      expect(await rowByText('left behind')).toMatchObject({ status: 'pending', claimedBy: null });
+      expect((await rowByText('left behind')).nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+      await drain(worker());
+      expectPostedOnce(fake, ['left behind']);
+    });
+
     it('when a round is in flight, then a second claim on the same database finds nothing of it', async () => {
       fake.fail('chat.postMessage', { delayMs: 300 }, 1);
       await enqueue(db.db, [msg('T-1', 'CAGENT1', 'slow'), msg('T-1', 'CAGENT1', 'slow 2'), msg(null, 'CAGENT2', 'other')], new Date());
