@@ -147,7 +147,7 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   registerReactions(app, sd);
   registerButtons(app, sd);
   registerModals(app, sd);
-  registerShortcuts(app);
+  registerShortcuts(app, sd);
   app.error(async (e) => {
     logger.error({ err: (e as Error).stack ?? String(e) }, 'unhandled error in a Slack listener');
   });

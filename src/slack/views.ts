@@ -81,15 +81,19 @@ function textInput(
 }
 
 /** `/ticket new` with no text: the same fields as the command. */
-export function newTicketModal(o?: { channel?: string }): ModalView {
+/**
+ * `/ticket new` with no text: the same fields as the command. From the "File as ticket" shortcut, the title and
+ * description come from the message, which becomes the ticket's origin, its author the requester.
+ */
+export function newTicketModal(o?: { channel?: string; title?: string; description?: string; origin?: { channel: string; ts: string }; requester?: string }): ModalView {
   const ids = NEW_TICKET_IDS;
   const priorityOptions = PRIORITIES.map((p) => ({ text: plain(p), value: p }));
   const normal = priorityOptions.find((p) => p.value === 'normal');
   const optional = (which: keyof typeof ids, label: string, o: Parameters<typeof textInput>[2]) =>
     textInput(ids[which], label, { optional: true, ...o });
   const blocks: InputBlock[] = [
-    textInput(ids.title, 'Title', { maxLength: LIMITS.title, placeholder: 'What needs doing?' }),
-    optional('description', 'Description', { multiline: true, maxLength: LIMITS.description, hint: DESCRIPTION_HINT }),
+    textInput(ids.title, 'Title', { maxLength: LIMITS.title, placeholder: 'What needs doing?', ...(o?.title ? { initial: o.title } : {}) }),
+    optional('description', 'Description', { multiline: true, maxLength: LIMITS.description, hint: DESCRIPTION_HINT, ...(o?.description ? { initial: o.description } : {}) }),
     optional('type', 'Type', { maxLength: LIMITS.type, placeholder: 'e.g. billing', hint: 'Which skill it needs. Empty means the default type.' }),
     {
       type: 'input',
@@ -122,7 +126,11 @@ export function newTicketModal(o?: { channel?: string }): ModalView {
     title: plain('New ticket'),
     submit: plain('File ticket'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify(o?.channel ? { channel: o.channel } : {}),
+    private_metadata: JSON.stringify({
+      ...(o?.channel ? { channel: o.channel } : {}),
+      ...(o?.origin ? { origin: o.origin } : {}),
+      ...(o?.requester ? { requester: o.requester } : {}),
+    }),
     blocks,
   };
 }
@@ -353,16 +361,28 @@ export function readDeclineModal(values: ModalStateValues | null | undefined): s
   return textOf(values, DECLINE_IDS.reason);
 }
 
-/** Reads a modal's `private_metadata` (`{channel}` or `{key}`); bad JSON reads as `{}`. */
-export function readModalMetadata(privateMetadata: string | null | undefined): { channel?: string; key?: string } {
+export interface ModalMetadata {
+  channel?: string;
+  key?: string;
+  /** The message a "File as ticket" form files. */
+  origin?: { channel: string; ts: string };
+  /** That message's author. */
+  requester?: string;
+}
+
+/** Reads a modal's `private_metadata` (`{channel}`, `{key}`, or a message's `{origin, requester}`); bad JSON reads as `{}`. */
+export function readModalMetadata(privateMetadata: string | null | undefined): ModalMetadata {
   if (!privateMetadata) return {};
   try {
     const v: unknown = JSON.parse(privateMetadata);
     if (!v || typeof v !== 'object') return {};
     const rec = v as Record<string, unknown>;
-    const out: { channel?: string; key?: string } = {};
+    const out: ModalMetadata = {};
     if (typeof rec.channel === 'string') out.channel = rec.channel;
     if (typeof rec.key === 'string') out.key = rec.key;
+    const origin = rec.origin as Record<string, unknown> | undefined;
+    if (origin && typeof origin.channel === 'string' && typeof origin.ts === 'string') out.origin = { channel: origin.channel, ts: origin.ts };
+    if (typeof rec.requester === 'string') out.requester = rec.requester;
     return out;
   } catch {
     return {};

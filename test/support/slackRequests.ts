@@ -477,6 +477,25 @@ export class SlackClientSim {
     return { ...res, payload };
   }
 
+  /** A `message_action` payload: a message shortcut (`callbackId`) used on a message Slack sends along. */
+  async messageShortcut(opts: { callbackId: string; user: string; channel: string; message: { ts: string; user?: string; text: string }; triggerId?: string } & SendOptions): Promise<SimResponse> {
+    const payload = {
+      type: 'message_action',
+      callback_id: opts.callbackId,
+      user: { id: opts.user, username: opts.user.toLowerCase(), name: opts.user.toLowerCase(), team_id: this.teamId },
+      api_app_id: this.apiAppId,
+      token: this.verificationToken,
+      trigger_id: opts.triggerId ?? this.triggerId(),
+      team: { id: this.teamId, domain: this.teamDomain },
+      channel: { id: opts.channel, name: this.channelName(opts.channel) },
+      message: { type: 'message', ...opts.message },
+      message_ts: opts.message.ts,
+      action_ts: `${nowSeconds()}.${String(this.next()).padStart(6, '0')}`,
+      response_url: this.fake?.responseUrl({ channel: opts.channel, user: opts.user }) ?? 'http://127.0.0.1:9/no-fake-attached',
+    };
+    return this.sendPayload(payload, opts);
+  }
+
   /**
    * A `view_submission` payload (a modal's submit). With a fake attached, the modal most
    * recently opened with `callbackId` supplies id, blocks, title and private_metadata.

@@ -4,7 +4,7 @@ import { fileTicket } from '../../app/fileTicket.js';
 import { declineTicket } from '../../app/decline.js';
 import { handoffTicket } from '../../app/handoff.js';
 import { assignTicket } from '../../app/ticketActions.js';
-import { unknownAgentError } from '../../app/queries.js';
+import { ticketForThread, unknownAgentError } from '../../app/queries.js';
 import type { AgentRef } from '../../core/commands.js';
 import { isDomainError } from '../../core/errors.js';
 import { parseHandoffTarget, parseTicketKey } from '../../core/parse/index.js';
@@ -77,7 +77,16 @@ export function registerModals(app: App, sd: SlackDeps): void {
       await ack({ response_action: 'errors', errors });
       return;
     }
+    const meta = readModalMetadata(view.private_metadata);
     await submit(sd, ack, { what: 'new ticket modal', blockFor: newTicketBlockFor, failed: 'Not filed' }, async () => {
+      // From the "File as ticket" shortcut: the message is the origin, its author the requester, and the one
+      // who filed it is recorded. A message already filed answers with its ticket.
+      if (meta.origin) {
+        const already = await ticketForThread(sd.deps, meta.origin.channel, meta.origin.ts);
+        if (already) return resultModal('Already tracked', `:information_source: That message is already tracked as *${already.key}*.`);
+        const r = await fileTicket(sd.deps, user(meta.requester ?? body.user.id), { ...input, origin: meta.origin, reactor: body.user.id });
+        return resultModal('Ticket filed', say.filed(r).text);
+      }
       const r = await fileTicket(sd.deps, user(body.user.id), input);
       return resultModal('Ticket filed', say.filed(r).text);
     });
