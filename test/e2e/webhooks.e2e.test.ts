@@ -264,6 +264,28 @@ describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
     expect(await ticket(h, `show ${key}`, OTHER)).toMatch(/accepted/);
   });
 
+  it('when an agent with ack: does not accept in time, then its webhook hears ticket.taken_back, signed', async () => {
+    await addAgent(h, 'ana', 'skills:acking', 'CANA0001');
+    await agent(h, 'update ana ack:2s', ADMIN_USER);
+    await setWebhook('ana');
+    const key = await fileTicket(h, 'type:acking Not acknowledged in time');
+    await addAgent(h, 'bea', 'skills:acking', 'CBEA0001');
+    const start = clock.now().getTime();
+    await vi.waitFor(() => expect(clock.now().getTime() - start).toBeGreaterThan(3000), { timeout: 10_000, interval: 20 });
+    await h.baton.scheduler.tick();
+    const back = await vi.waitFor(
+      () => {
+        const d = receiver.deliveries.find((x) => x.agent === 'ana' && x.event === 'ticket.taken_back' && x.body.ticket.key === key);
+        expect(d).toBeDefined();
+        return d!;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(back.verified).toBe(true);
+    expect(back.body.agent).toBe('ana');
+    expect(back.body.ticket.assignee).toBe('bea');
+  });
+
   it('when the receiver answers 410, then the event fails for good, and /agent list and /healthz show the failing webhook; webhook:none removes it', async () => {
     await setWebhook('gone');
     receiver.answers.set('gone', { status: 410, body: 'no such hook' });
