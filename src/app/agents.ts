@@ -133,6 +133,7 @@ export async function addAgent(
         unresponsiveSince: null,
         hours: input.hours ?? null,
         timeZone: input.timeZone ?? 'UTC',
+        a2a: null,
       };
       await insertAgent(uow.tx, agent);
       await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: actorName(by), action: 'agent_added', data: { skills: agent.skills, channel: agent.channel, user: agent.user, capacity: agent.capacity, escalatesTo: agent.escalatesTo, ackAfterSec: agent.ackAfterSec, heartbeatSec: agent.heartbeatSec, hours: agent.hours, timeZone: agent.timeZone } });

@@ -360,7 +360,8 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       expect(r.ticket.status).toBe('active');
       const ev = (await auditOf(db, f.ticket.key)).at(-1)!;
       expect(ev).toMatchObject({ action: 'accepted', actor: 'UAC', fromStatus: 'active', toStatus: 'active' });
-      const reply = (await outboxOf(db, f.ticket.key)).at(-1)!;
+      // The thread reply (the card's edit is a row of its own).
+      const reply = (await outboxOf(db, f.ticket.key)).find((m) => m.idempotencyKey === `${ev.id}:accepted`)!;
       expect(reply).toMatchObject({ idempotencyKey: `${ev.id}:accepted`, threadOfTicket: f.ticket.key, threadOf: 'home' });
       expect(reply.text).toContain('Accepted by <@UAC>');
     });
@@ -459,7 +460,7 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       const ev = (await auditOf(db, parent.ticket.key)).at(-1)!;
       expect(ev).toMatchObject({ action: 'handed_off', actor: 'UHP', note: 'double charge bug', data: { child: r.child.key, to: 'hc' } });
       expect(await actionsOf(db, r.child.key)).toEqual(['filed_handoff', 'assigned']);
-      const notice = (await outboxOf(db, parent.ticket.key)).at(-1)!;
+      const notice = (await outboxOf(db, parent.ticket.key)).find((m) => m.idempotencyKey === `${ev.id}:handoff-notice`)!;
       expect(notice).toMatchObject({ idempotencyKey: `${ev.id}:handoff-notice`, threadOfTicket: parent.ticket.key, threadOf: 'home', channel: 'CHP' });
       expect(notice.text).toContain(r.child.key);
       const card = (await outboxOf(db, r.child.key)).find((m) => m.recordsHomeOf === r.child.key)!;
@@ -473,7 +474,7 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       const after = await getTicket(db.db, parent.ticket.key);
       expect(after).toMatchObject({ waitingOn: null, clockStartedAt: clock.now(), escalateDueAt: new Date(clock.now().getTime() + 30 * MIN) });
       expect((await auditOf(db, parent.ticket.key)).at(-1)).toMatchObject({ action: 'child_resolved', actor: 'baton', note: 'fixed the bug', data: { child: r.child.key } });
-      const told = (await outboxOf(db, parent.ticket.key)).at(-1)!;
+      const told = (await outboxOf(db, parent.ticket.key)).filter((m) => m.threadOf === 'home').at(-1)!;
       expect(told).toMatchObject({ threadOfTicket: parent.ticket.key, threadOf: 'home' });
       expect(JSON.stringify(told.blocks)).toContain('fixed the bug');
       expect(JSON.stringify(told.blocks)).toContain('<@UHP>');
