@@ -90,7 +90,8 @@ describe.each(DB_KINDS)('what people read on %s', (kind) => {
     expect(filed).toMatch(/has the fewest active tickets: \d+\)\./);
     expect(filed).not.toMatch(/\(\d+\)\)/);
     const key = keyIn(filed);
-    const first = (await ticket(h, `show ${key}`)).includes('@iris') ? 'iris' : 'ivy';
+    // The assignee field (the Why part names every candidate).
+    const first = /Assignee\*\\n@iris/.test(await ticket(h, `show ${key}`)) ? 'iris' : 'ivy';
     const other = first === 'iris' ? 'ivy' : 'iris';
     const { ts: homeTs } = await cardOf(h, first === 'iris' ? 'CIRIS001' : 'CIVY0001', key);
 
