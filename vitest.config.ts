@@ -11,9 +11,8 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // PGlite instances take a few hundred MB each: keep the number of parallel files modest. The fault suites
-    // run one file at a time: their load and recovery figures must not compete with each other.
-    maxWorkers: faults ? 1 : 3,
+    // PGlite instances take a few hundred MB each: keep the number of parallel files modest.
+    maxWorkers: faults ? 1 : 2,
     pool: 'forks',
   },
 });
