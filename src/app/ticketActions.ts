@@ -3,9 +3,9 @@ import type { AgentRef } from '../core/commands.js';
 import { invalidState, unknownTicket } from '../core/errors.js';
 import { clockScheduleOf, dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
-import { actorName, assertCanActAsAgent, assertCanActOnTicket, type Principal, type TicketAction } from '../core/permissions.js';
+import { actorName, assertCanActAsAgent, type Principal } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
-import { assertTransition, complete, reopen } from '../core/ticketState.js';
+import { complete, reopen } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { cutText, validateText } from '../core/validate.js';
@@ -20,34 +20,12 @@ import { createTicket } from './fileTicket.js';
 import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
 import { resumeOnRequesterReply } from './waiting.js';
+import { actOnTicket } from './actOnTicket.js';
+
+export { actOnTicket };
 
 const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
-/**
- * Runs `action` on one ticket in one transaction: the ticket is locked, `by` must be allowed to act on it,
- * and the action allowed from the ticket's state.
- */
-export function actOnTicket<T>(
-  deps: Deps,
-  by: Principal,
-  key: string,
-  action: TicketAction,
-  o: TxOptions,
-  fn: (uow: UnitOfWork, t: Ticket) => Promise<T>,
-): Promise<T> {
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const t = await getTicket(uow.tx, key, { lock: true });
-      if (!t) throw unknownTicket(key);
-      const assignee = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
-      assertCanActOnTicket(by, t, assignee, deps.policy, action);
-      assertTransition(t, action);
-      return fn(uow, t);
-    },
-    o,
-  );
-}
 
 function homeReply(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts: Array<string | { raw: string }>) {
   if (!t.assignee && !t.home) return;

@@ -1,35 +1,22 @@
 // Waiting on the requester: the question goes to them (origin thread, else DM) and the ticket's escalation
 // clock stops, keeping the working time it had left; their reply in the ticket's thread, or `resume`,
 // starts it again.
-import { invalidState, unknownTicket } from '../core/errors.js';
+import { invalidState } from '../core/errors.js';
 import { clockScheduleOf } from '../core/escalation.js';
-import { actorName, assertCanActOnTicket, type Principal } from '../core/permissions.js';
-import { assertTransition, resumeClock, waitOnRequester } from '../core/ticketState.js';
+import { actorName, type Principal } from '../core/permissions.js';
+import { resumeClock, waitOnRequester } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { formatDayTime } from '../core/zone.js';
 import { getAgent } from '../storage/agents.js';
 import { getTicket, saveTicket } from '../storage/tickets.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { actOnTicket } from './actOnTicket.js';
+import type { Deps, UnitOfWork } from './context.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const who = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
-function onTicket<T>(deps: Deps, by: Principal, key: string, action: 'wait' | 'resume', o: { requestKey?: string }, fn: (uow: UnitOfWork, t: Ticket, assignee: Agent | null) => Promise<T>) {
-  return inTransaction(
-    deps,
-    async (uow) => {
-      const t = await getTicket(uow.tx, key, { lock: true });
-      if (!t) throw unknownTicket(key);
-      const assignee = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
-      assertCanActOnTicket(by, t, assignee, deps.policy, action);
-      assertTransition(t, action);
-      return fn(uow, t, assignee);
-    },
-    o,
-  );
-}
 
 function homeLine(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts: Array<string | { raw: string }>) {
   if (!t.home) return;
@@ -40,7 +27,7 @@ function homeLine(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts:
 export async function waitOnRequesterTicket(deps: Deps, by: Principal, key: string, question: string | undefined, o: { requestKey?: string } = {}) {
   validateText(question, 'question', LIMITS.note);
   const q = question?.trim() || undefined;
-  return onTicket(deps, by, key, 'wait', o, async (uow, t, assignee) => {
+  return actOnTicket(deps, by, key, 'wait', o, async (uow, t, assignee) => {
     const where = t.origin
       ? { channel: t.origin.channel, threadTs: t.origin.ts }
       : t.requester && USER_ID.test(t.requester)
@@ -75,7 +62,7 @@ async function resumeIn(uow: UnitOfWork, t: Ticket, assignee: Agent | null, acto
 
 /** `/ticket resume KEY`, `@baton resume`, the API and MCP. */
 export async function resumeTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
-  return onTicket(deps, by, key, 'resume', o, async (uow, t, assignee) => {
+  return actOnTicket(deps, by, key, 'resume', o, async (uow, t, assignee) => {
     await resumeIn(uow, t, assignee, actorName(by), who(by), 'resumed');
     return { ticket: t };
   });
