@@ -229,6 +229,11 @@ export class FakeSlack {
     return this.ws.findView(callbackId);
   }
 
+  /** The Home view last published for `user` (with its `id`), as views.publish left it. */
+  homeOf(user: string): (Json & { id: string; blocks?: unknown[] }) | undefined {
+    return this.ws.homeOf(user) as (Json & { id: string; blocks?: unknown[] }) | undefined;
+  }
+
   /** Name (without `#`) of a channel the fake knows, else undefined. */
   channelName(id: string): string | undefined {
     return this.ws.channelNames.get(id);

@@ -45,6 +45,11 @@ export class Workspace {
     return [...this.views.values()].reverse().find((v) => v.callback_id === callbackId);
   }
 
+  /** The Home view last published for `user` (with its `id`). */
+  homeOf(user: string): Json | undefined {
+    return [...this.views.values()].reverse().find((v) => v.type === 'home' && v.user_id === user);
+  }
+
   addChannel(id: string, name: string): void {
     this.channelNames.set(id, name);
   }

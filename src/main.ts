@@ -15,6 +15,9 @@ import { createSlackApp } from './slack/app.js';
 import { WEBHOOK_DESTINATION } from './app/agentEvents.js';
 import { OutboxWorker } from './delivery/outboxWorker.js';
 import { webhookDestination } from './delivery/webhookDestination.js';
+import { homeDestination } from './delivery/homeDestination.js';
+import { HOME_DESTINATION, homeOf } from './app/home.js';
+import { homeView } from './slack/blocks/home.js';
 import { Metrics } from './metrics/metrics.js';
 import { blockKitRenderer } from './slack/renderer.js';
 import { openDatabase, type Database } from './storage/db.js';
@@ -86,7 +89,11 @@ export async function startBaton(
     client,
     clock,
     logger,
-    destinations: { [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }), a2a: a2aDestination({ deps, logger }) },
+    destinations: {
+      [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }),
+      a2a: a2aDestination({ deps, logger }),
+      [HOME_DESTINATION]: homeDestination({ client, view: async (user) => homeView(await homeOf(deps, user), { now: clock.now(), timeZone: deps.timeZone }) }),
+    },
     ...o.workerOptions,
     instance: port ? { name: `${hostname()}:${port}` } : {},
     onCall: (destination, method, outcome) => metrics.call(destination, method, outcome),

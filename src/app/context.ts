@@ -10,6 +10,7 @@ import { agentEventMessages } from './agentEvents.js';
 import type { A2aPort } from './a2aPort.js';
 import type { Ticket } from '../core/types.js';
 import type { Renderer } from './renderer.js';
+import { refreshHomes } from './home.js';
 
 /** What a committed use case did that operators count (metrics): the ticket as it stands after it. */
 export type Happening =
@@ -39,6 +40,8 @@ export interface Deps {
   a2a?: A2aPort;
   /** Baton's public base URL (`BATON_PUBLIC_URL`): A2A agents push task updates to it; absent: tasks are polled. */
   publicUrl?: string | null;
+  /** At most one publish of a user's Home per this many ms when what it shows changes (default 3000). */
+  homeDebounceMs?: number;
   /** Told what each use case did, once its transaction has committed (metrics). */
   observe?: (h: Happening[]) => void;
   /** Use cases running now: a graceful stop waits for them before it closes the database. */
@@ -87,6 +90,8 @@ export class UnitOfWork {
   readonly agentEvents: AgentEventNote[] = [];
   /** Told to `deps.observe` once the transaction commits. */
   readonly happened: Happening[] = [];
+  /** What App Home shows that this use case changed beyond the tickets and agents it sends messages about. */
+  readonly homeTouched: { tickets: string[]; handles: string[]; everyAdmin: boolean } = { tickets: [], handles: [], everyAdmin: false };
 
   constructor(
     readonly tx: Tx,
@@ -98,6 +103,9 @@ export class UnitOfWork {
   /** An event by an agent through the API or MCP says so (`via`) in its data. */
   audit(e: Omit<NewAuditEvent, 'at'>): Promise<number> {
     const data = this.via && e.actor.startsWith('agent:') ? { ...e.data, via: this.via } : e.data;
+    // What App Home shows follows the trail: a ticket's event touches the ticket, an agent's the roster.
+    if (e.ticketKey.startsWith('agent:')) this.rosterChanged(e.ticketKey.slice(6));
+    else this.homeTouched.tickets.push(e.ticketKey);
     return appendAudit(this.tx, { ...e, data, at: this.now });
   }
 
@@ -108,6 +116,12 @@ export class UnitOfWork {
 
   send(msg: Omit<OutboundMessage, 'idempotencyKey'> & { idempotencyKey: string }): void {
     this.messages.push(msg);
+  }
+
+  /** The roster changed (an agent added, updated, removed, busy or available): admins' Team shows it, and the agent's user's Home. */
+  rosterChanged(handle: string): void {
+    this.homeTouched.handles.push(handle);
+    this.homeTouched.everyAdmin = true;
   }
 
   /** Tell `agent` (through its webhook, if it has one) of `type` about the ticket. */
@@ -159,6 +173,7 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         if (opts.also) await opts.also(uow);
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
         await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
+        await refreshHomes(uow);
         done = uow;
         return r;
       });

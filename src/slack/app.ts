@@ -15,6 +15,7 @@ import { pendingCount } from '../storage/outbox.js';
 import type { SlackDeps } from './context.js';
 import { registerAgentCommand } from './listeners/agentCommand.js';
 import { registerButtons } from './listeners/buttons.js';
+import { registerHome } from './listeners/home.js';
 import { registerMessages } from './listeners/messages.js';
 import { registerReactions } from './listeners/reactions.js';
 import { registerModals } from './listeners/modals.js';
@@ -148,6 +149,7 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
   registerButtons(app, sd);
   registerModals(app, sd);
   registerShortcuts(app, sd);
+  registerHome(app, sd);
   app.error(async (e) => {
     logger.error({ err: (e as Error).stack ?? String(e) }, 'unhandled error in a Slack listener');
   });

@@ -125,6 +125,10 @@ export const tickets = pgTable('tickets', {
   index('tickets_home_idx').on(t.homeChannel, t.homeTs),
   index('tickets_parent_idx').on(t.parentKey),
   index('tickets_managers_key_idx').on(t.managersKey).where(sql`${t.managersKey} is not null`),
+  // App Home: what a user filed, and the figures of the last days (filed and resolved per day).
+  index('tickets_requester_idx').on(t.requester, t.createdAt),
+  index('tickets_created_idx').on(t.createdAt),
+  index('tickets_resolved_idx').on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
 ]);
 
 export const auditEvents = pgTable('audit_events', {
@@ -137,7 +141,11 @@ export const auditEvents = pgTable('audit_events', {
   toStatus: text('to_status'),
   note: text('note'),
   data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-}, (t) => [index('audit_events_ticket_idx').on(t.ticketKey, t.id)]);
+}, (t) => [
+  index('audit_events_ticket_idx').on(t.ticketKey, t.id),
+  // App Home's escalations today and in the last 7 days.
+  index('audit_events_escalations_idx').on(t.at).where(sql`${t.action} in ('escalated', 'escalation_exhausted')`),
+]);
 
 export const outbox = pgTable('outbox', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -181,6 +189,8 @@ export const outbox = pgTable('outbox', {
   index('outbox_ticket_pending_idx').on(t.ticketKey, t.id).where(sql`${t.status} = 'pending'`),
   // Retention reads delivered rows oldest first.
   index('outbox_sent_at_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
+  // App Home's A2A health: the undelivered rows of each agent.
+  index('outbox_unsent_idx').on(t.destination, t.target).where(sql`${t.status} <> 'sent'`),
   index('outbox_claimed_idx').on(t.claimedBy).where(sql`${t.status} = 'pending' and ${t.claimedBy} is not null`),
 ]);
 
@@ -194,6 +204,12 @@ export const deliveryInstances = pgTable('delivery_instances', {
   name: text('name').notNull(),
   startedAt: ts('started_at').notNull(),
   heartbeatAt: ts('heartbeat_at').notNull(),
+});
+
+/** Users who opened Baton's Home tab: when something it shows changes, their Home is published again. */
+export const homeUsers = pgTable('home_users', {
+  userId: text('user_id').primaryKey(),
+  openedAt: ts('opened_at').notNull(),
 });
 
 export const processedRequests = pgTable('processed_requests', {

@@ -477,6 +477,41 @@ export class SlackClientSim {
     return { ...res, payload };
   }
 
+  /**
+   * A button pressed on a user's Home tab (the view Baton published for them, found on the fake): a
+   * `block_actions` payload with a view container, no channel, no message and no response URL, as Slack sends it.
+   */
+  async homeAction(opts: { user: string; actionId: string; value: string; triggerId?: string; view?: { id: string; blocks?: unknown[] } } & SendOptions): Promise<ActionResponse> {
+    const view = opts.view ?? this.fake?.homeOf(opts.user);
+    if (!view) throw new Error(`no Home published for ${opts.user}`);
+    const element = findElement((view.blocks as never) ?? [], opts.actionId, opts.value);
+    if (!element) throw new Error(`no ${opts.actionId} button for ${opts.value} on ${opts.user}'s Home`);
+    const payload = {
+      type: 'block_actions',
+      user: { id: opts.user, username: opts.user.toLowerCase(), name: opts.user.toLowerCase(), team_id: this.teamId },
+      api_app_id: this.apiAppId,
+      token: this.verificationToken,
+      container: { type: 'view', view_id: view.id },
+      trigger_id: opts.triggerId ?? this.triggerId(),
+      team: { id: this.teamId, domain: this.teamDomain },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: { ...view, type: 'home' },
+      actions: [
+        {
+          type: 'button',
+          action_id: opts.actionId,
+          block_id: element.blockId,
+          text: { type: 'plain_text', text: plainText(element.element?.text) || opts.actionId, emoji: true },
+          value: opts.value,
+          action_ts: `${nowSeconds()}.${String(this.next()).padStart(6, '0')}`,
+        },
+      ],
+    };
+    const res = await this.sendPayload(payload, opts);
+    return { ...res, payload };
+  }
+
   /** A `message_action` payload: a message shortcut (`callbackId`) used on a message Slack sends along. */
   async messageShortcut(opts: { callbackId: string; user: string; channel: string; message: { ts: string; user?: string; text: string }; triggerId?: string } & SendOptions): Promise<SimResponse> {
     const payload = {

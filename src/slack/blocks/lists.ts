@@ -38,7 +38,7 @@ export function ticketList(
   return message(`${md(title)}: ${total} ticket${total === 1 ? '' : 's'}${paged}`, [section(heading), ...lineSections(lines)]);
 }
 
-function availability(a: Agent, o: { now: Date; timeZone: string }): string {
+export function availability(a: Agent, o: { now: Date; timeZone: string }): string {
   const closed = outsideHours(scheduleOf(a), o.now);
   if (closed) return `:crescent_moon: ${closed}`;
   if (!a.busy || (a.busyUntil && a.busyUntil.getTime() <= o.now.getTime())) {
@@ -52,7 +52,7 @@ function availability(a: Agent, o: { now: Date; timeZone: string }): string {
 }
 
 /** `ack 2m`, `heartbeat 5m (last heard 10:42 UTC)`: only what is set. */
-function liveness(a: Agent, o: { timeZone: string }): string[] {
+export function liveness(a: Agent, o: { timeZone: string }): string[] {
   const out: string[] = [];
   if (a.ackAfterSec !== null) out.push(`ack ${formatDuration(a.ackAfterSec)}`);
   if (a.heartbeatSec !== null) {
@@ -66,7 +66,7 @@ interface WebhookLine {
   failing: { error: string; at: Date; gaveUp: boolean } | null;
 }
 
-function webhookText(w: WebhookLine | undefined, o: { timeZone: string }): string | null {
+export function webhookText(w: WebhookLine | undefined, o: { timeZone: string }): string | null {
   if (!w) return null;
   if (!w.failing) return 'webhook ok';
   const state = w.failing.gaveUp ? 'refused an event for good' : 'failing, retrying';

@@ -19,6 +19,8 @@ interface ButtonBody {
   actions?: Array<{ action_id?: string; value?: string; block_id?: string }>;
   channel?: { id?: string };
   container?: { channel_id?: string };
+  /** Set when the button is on a view: Baton's Home tab, a modal. */
+  view?: { type?: string };
 }
 
 type Respond = ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) | undefined;
@@ -36,6 +38,8 @@ async function tellPresser(sd: SlackDeps, respond: Respond, client: WebClient, b
     }
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    // A button on the Home tab has no channel: the answer is a message from Baton to the presser.
+    else if (body.view?.type === 'home') await client.chat.postMessage({ channel: body.user.id, text });
     else sd.logger.info({ text }, 'no way to answer a button press');
   } catch (e) {
     sd.logger.info({ err: String(e) }, 'could not answer a button press');
@@ -75,8 +79,15 @@ export function registerButtons(app: App, sd: SlackDeps): void {
     const b = body as unknown as ButtonBody;
     const action = b.actions?.[0];
     const by = user(b.user.id);
-    const tell = async (a: say.Answer) => tellPresser(sd, respond, client, b, a.text);
-    await answerInTime(sd, `button ${action?.action_id}`, () => press(sd, by, action), tell, tell, 60_000);
+    // On the Home tab, success shows in the Home itself (published again as the ticket changes); only a refusal is told.
+    const onHome = b.view?.type === 'home';
+    let refused = false;
+    const work = () => press(sd, by, action).catch((e: unknown) => {
+      refused = true;
+      throw e;
+    });
+    const tell = async (a: say.Answer) => (!onHome || refused ? tellPresser(sd, respond, client, b, a.text) : undefined);
+    await answerInTime(sd, `button ${action?.action_id}`, work, tell, tell, 60_000);
   });
 
   app.action(ACTIONS.handoff, async ({ ack, body, client, respond }) => {
