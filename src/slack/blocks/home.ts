@@ -3,6 +3,7 @@
 // list is cut to a few items with "and N more" and the command that lists them all.
 import { formatDuration } from '../../core/duration.js';
 import { formatDayTime } from '../../core/zone.js';
+import { describeSchedule, scheduleOf } from '../../core/hours.js';
 import type { Ticket } from '../../core/types.js';
 import { capacityText, UNLIMITED_CAPACITY } from '../../core/validate.js';
 import type { HomeData, TeamMember } from '../../app/home.js';
@@ -117,7 +118,14 @@ function team(d: HomeData, o: { now: Date; timeZone: string; limit: number }): K
   }
   const shown = d.team.slice(0, o.limit);
   const lines = shown.map((a) =>
-    [`*${handleText(a.handle)}* \`${loadBar(a.active, a.capacity)}\``, availability(a, o), ...liveness(a, o), webhookText(a.webhook, o), a2aHealth(a)]
+    [
+      `*${handleText(a.handle)}* \`${loadBar(a.active, a.capacity)}\``,
+      availability(a, o),
+      a.hours ? `hours ${escapeText(describeSchedule(scheduleOf(a)))}` : null,
+      ...liveness(a, o),
+      webhookText(a.webhook, o),
+      a2aHealth(a),
+    ]
       .filter((x): x is string => !!x)
       .join(' · '),
   );

@@ -1,0 +1,104 @@
+// App Home at a real team's size: 300 tickets and 40 agents stay within Slack's limits for a Home view
+// (checked by the same helper the fake Slack Web API uses), the long lists are cut with "and N more",
+// and the figures agree with what happened. Every database.
+import { describe, expect, it } from 'vitest';
+import { addAgent } from '../../src/app/agents.js';
+import { fileTicket } from '../../src/app/fileTicket.js';
+import { dayBoundaries, homeOf } from '../../src/app/home.js';
+import { acceptTicket, resolveTicket } from '../../src/app/ticketActions.js';
+import { user } from '../../src/core/permissions.js';
+import { LIMITS } from '../../src/core/types.js';
+import { homeView, loadBar, sparkline } from '../../src/slack/blocks/home.js';
+import { viewErrors } from '../../fake-slack/blockLimits.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/storage/db.js';
+import { DB_KINDS } from '../support/db.js';
+import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
+import { input } from '../support/inspect.js';
+
+const admin = user(ADMIN);
+const HOUR = 3600_000;
+
+describe('App Home builders', () => {
+  it('draws load as a bar and counts as a sparkline', () => {
+    expect(loadBar(3, 5)).toBe('███░░ 3/5');
+    expect(loadBar(0, 2)).toBe('░░░░░ 0/2');
+    expect(loadBar(7, 5)).toBe('█████ 7/5');
+    expect(sparkline([0, 1, 2, 4, 8])).toBe('▁▂▃▅█');
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+  });
+
+  it('counts days in the configured zone: fourteen local days, the last one today', () => {
+    const now = new Date('2026-03-30T10:00:00Z'); // the day after Europe/Paris moved to summer time
+    const days = dayBoundaries(now, 'Europe/Paris', 14);
+    expect(days).toHaveLength(15);
+    expect(days[13]!.toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(days[12]!.toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(days[14]!.getTime()).toBe(now.getTime() + 1);
+  });
+});
+
+describe.each(DB_KINDS)('App Home with 300 tickets and 40 agents on %s', (kind) => {
+  let clock: ManualClock;
+  let deps: ReturnType<typeof makeDeps>;
+  useCaseBed(kind, { per: 'block' }, (bed) => ({ clock, deps } = bed));
+
+  it('stays within the Home limits, cuts every long list with a pointer, and its figures agree with what happened', async () => {
+    const long = (i: number) => `${i} ${'A title as long as Slack users write them, with <b>markup</b> & *stars* '.repeat(4)}`.slice(0, LIMITS.title);
+    for (let i = 0; i < 40; i++) {
+      await addAgent(deps, admin, {
+        handle: `agent${String(i).padStart(2, '0')}`,
+        skills: ['support'],
+        channel: `CAG${String(i).padStart(4, '0')}`,
+        user: i === 0 ? ADMIN : `UAG${String(i).padStart(4, '0')}`,
+        capacity: i === 0 ? 50 : 5,
+      });
+    }
+    const keys: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      // filed over the last days; legal tickets have no agent and are held
+      if (i % 25 === 0) clock.advance(20 * HOUR);
+      const f = await fileTicket(deps, admin, input(long(i), { type: i % 6 === 0 ? 'legal' : 'support' }));
+      keys.push(f.ticket.key);
+    }
+    let resolved = 0;
+    for (const k of keys.slice(1, 60)) {
+      const r = await resolveTicket(deps, admin, k, 'done').catch(() => null);
+      if (r) resolved++;
+    }
+    await acceptTicket(deps, admin, keys[61]!).catch(() => undefined);
+
+    const data = await homeOf(deps, ADMIN);
+    const view = homeView(data, { now: clock.now(), timeZone: 'UTC' });
+    expect(viewErrors(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const text = JSON.stringify(view.blocks);
+    for (const part of ['Your work', 'Filed by you', 'Team (40)', 'Queues']) expect(text).toContain(part);
+    // every cut list says how many more there are and where to see them
+    expect(text).toMatch(/and \d+ more: `\/ticket list agent00`/);
+    expect(text).toMatch(/and \d+ more: `\/ticket list mine`/);
+    expect(text).toMatch(/and \d+ more: `\/ticket list intake`/);
+    // user text is escaped
+    expect(text).not.toContain('<b>');
+    expect(text).toContain('&lt;b&gt;');
+
+    const f = data.queues!.figures;
+    expect(f.week.filed).toBe(keys.length - (await countOlderThanWeek()));
+    expect(f.week.resolved).toBe(resolved);
+    expect(f.held).toBeGreaterThanOrEqual(41); // the legal tickets not resolved: no agent takes them
+    expect(f.filedPerDay).toHaveLength(14);
+    expect(f.filedPerDay.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(f.resolvedPerDay.reduce((a, b) => a + b, 0)).toBe(resolved);
+    expect(data.team!.find((a) => a.handle === 'agent00')!.active).toBeGreaterThan(0);
+
+    // a plain requester's Home has none of the admin's parts
+    const plain = homeView(await homeOf(deps, 'UPLAIN001'), { now: clock.now(), timeZone: 'UTC' });
+    expect(viewErrors(plain)).toEqual([]);
+    expect(JSON.stringify(plain.blocks)).not.toMatch(/Team \(|Queues|Your work/);
+  });
+
+  async function countOlderThanWeek(): Promise<number> {
+    const [r] = await rowsOf<{ n: number }>(deps.database.db, sql`select count(*)::int as n from tickets where created_at < ${new Date(clock.now().getTime() - 7 * 86_400_000).toISOString()}::timestamptz`);
+    return Number(r?.n ?? 0);
+  }
+});
