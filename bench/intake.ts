@@ -1,5 +1,6 @@
 // 1. Intake: signed `/ticket new` slash commands over HTTP into the running app (a child process on
 // PostgreSQL), beside the ceiling of the same PostgreSQL for the same writes straight through postgres.js.
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../test/support/slackRequests.js';
@@ -13,12 +14,14 @@ import { round, sleep, type BenchOptions, type Databases, type Result } from './
 
 const SECRET = 'bench-signing-secret';
 const ADMIN = 'UADMIN001';
-export const AGENTS = 8;
+/** Four agents that never fill up: saturation measures intake, not capacity. */
+export const AGENTS = 4;
+export const AGENT_CAPACITY = 100_000;
 
 export async function addAgents(slack: SlackClientSim, n: number, o: { capacity?: number; skills?: string } = {}) {
   for (let i = 1; i <= n; i++) {
     const h = `agent${i}`;
-    const res = await slack.command('/agent', `add ${h} skills:${o.skills ?? 'general'} channel:<#CAG${String(i).padStart(6, '0')}|agent-${h}> user:<@UAG${String(i).padStart(6, '0')}> capacity:${o.capacity ?? 100}`, { user: ADMIN });
+    const res = await slack.command('/agent', `add ${h} skills:${o.skills ?? 'general'} channel:<#CAG${String(i).padStart(6, '0')}|agent-${h}> user:<@UAG${String(i).padStart(6, '0')}> capacity:${o.capacity ?? AGENT_CAPACITY}`, { user: ADMIN });
     if (res.status !== 200 || !/Added|added/.test(JSON.stringify(res.body))) throw new Error(`/agent add failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
@@ -47,6 +50,43 @@ export async function fileOne(slack: SlackClientSim, i: number): Promise<boolean
   return res.status === 200 && typeof res.body === 'object' && /Filed/.test(String(res.body?.text ?? ''));
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+/** Linux's USER_HZ: 100 everywhere Node runs on Linux. */
+const CLOCK_TICKS = 100;
+
+/** Open loop at `rate`/s for `total` requests: the ack latency of each from its due time (ms), and how many failed. */
+async function fixedRate(slack: SlackClientSim, rate: number, total: number, next: () => number): Promise<{ lat: number[]; failed: number }> {
+  const lat: number[] = [];
+  let failed = 0;
+  const t0 = performance.now() + 50;
+  const inflight: Promise<void>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = t0 + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const id = next();
+    inflight.push(
+      fileOne(slack, id).then(
+        (ok) => {
+          if (ok) lat.push(performance.now() - due);
+          else failed++;
+        },
+        () => void failed++,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  lat.sort((a, b) => a - b);
+  return { lat, failed };
+}
+
 export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result[]> {
   const results: Result[] = [];
   const fixedSeconds = o.quick ? 10 : 30;
@@ -70,34 +110,34 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
     }));
 
     // Fixed rate, open loop: request n is due at t0 + n/rate whatever happened before; latency counts
-    // from the due time, so a stall shows in the figures instead of slowing the sender down.
+    // from the due time, so a stall shows in the figures instead of slowing the sender down. Baton's CPU
+    // time over the phase, divided by the requests, is its cost per filing (delivery of the cards included).
     const total = fixedSeconds * rate;
-    const lat: number[] = [];
-    let failed = 0;
-    const t0 = performance.now() + 50;
-    const inflight: Promise<void>[] = [];
-    for (let n = 0; n < total; n++) {
-      const due = t0 + (n * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const id = i++;
-      inflight.push(
-        fileOne(slack, id).then(
-          (ok) => {
-            if (ok) lat.push(performance.now() - due);
-            else failed++;
-          },
-          () => void failed++,
-        ),
-      );
-    }
-    await Promise.all(inflight);
-    lat.sort((a, b) => a - b);
+    const cpu0 = cpuMs(baton.pid);
+    const { lat, failed } = await fixedRate(slack, rate, total, () => i++);
+    await drained(db.url);
+    const cpuPerFiling = (cpuMs(baton.pid) - cpu0) / total;
     const p50 = percentile(lat, 50);
     const p99 = percentile(lat, 99);
     results.push({ section: 'intake', metric: `ack latency p50 at ${rate}/s (${total} requests)`, value: round(p50, 1), unit: 'ms', target: '', pass: null, database: 'postgres' });
     results.push({ section: 'intake', metric: `ack latency p99 at ${rate}/s`, value: round(p99, 1), unit: 'ms', target: '≤ 50 ms', pass: p99 <= 50 && failed === 0, database: 'postgres', notes: failed ? `${failed} requests not filed` : undefined });
     results.push({ section: 'intake', metric: `ack latency max at ${rate}/s`, value: round(lat[lat.length - 1] ?? NaN, 1), unit: 'ms', target: '', pass: null, database: 'postgres' });
+    results.push({ section: 'intake', metric: 'Node CPU per filing (signed /ticket new, its card delivered)', value: round(cpuPerFiling, 2), unit: 'ms', target: '≤ 1.5 ms', pass: cpuPerFiling <= 1.5, database: 'postgres' });
+
+    // `/ticket show` of recent tickets, 4 clients, closed loop: Baton's CPU per answer.
+    const shows = o.quick ? 400 : 1500;
+    const cpu1 = cpuMs(baton.pid);
+    let shown = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, c) => {
+        for (let k = c; k < shows; k += 4) {
+          const res = await slack.command('/ticket', `show T-${new Date().getUTCFullYear()}-${String(1 + (k % 200)).padStart(3, '0')}`, { user: ADMIN, channel: 'CGENERAL01' });
+          if (res.status === 200 && /Trail|trail/.test(JSON.stringify(res.body))) shown++;
+        }
+      }),
+    );
+    const cpuPerShow = (cpuMs(baton.pid) - cpu1) / shows;
+    results.push({ section: 'intake', metric: 'Node CPU per /ticket show', value: round(cpuPerShow, 2), unit: 'ms', target: '≤ 1 ms', pass: cpuPerShow <= 1 && shown === shows, database: 'postgres', notes: shown === shows ? undefined : `${shows - shown} answers without the ticket` });
 
     // Let Baton finish what the fixed-rate phase left queued (bounded), so saturation starts clean.
     const count = postgres(db.url, { max: 1, onnotice: () => {} });
@@ -130,6 +170,18 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
       }),
     );
     const satRate = ((await tickets()) - before) / ((performance.now() - satStart) / 1000);
+
+    // Every agent full: capacity 1 each (they hold many tickets), so every filing takes the held path.
+    await drained(db.url);
+    for (let k = 1; k <= AGENTS; k++) {
+      const res = await slack.command('/agent', `update agent${k} capacity:1`, { user: ADMIN });
+      if (res.status !== 200) throw new Error(`/agent update failed: ${res.status}`);
+    }
+    const full = await fixedRate(slack, rate, total, () => i++);
+    const fullP99 = percentile(full.lat, 99);
+    const held = Number((await count<{ n: number }[]>`select count(*)::int as n from tickets where status = 'intake' and hold_reason is not null`)[0]!.n);
+    results.push({ section: 'intake', metric: `ack latency p50 at ${rate}/s, every agent full (held path)`, value: round(percentile(full.lat, 50), 1), unit: 'ms', target: '', pass: null, database: 'postgres', notes: `${held} tickets held` });
+    results.push({ section: 'intake', metric: `ack latency p99 at ${rate}/s, every agent full (held path)`, value: round(fullP99, 1), unit: 'ms', target: '≤ 50 ms', pass: fullP99 <= 50 && full.failed === 0, database: 'postgres', notes: full.failed ? `${full.failed} not filed` : undefined });
     await count.end();
 
     await baton.stop();
@@ -147,6 +199,19 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
     await db.drop();
   }
   return results;
+}
+
+/** Waits (at most a minute) until the outbox has nothing pending. */
+async function drained(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    for (const until = performance.now() + 60_000; performance.now() < until; await sleep(200)) {
+      const [r] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'pending' and next_attempt_at <= now()`;
+      if (Number(r?.n ?? 0) === 0) return;
+    }
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Tickets a second that PostgreSQL takes for ticket + audit event + outbox row in one transaction. */

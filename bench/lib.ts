@@ -10,7 +10,7 @@ import { databaseUrl, onServer } from '../test/support/pgServer.js';
 import { percentile } from '../test/support/stats.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SECTIONS = ['intake', 'sweep', 'claim', 'delivery', 'memory', 'retention'] as const;
+export const SECTIONS = ['intake', 'sweep', 'claim', 'delivery', 'memory', 'retention', 'cost'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -56,7 +56,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 // ------------------------------------------------------------------------------------------ databases
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATON_TABLES = ['agents', 'tickets', 'audit_events', 'outbox', 'processed_requests', 'ticket_sequences', 'schedule_runs', 'api_idempotency'];
+const BATON_TABLES = ['agents', 'tickets', 'audit_events', 'outbox', 'processed_requests', 'ticket_sequences', 'schedule_runs', 'api_idempotency', 'home_users'];
 
 export interface BenchDatabase {
   url: string;

@@ -6,6 +6,7 @@ import { runClaim } from './claim.js';
 import { runDelivery } from './delivery.js';
 import { runIntake } from './intake.js';
 import { runMemory } from './memory.js';
+import { runCost } from './cost.js';
 import { runRetention } from './retention.js';
 import { runSweep } from './sweep.js';
 import { Databases, machine, parseArgs, printTable, ROOT, type Result, type Section } from './lib.js';
@@ -17,6 +18,7 @@ const RUNNERS: Record<Section, (dbs: Databases, o: ReturnType<typeof parseArgs>)
   delivery: runDelivery,
   memory: runMemory,
   retention: runRetention,
+  cost: runCost,
 };
 
 async function main() {

@@ -10,7 +10,7 @@ import { agentEventMessages } from './agentEvents.js';
 import type { A2aPort } from './a2aPort.js';
 import type { Ticket } from '../core/types.js';
 import type { Renderer } from './renderer.js';
-import { refreshHomes } from './home.js';
+import { refreshHomes } from './homeRefresh.js';
 
 /** What a committed use case did that operators count (metrics): the ticket as it stands after it. */
 export type Happening =
@@ -173,7 +173,7 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         if (opts.also) await opts.also(uow);
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
         await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
-        await refreshHomes(uow);
+        await refreshHomes(uow.tx, { messages: uow.messages, agentEvents: uow.agentEvents, touched: uow.homeTouched }, { admins: deps.policy.admins, now: deps.clock.now(), at: uow.now, debounceMs: deps.homeDebounceMs });
         done = uow;
         return r;
       });

@@ -13,22 +13,17 @@ import {
   heldTickets,
   HOME_DESTINATION,
   queueFigures,
-  queueHomeRefresh,
   recordHomeOpened,
   type Cut,
-  type HomeTouch,
   type QueueFigures,
 } from '../storage/home.js';
 import { enqueue } from '../storage/outbox.js';
 import { countActive } from '../storage/tickets.js';
 import { rosterWithLoad } from './agents.js';
-import { inTransaction, type Deps, type UnitOfWork } from './context.js';
+import { inTransaction, type Deps } from './context.js';
 import type { WebhookStatus } from './webhooks.js';
 
 export { HOME_DESTINATION };
-
-/** At most one publish of a user's Home per this many milliseconds when things change (default 3 s). */
-export const HOME_DEBOUNCE_MS = 3000;
 
 /** How many of each list the Home shows before "and N more" (its 100 blocks are the limit). */
 export const HOME_LIMITS = { active: 8, held: 10, filed: 10, team: 40, queue: 10 } as const;
@@ -106,38 +101,3 @@ export async function openHome(deps: Deps, user: string, o: { requestKey?: strin
   );
 }
 
-/** The end of the debounce window `now` falls in: every change of that window is published then, once. */
-export function debouncedDue(now: Date, windowMs: number): Date {
-  const w = Math.max(1, windowMs);
-  return new Date((Math.floor(now.getTime() / w) + 1) * w);
-}
-
-/**
- * Called at the end of every use case's transaction: the Homes that show what it touched (its tickets,
- * the agents it posted to or told, the roster) are published again at the end of the debounce window.
- */
-export async function refreshHomes(uow: UnitOfWork): Promise<void> {
-  const tickets = new Set<string>();
-  const channels = new Set<string>();
-  const handles = new Set<string>(uow.homeTouched.handles);
-  for (const m of uow.messages) {
-    if (m.ticketKey) tickets.add(m.ticketKey);
-    if (m.editsHomeOf) tickets.add(m.editsHomeOf);
-    if (m.channel) channels.add(m.channel);
-  }
-  for (const n of uow.agentEvents) {
-    tickets.add(n.ticketKey);
-    handles.add(n.agent);
-  }
-  for (const k of uow.homeTouched.tickets) tickets.add(k);
-  const touch: HomeTouch = {
-    tickets: [...tickets],
-    channels: [...channels],
-    handles: [...handles],
-    admins: uow.deps.policy.admins,
-    everyAdmin: uow.homeTouched.everyAdmin,
-  };
-  if (!touch.tickets.length && !touch.channels.length && !touch.handles.length && !touch.everyAdmin) return;
-  const now = uow.deps.clock.now();
-  await queueHomeRefresh(uow.tx, touch, { due: debouncedDue(now, uow.deps.homeDebounceMs ?? HOME_DEBOUNCE_MS), now: uow.now });
-}

@@ -41,6 +41,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** postgres.js pool size. */
   poolSize?: number;
+  /** PostgreSQL only: told of every statement sent (the benchmark counts the statements of a filing). */
+  onQuery?: (statement: string) => void;
 }
 
 /** Rows of a raw SQL query, whichever driver runs it (postgres.js answers an array, PGlite `{ rows }`). */
@@ -67,6 +69,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       connect_timeout: 5,
       idle_timeout: 30,
+      ...(opts.onQuery ? { debug: (_conn: number, statement: string) => opts.onQuery!(statement) } : {}),
       // Seconds a connection waits before reconnecting after a failed attempt. postgres.js's default grows
       // to 20 s, and queries wait for it: while the database is down a person would wait that long to
       // hear nothing was saved, and as long again once it is back. At most 2 s here.
