@@ -8,7 +8,7 @@ import { LIMITS } from '../core/types.js';
 import { checkContextEntry, checkDedupKey, checkTicketType, validateText } from '../core/validate.js';
 import { requestSeen } from '../storage/requests.js';
 import { getAgent } from '../storage/agents.js';
-import { getTicket, insertTicket, isDedupConflict, nextTicketKey, openTicketByDedupKey } from '../storage/tickets.js';
+import { getTicket, insertTicket, isDedupConflict, isOriginConflict, nextTicketKey, openTicketByDedupKey, ticketByThread } from '../storage/tickets.js';
 import { findAgent, routeTicket } from './assignment.js';
 import { DuplicateRequest, inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 
@@ -25,6 +25,8 @@ export interface FiledTicket {
   reason: string;
   /** Filed before with the same duplicate key and still open: nothing new was created. */
   duplicate?: boolean;
+  /** With `duplicate`: the message it came from was filed already (its origin); no report was recorded. */
+  sameMessage?: boolean;
 }
 
 export interface NewTicketSpec {
@@ -187,6 +189,11 @@ export async function fileTicket(
     if (input.dedupKey && isDedupConflict(e)) {
       const again = await alsoReported(deps, by, input, opts);
       if (again) return again;
+    }
+    // The message was filed already (a :ticket: reaction and the intake channel at once, a shortcut): one ticket.
+    if (input.origin && isOriginConflict(e)) {
+      const filed = await ticketByThread(db, input.origin.channel, input.origin.ts);
+      if (filed) return { ticket: filed, agent: filed.assignee ? await getAgent(db, filed.assignee) : null, reason: `already filed as ${filed.key}`, duplicate: true, sameMessage: true };
     }
     throw e;
   }

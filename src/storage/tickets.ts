@@ -83,16 +83,22 @@ export async function lineageOf(q: Queryable, key: string, max = 200): Promise<L
   return rows.map((r) => ({ key: r.key, agent: r.assignee }));
 }
 
-/** True when the error is the unique violation of one open ticket per duplicate key. */
-export function isDedupConflict(e: unknown): boolean {
+/** True when the error is the unique violation of `constraint`. */
+function isUniqueViolation(e: unknown, constraint: string): boolean {
   let cur: unknown = e;
   for (let i = 0; i < 4 && cur; i++) {
     const c = cur as { code?: unknown; constraint_name?: unknown; constraint?: unknown; message?: unknown };
-    if (c.code === '23505') return c.constraint_name === 'tickets_dedup_open_key' || c.constraint === 'tickets_dedup_open_key' || String(c.message).includes('tickets_dedup_open_key');
+    if (c.code === '23505') return c.constraint_name === constraint || c.constraint === constraint || String(c.message).includes(constraint);
     cur = (cur as { cause?: unknown }).cause;
   }
   return false;
 }
+
+/** True when the error is the unique violation of one open ticket per duplicate key. */
+export const isDedupConflict = (e: unknown): boolean => isUniqueViolation(e, 'tickets_dedup_open_key');
+
+/** True when the error is the unique violation of one ticket per Slack message (its origin). */
+export const isOriginConflict = (e: unknown): boolean => isUniqueViolation(e, 'tickets_origin_key');
 
 /** The ticket whose home or origin message is this thread. */
 export async function ticketByThread(q: Queryable, channel: string, ts: string): Promise<Ticket | null> {

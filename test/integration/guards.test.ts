@@ -21,6 +21,18 @@ describe.each(DB_KINDS)('duplicate keys on %s', (kind) => {
   let _clock: ManualClock;
   useCaseBed(kind, { per: 'block' }, (bed) => ({ db, clock: _clock, deps } = bed));
 
+  it('filing a message that was filed a moment before (a reaction and the intake channel at once) answers with its ticket and creates nothing', async () => {
+    await addAgent(deps, admin, { handle: 'om1', skills: ['desk'], channel: 'COM1', user: 'UOM1' });
+    const origin = { channel: 'CINTAKE9', ts: '1700000009.000100' };
+    const first = await fileTicket(deps, user('UREQA'), input('Printer on fire', { type: 'desk', origin }));
+    const count = async () => (await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets`))[0]!.n;
+    const before = await count();
+    // No caller checks first here: the database's one-ticket-per-message index is what refuses the second.
+    const again = await fileTicket(deps, user('UREQA'), input('Printer on fire', { type: 'desk', origin, reactor: 'UOTHER1' }));
+    expect(again).toMatchObject({ duplicate: true, sameMessage: true, ticket: { key: first.ticket.key }, agent: { handle: 'om1' } });
+    expect(await count()).toBe(before);
+  });
+
   it('filing again with an open ticket’s dedup key creates nothing; the open ticket’s trail and thread record each extra report', async () => {
     await addAgent(deps, admin, { handle: 'dd1', skills: ['ops'], channel: 'CDD1', user: 'UDD1' });
     const first = await fileTicket(deps, user('UREQA'), input('Disk full on db1', { type: 'ops', dedupKey: 'disk-full-db1' }));

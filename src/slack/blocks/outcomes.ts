@@ -34,9 +34,10 @@ export function resumed(r: { ticket: Keyed & { escalateDueAt: Date | null } }, t
  * The filing answer, echoing the title and the context values Baton took from the text, so that a
  * `name:value` meant as part of the title (`re:login page broken`) is noticed.
  */
-export function filed(r: { ticket: Keyed & { title: string; context: Record<string, string> }; agent: Handled | null; reason: string; duplicate?: boolean }): Answer {
+export function filed(r: { ticket: Keyed & { title: string; context: Record<string, string> }; agent: Handled | null; reason: string; duplicate?: boolean; sameMessage?: boolean }): Answer {
   if (r.duplicate) {
     const where = r.agent ? ` (${handleText(r.agent.handle)})` : ' (waiting in intake)';
+    if (r.sameMessage) return { text: `:repeat: That message is already tracked as ${k(r.ticket.key)}${where}: *${escapeText(oneLine(r.ticket.title))}*. Nothing new was filed.` };
     return { text: `:repeat: Already tracked as ${k(r.ticket.key)}${where}: *${escapeText(oneLine(r.ticket.title))}*. Nothing new was filed; the ticket's trail and thread record your report.` };
   }
   const head = r.agent

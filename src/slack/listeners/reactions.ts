@@ -89,12 +89,14 @@ async function fileFromMessage(sd: SlackDeps, client: WebClient, e: ReactionEven
   if (!author || author === sd.botUserId()) return;
   const t = intakeTicketText(m.text ?? '', decodeSlackText, m.files);
   if (!t) return;
-  await fileTicket(
+  const r = await fileTicket(
     sd.deps,
     user(author),
     { ...t, context: {}, handoff: [], origin: { channel, ts }, reactor: e.user },
     { requestKey: `reaction:file:${channel}:${ts}` },
   );
+  // Filed at the same moment another way (the intake channel, the shortcut, another reaction's retry): one ticket.
+  if (r.sameMessage && e.user !== r.ticket.requester) await tell(client, sd, channel, e.user, `:information_source: That message is already tracked as ${r.ticket.key}.`);
 }
 
 async function actOnTicket(sd: SlackDeps, e: ReactionEvent, reaction: string, channel: string, ts: string) {
