@@ -6,6 +6,7 @@ import { unassign } from '../core/ticketState.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
+import { lastAssignmentTo } from '../storage/audit.js';
 import { getTicket, saveTicket } from '../storage/tickets.js';
 import { releaseHeld, routeTicket } from './assignment.js';
 import type { Deps, TxOptions } from './context.js';
@@ -20,11 +21,17 @@ export async function declineTicket(deps: Deps, by: Principal, key: string, reas
     if (!t.parentKey) throw invalid(`${t.key} was not handed off; only a handed-off ticket can be declined (resolve or hand it off instead).`, 'key');
     const decliner = t.assignee!;
     const note = reason.trim();
-    await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'declined', fromStatus: 'active', toStatus: 'intake', note, data: { agent: decliner } });
+    const oldHome = t.home;
+    const assignment = await lastAssignmentTo(uow.tx, t.key, decliner);
+    const declined = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'declined', fromStatus: 'active', toStatus: 'intake', note, data: { agent: decliner } });
     unassign(t);
     t.declinedBy = [...new Set([...t.declinedBy, decliner])];
     await saveTicket(uow.tx, t);
     const routed = await routeTicket(uow, t, 'baton');
+    // The decliner's card loses its buttons and says why and where the ticket went.
+    if (oldHome && assignment !== null) {
+      uow.send({ ticketKey: t.key, idempotencyKey: `${declined}:declined-card`, channel: oldHome.channel, updates: `${assignment}:card`, ...deps.render.cardDeclined(t, decliner, note, routed.agent?.handle ?? null) });
+    }
     const parent = await getTicket(uow.tx, t.parentKey);
     if (parent) {
       uow.notify('ticket.declined', parent.assignee, t.key);

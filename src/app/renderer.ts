@@ -35,6 +35,8 @@ export interface Renderer {
   cardOfRemovedAgent(t: Ticket, removed: string, to: string | null): Rendered;
   /** The card of an agent a ticket was taken back from (it did not acknowledge it, or went silent), edited: no buttons, why, and where it went. */
   cardTakenBack(t: Ticket, from: string, why: string, to: string | null): Rendered;
+  /** The card of an agent that declined a handed-off ticket, edited: no buttons, the reason, and where it went. */
+  cardDeclined(t: Ticket, by: string, reason: string, to: string | null): Rendered;
   escalationHomeReply(t: Ticket, target: Agent | null, level: number, note?: string): Rendered;
   escalationsNotice(
     t: Ticket,

@@ -238,7 +238,11 @@ export async function reopenTicket(deps: Deps, by: Principal, key: string, note:
         ...deps.render.reopened(t, { ...told, where }),
       });
     const agent = routed.agent;
-    if (agent && oldHome && agent.handle === previous && oldHome.channel === agent.channel) reply({ kind: 'back', agent }, 'reopened', 'old');
+    if (agent && oldHome && agent.handle === previous && oldHome.channel === agent.channel) {
+      reply({ kind: 'back', agent }, 'reopened', 'old');
+      // Its card showed it resolved: it shows it active again, with its buttons.
+      await editCard(uow, t, id, 'reopened', { agent });
+    }
     else {
       if (oldHome) reply(agent ? { kind: 'moved', agent } : { kind: 'held' }, 'reopened', 'old');
       if (agent) reply({ kind: 'arrived', previousLink: oldHome ? messageLink(oldHome) : undefined }, 'reopened-here', 'new');

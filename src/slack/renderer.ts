@@ -20,6 +20,7 @@ export function blockKitRenderer(clock: Clock, timeZone: string): Renderer {
     escalationPingTakenOver: (t, taker) => b.escalationPingTakenOver(t, taker),
     cardOfRemovedAgent: (t, removed, to) => b.cardOfRemovedAgent(t, removed, to),
     cardTakenBack: (t, from, why, to) => b.cardTakenBack(t, from, why, to),
+    cardDeclined: (t, by, reason, to) => b.cardDeclined(t, by, reason, to),
     escalationHomeReply: (t, target, level, note) => b.escalationHomeReply(t, target, level, note),
     escalationsNotice: (t, o) => b.escalationsChannelNotice(t, { ...o, ...when() }),
     managersMessage: (t, latest) => b.managersMessage(t, { latest, homeLink: t.home ? messageLink(t.home) : undefined }),

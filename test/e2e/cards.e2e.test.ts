@@ -50,5 +50,12 @@ describe.each(DB_KINDS)('cards that show the state on %s', (kind) => {
     expect(json(now.blocks)).not.toContain('"type":"actions"');
     // no edit was refused
     expect(h.fake.callsTo('chat.update').filter((c) => !c.ok)).toEqual([]);
+
+    // Reopened and back with Iris in the same thread: the card shows it active again, with its buttons.
+    await ticket(h, `reopen ${key} it broke again`, IRIS);
+    await h.fake.waitFor(() => edits().length === 5, 5000, 'the reopened edit');
+    const reopened = edits()[4]!.args;
+    expect(json(reopened)).not.toContain('Resolved*');
+    expect(buttonsOf(reopened.blocks)).toEqual(['ticket_accept', 'ticket_resolve', 'ticket_handoff', 'ticket_escalate']);
   });
 });

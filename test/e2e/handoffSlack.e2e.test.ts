@@ -97,6 +97,10 @@ describe.each(DB_KINDS)('handoff packets and decline from Slack on %s', (kind) =
     expect(json(ok.body)).toMatch(/Declined .*; it went to @maya/);
     await cardOf(h, 'CMAYA001', child);
     await waitThreadPost(h, 'CIRIS001', homeTs, 'no access to the invoicing repo');
+    // Devin's card loses its buttons and says why and where the ticket went.
+    const edited = await h.fake.waitFor(() => h.fake.callsTo('chat.update').find((c) => c.ok && c.args.ts === ts), 5000, "the decliner's card edit");
+    expect(json(edited.args)).toMatch(/declined by @devin \(no access to the invoicing repo\); it is now with @maya/);
+    expect(json(h.fake.message('CDEVIN01', ts)!.blocks)).not.toContain('"type":"actions"');
     expect(await ticket(h, `show ${child}`)).toMatch(/Assignee\*\\n@maya/);
   });
 

@@ -95,7 +95,9 @@ describe.each(DB_KINDS)('real use on %s', (kind) => {
     expect(trail.map((e) => e.note).join('\n')).not.toContain('the ticket it follows');
     const out = await outboxOf(db, f.ticket.key);
     const after = out.slice(sentBefore);
-    expect(after).toHaveLength(1); // one reply in the same thread, no new card
+    // one reply in the same thread and the card edited to show it active again; no new card
+    expect(after.map((m) => m.idempotencyKey.replace(/^\d+:/, ''))).toEqual(['reopened', 'card-reopened']);
+    expect(after.some((m) => m.recordsHomeOf)).toBe(false);
     const reply = after[0]!;
     expect(reply).toMatchObject({ channel: home.channel, threadTs: home.ts });
     expect(reply.text + JSON.stringify(reply.blocks)).toContain('still broken on mobile');

@@ -560,8 +560,12 @@ for (const kind of DB_KINDS) describe(`use cases on ${kind}`, { shuffle: false }
       expect(trail.at(-2)).toMatchObject({ actor: REQ, note: 'still broken' });
       const out = await outboxOf(db, f.ticket.key);
       // Back with its previous assignee: the same home thread continues, no new card.
-      expect(out.at(-1)).toMatchObject({ idempotencyKey: `${trail.at(-2)!.id}:reopened`, channel: 'CRO1', threadTs: '1700000001.000100', recordsHomeOf: null });
-      expect(out.at(-1)!.text).toContain('reopened');
+      const reply = out.find((m) => m.idempotencyKey === `${trail.at(-2)!.id}:reopened`);
+      expect(reply).toMatchObject({ channel: 'CRO1', threadTs: '1700000001.000100', recordsHomeOf: null });
+      expect(reply!.text).toContain('reopened');
+      // and its card shows it active again (an edit of the home card, not a new card)
+      expect(out.at(-1)).toMatchObject({ idempotencyKey: `${trail.at(-2)!.id}:card-reopened`, recordsHomeOf: null });
+      expect(out.filter((m) => m.recordsHomeOf)).toHaveLength(1);
       await expectDomainError(reopenTicket(deps, admin, f.ticket.key, undefined), 'invalid_state', `${f.ticket.key} is not completed, so there is nothing to reopen.`);
     });
 

@@ -11,7 +11,7 @@ export { help } from './help.js';
 export { managersMessage, managersSummary } from './managers.js';
 export type { SlackMessage } from './kit.js';
 export { agentList, ticketList } from './lists.js';
-export { cardOfRemovedAgent, cardTakenBack } from './roster.js';
+export { cardDeclined, cardOfRemovedAgent, cardTakenBack } from './roster.js';
 export { childResolvedNotice, handoffNotice, heldAssignedNotice, intakeReply, reopenedNotice, resolutionNotice, threadUpdate } from './notices.js';
 export { ACTIONS, assignmentCard } from './ticketCard.js';
 export { routingExplanation, whyBlocks } from './why.js';
