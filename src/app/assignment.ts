@@ -56,15 +56,18 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
   const assignOpts = { agentLocked: true, continueHomeOf: previousAssignee };
   if (!t.pinnedAgent && !t.context.customer && !followsAssignee && !previousAssignee) {
     // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
-    // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them.
-    const free = await candidatesFor(uow, t, { skipLocked: true });
+    // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them. Their
+    // loads and the whole roster of the type (for `why`) are read together (pipelined).
+    const locked = await lockAgentsWithSkill(uow.tx, t.type, { skipLocked: true });
+    const [counts, everyone] = await Promise.all([countActive(uow.tx, locked.map((a) => a.handle)), agentsWithSkill(uow.tx, t.type)]);
+    const free: Candidate[] = locked.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: false }));
     const quick = free.length ? decide(request, free) : null;
     if (quick?.decision.kind === 'assign') {
       const { handle, reason } = quick.decision;
       const agent = free.find((c) => c.agent.handle === handle)!.agent;
       // Those held by another transaction were not offered it: said so, so that `why` names every candidate.
       const seen = new Set(free.map((c) => c.agent.handle));
-      const skipped = (await agentsWithSkill(uow.tx, t.type))
+      const skipped = everyone
         .filter((a) => !seen.has(a.handle))
         .map((a): Verdict => ({ handle: a.handle, chosen: false, why: 'was being given another ticket at that moment' }));
       await assignTo(uow, t, agent, actor, reason, { ...assignOpts, verdicts: [...quick.verdicts, ...skipped] });
@@ -73,7 +76,8 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
     // Nobody free among those: if the whole roster, read without locks, agrees, hold without taking
     // locks either. (Should an agent free up at this very instant and miss this ticket, the sweep's
     // release of held work assigns it.)
-    const all = await candidatesFor(uow, t, { read: true });
+    const allCounts = await countActive(uow.tx, everyone.map((a) => a.handle));
+    const all: Candidate[] = everyone.map((agent) => ({ agent, active: allCounts.get(agent.handle) ?? 0, ownsCustomer: false }));
     const { decision, verdicts } = decide(request, all);
     if (decision.kind === 'hold') return hold(uow, t, actor, decision.reason, verdicts);
   }
@@ -150,23 +154,26 @@ export async function assignTo(
   const oldHome = t.home;
   const wasHeld = from === 'intake' && t.holdReason !== null;
   assign(t, agent.handle, uow.now, scheduleOf(agent));
-  await saveTicket(uow.tx, t);
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
   if (!o.agentLocked) {
     const [fresh] = await lockAgents(uow.tx, [agent.handle]);
     if (fresh) Object.assign(agent, fresh);
   }
   agent.lastAssignedAt = uow.now;
-  await saveAgent(uow.tx, agent);
-  const id = await uow.audit({
-    ticketKey: t.key,
-    actor,
-    action: o.action ?? (previous && previous !== agent.handle ? 'reassigned' : 'assigned'),
-    fromStatus: from,
-    toStatus: 'active',
-    note: reason,
-    data: { agent: agent.handle, previous, ...(o.verdicts ? { verdicts: o.verdicts } : {}) },
-  });
+  // Three independent writes sent together (pipelined on the transaction's connection): one round trip.
+  const [, , id] = await Promise.all([
+    saveTicket(uow.tx, t),
+    saveAgent(uow.tx, agent),
+    uow.audit({
+      ticketKey: t.key,
+      actor,
+      action: o.action ?? (previous && previous !== agent.handle ? 'reassigned' : 'assigned'),
+      fromStatus: from,
+      toStatus: 'active',
+      note: reason,
+      data: { agent: agent.handle, previous, ...(o.verdicts ? { verdicts: o.verdicts } : {}) },
+    }),
+  ]);
   uow.notify('ticket.assigned', agent.handle, t.key);
   if (previous && previous !== agent.handle) uow.notify('ticket.taken_back', previous, t.key);
   if (previous && previous !== agent.handle && oldHome) {

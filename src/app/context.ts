@@ -172,8 +172,11 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         const r = await fn(uow);
         if (opts.also) await opts.also(uow);
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
-        await enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now);
-        await refreshHomes(uow.tx, { messages: uow.messages, agentEvents: uow.agentEvents, touched: uow.homeTouched }, { admins: deps.policy.admins, now: deps.clock.now(), at: uow.now, debounceMs: deps.homeDebounceMs });
+        // Independent writes, sent together (pipelined on the transaction's connection).
+        await Promise.all([
+          enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now),
+          refreshHomes(uow.tx, { messages: uow.messages, agentEvents: uow.agentEvents, touched: uow.homeTouched }, { admins: deps.policy.admins, now: deps.clock.now(), at: uow.now, debounceMs: deps.homeDebounceMs }),
+        ]);
         done = uow;
         return r;
       });

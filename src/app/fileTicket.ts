@@ -90,15 +90,18 @@ export async function createTicket(uow: UnitOfWork, spec: NewTicketSpec, actor: 
     declinedBy: [],
     dedupKey: spec.dedupKey ?? null,
   };
-  await insertTicket(uow.tx, ticket);
-  await uow.audit({
-    ticketKey: key,
-    actor,
-    action,
-    toStatus: 'intake',
-    note: spec.title,
-    data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined, reactor: spec.reactor },
-  });
+  // Sent together (pipelined on the transaction's connection): one round trip instead of two.
+  await Promise.all([
+    insertTicket(uow.tx, ticket),
+    uow.audit({
+      ticketKey: key,
+      actor,
+      action,
+      toStatus: 'intake',
+      note: spec.title,
+      data: { type: spec.type, priority: spec.priority, parent: spec.parentKey ?? undefined, reactor: spec.reactor },
+    }),
+  ]);
   if (action === 'filed') uow.record({ kind: 'filed', ticket });
   const routed = await routeTicket(uow, ticket, 'baton');
   return { ticket, ...routed };
