@@ -42,6 +42,8 @@ export function ticketToJson(t: Ticket, children: string[], trail?: AuditEvent[]
     children,
     waitingOn: t.waitingOn,
     escalationLevel: t.escalationLevel,
+    escalationDueAt: iso(t.escalateDueAt),
+    waitingOnRequesterSince: iso(t.awaitingRequesterSince),
     holdReason: t.holdReason,
     createdAt: t.createdAt.toISOString(),
     assignedAt: iso(t.assignedAt),

@@ -96,6 +96,8 @@ export const ticketJson = z.object({
   children: z.array(z.string()),
   waitingOn: z.string().nullable(),
   escalationLevel: z.number().int(),
+  escalationDueAt: isoTime.describe('When it escalates if nothing happens, counted in its assignee’s working hours; null while its clock is stopped (waiting on a child or on its requester) or when it is not active.'),
+  waitingOnRequesterSince: isoTime.describe('Since when it waits on its requester’s answer (`wait`); null when it does not.'),
   holdReason: z.string().nullable(),
   createdAt: z.string(),
   assignedAt: isoTime,

@@ -5,7 +5,8 @@ import { assertCanManageRoster, type Principal } from '../core/permissions.js';
 import type { Ticket } from '../core/types.js';
 import { quoteValue } from '../core/validate.js';
 import { agentByUser, agentsByUser, getAgent } from '../storage/agents.js';
-import { listTicketPage, listTickets, ticketByThread, type ListQuery } from '../storage/tickets.js';
+import { getTicket, listTicketPage, listTickets, ticketByThread, ticketsAwaiting, type ListQuery } from '../storage/tickets.js';
+import { ticketOfQuestion } from '../storage/outbox.js';
 import { findAgent } from './assignment.js';
 import type { Deps } from './context.js';
 
@@ -94,6 +95,20 @@ export async function ticketListing(deps: Deps, by: Principal, filter: ListFilte
 
 export function ticketForThread(deps: Deps, channel: string, ts: string): Promise<Ticket | null> {
   return ticketByThread(deps.database.db, channel, ts);
+}
+
+/**
+ * The ticket a direct message to Baton answers: a reply in the thread of the question Baton asked by DM, or,
+ * outside a thread, the one ticket waiting on this requester (none when several are: it cannot tell which).
+ */
+export async function ticketForDirectMessage(deps: Deps, channel: string, threadTs: string | undefined, author: string): Promise<Ticket | null> {
+  const db = deps.database.db;
+  if (threadTs) {
+    const key = await ticketOfQuestion(db, channel, threadTs);
+    return key ? getTicket(db, key) : null;
+  }
+  const waiting = await ticketsAwaiting(db, author, 2);
+  return waiting.length === 1 ? waiting[0]! : null;
 }
 
 export function agentByUserId(deps: Deps, userId: string) {

@@ -211,6 +211,15 @@ export async function markFailed(q: Queryable, id: number, error: string): Promi
 }
 
 /** Where the message sent under `idempotencyKey` landed, if it was sent. */
+/** The ticket whose question to its requester (`/ticket wait`) is the message `ts` in `channel` (a DM), if Baton sent one there. */
+export async function ticketOfQuestion(q: Queryable, channel: string, ts: string): Promise<string | null> {
+  const [row] = await rowsOf<{ ticket_key: string | null }>(
+    q,
+    sql`select ticket_key from outbox where sent_ts = ${ts} and sent_channel = ${channel} and idempotency_key like '%:question' and status = 'sent' limit 1`,
+  );
+  return row?.ticket_key ?? null;
+}
+
 export async function sentMessage(q: Queryable, idempotencyKey: string): Promise<Receipt | null> {
   const [orig] = await rowsOf<{ channel: string; sent_channel: string | null; sent_ts: string | null }>(
     q,

@@ -100,6 +100,17 @@ export const isDedupConflict = (e: unknown): boolean => isUniqueViolation(e, 'ti
 /** True when the error is the unique violation of one ticket per Slack message (its origin). */
 export const isOriginConflict = (e: unknown): boolean => isUniqueViolation(e, 'tickets_origin_key');
 
+/** Active tickets waiting on this requester's answer (`/ticket wait`), at most `limit`. */
+export async function ticketsAwaiting(q: Queryable, requester: string, limit = 2): Promise<Ticket[]> {
+  const rows = await q
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.requester, requester), eq(tickets.status, 'active'), isNotNull(tickets.awaitingRequesterSince)))
+    .orderBy(asc(tickets.awaitingRequesterSince))
+    .limit(limit);
+  return rows.map(toTicket);
+}
+
 /** The ticket whose home or origin message is this thread. */
 export async function ticketByThread(q: Queryable, channel: string, ts: string): Promise<Ticket | null> {
   const rows = await q

@@ -46,6 +46,9 @@ describe.each(DB_KINDS)('waiting on the requester through the API and MCP on %s'
     const waited = await api('POST', `/api/v1/tickets/${key}/wait`, { question: 'Which VPN client version? <!channel>' });
     expect(waited.status).toBe(200);
     expect(waited.body.key).toBe(key);
+    // the ticket in JSON says it waits, and since when; its clock is stopped: no due time
+    expect(waited.body.waitingOnRequesterSince).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(waited.body.escalationDueAt).toBeNull();
     const dm = await h.fake.waitFor(() => h.fake.posts(REQ).find((p) => json(p.args).includes('Which VPN client version')), 5000, 'the question by DM');
     expect(json(dm.args)).not.toContain('<!channel>'); // user text never pings
     await waitThreadPost(h, 'CIRIS001', home.ts, 'Waiting on the requester');
@@ -55,6 +58,8 @@ describe.each(DB_KINDS)('waiting on the requester through the API and MCP on %s'
     expect(json(again.body)).toContain('already waits on its requester');
     const resumed = await api('POST', `/api/v1/tickets/${key}/resume`, {});
     expect(resumed.status).toBe(200);
+    expect(resumed.body.waitingOnRequesterSince).toBeNull();
+    expect(new Date(resumed.body.escalationDueAt).getTime()).toBeGreaterThan(Date.parse(resumed.body.assignedAt));
     await waitThreadPost(h, 'CIRIS001', home.ts, 'Resumed by @iris');
     expect(await ticket(h, `show ${key}`)).toContain('due Mon 14:00 UTC');
   });

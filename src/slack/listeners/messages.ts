@@ -7,7 +7,7 @@ import { declineTicket } from '../../app/decline.js';
 import { escalateTicket } from '../../app/escalation.js';
 import { fileTicket } from '../../app/fileTicket.js';
 import { handoffTicket } from '../../app/handoff.js';
-import { agentByUserId, ticketForThread } from '../../app/queries.js';
+import { agentByUserId, ticketForDirectMessage, ticketForThread } from '../../app/queries.js';
 import { acceptTicket, recordThreadReply, resolveTicket, showTicket } from '../../app/ticketActions.js';
 import { intakeTicketText, parseThreadVerb, stripBotMention, threadVerbHelp } from '../../core/parse/index.js';
 import { user } from '../../core/permissions.js';
@@ -54,10 +54,17 @@ export function registerMessages(app: App, sd: SlackDeps): void {
     const text = e.text ?? '';
 
     try {
+      const direct = e.channel.startsWith('D');
       if (e.thread_ts && e.thread_ts !== e.ts) {
-        const ticket = await ticketForThread(sd.deps, e.channel, e.thread_ts);
+        // In a DM, a thread of Baton's question to its requester (`/ticket wait`) stands for the ticket's thread.
+        const ticket = (await ticketForThread(sd.deps, e.channel, e.thread_ts)) ?? (direct && !isBot ? await ticketForDirectMessage(sd.deps, e.channel, e.thread_ts, author) : null);
         if (!ticket) return;
         await onThreadReply(sd, client, e, ticket, author, text, requestKey, isBot);
+      } else if (direct && !isBot) {
+        // A direct message outside a thread answers the one ticket waiting on its author, if there is exactly one.
+        const ticket = await ticketForDirectMessage(sd.deps, e.channel, undefined, author);
+        if (!ticket) return;
+        await recordThreadReply(sd.deps, { ticketKey: ticket.key, user: author, text: decodeSlackText(text), ts: e.ts }, { requestKey });
       } else if (sd.config.intakeChannels.includes(e.channel)) {
         await onIntakeMessage(sd, e, author, text, requestKey);
       }

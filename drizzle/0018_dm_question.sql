@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_question_idx" ON "outbox" USING btree ("sent_channel","sent_ts") WHERE "outbox"."idempotency_key" like '%:question';
