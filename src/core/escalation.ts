@@ -1,6 +1,6 @@
 // Escalation policy: when a ticket is due, and who is next up the chain. Pure: the roster and the time are passed in.
 import { isAvailable } from './routing.js';
-import { addBusinessSeconds, ALWAYS, scheduleOf, type Schedule } from './hours.js';
+import { addBusinessSeconds, ALWAYS, outsideHours, scheduleOf, type Schedule } from './hours.js';
 import type { Agent, Ticket } from './types.js';
 import { thresholdSec } from './types.js';
 
@@ -42,14 +42,15 @@ export function escalationChain(byHandle: Map<string, Agent>, assignee: string):
 
 /**
  * The next agent to ping for a ticket of `assignee` whose last ping went to `lastPinged` (null: none
- * yet): the first available agent of the assignee's chain after `lastPinged`, skipping busy agents;
+ * yet): the first available agent of the assignee's chain after `lastPinged`, skipping busy, unresponsive
+ * agents and those outside their working hours (they take no new work, so they are not asked to take over);
  * null when the round has nobody left. When `lastPinged` is no longer on the chain (the roster changed),
  * the round starts again from the assignee, past `lastPinged`.
  */
 export function nextInChain(byHandle: Map<string, Agent>, assignee: string, lastPinged: string | null, now: Date): Agent | null {
   const chain = escalationChain(byHandle, assignee);
   const at = lastPinged ? chain.findIndex((a) => a.handle === lastPinged) : -1;
-  return chain.slice(at + 1).find((a) => a.handle !== lastPinged && isAvailable(a, now)) ?? null;
+  return chain.slice(at + 1).find((a) => a.handle !== lastPinged && isAvailable(a, now) && outsideHours(scheduleOf(a), now) === null) ?? null;
 }
 
 /**

@@ -118,6 +118,21 @@ describe('nextInChain', () => {
       expected: 'felix',
     },
     {
+      // Monday 2 March 2026, 09:00 UTC: 18:00 in Tokyo, after bob's hours.
+      name: 'an agent outside its working hours is skipped like a busy one',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy', hours: 'Mon-Fri 09:00-17:00', timeZone: 'Asia/Tokyo' }), makeAgent('cy')],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: 'cy',
+    },
+    {
+      name: 'an agent within its working hours is pinged',
+      agents: [makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy', hours: 'Mon-Fri 08:00-17:00', timeZone: 'Europe/London' }), makeAgent('cy')],
+      assignee: 'ann',
+      lastPinged: null,
+      expected: 'bob',
+    },
+    {
       name: 'the last agent pinged left the chain (the roster changed): the round starts again from the assignee, past it',
       agents: [makeAgent('ann', { escalatesTo: 'cy' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy')],
       assignee: 'ann',
