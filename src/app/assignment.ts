@@ -147,6 +147,8 @@ export async function assignTo(
     continueHomeOf?: string | null;
     /** Every candidate's verdict, when routing chose the agent (kept in the audit event for `why`). */
     verdicts?: Verdict[];
+    /** The agent took it itself (a claim): accepted by this actor at once, so no acknowledgement is awaited. */
+    acceptedBy?: string;
   } = {},
 ): Promise<number> {
   const from = t.status;
@@ -154,6 +156,11 @@ export async function assignTo(
   const oldHome = t.home;
   const wasHeld = from === 'intake' && t.holdReason !== null;
   assign(t, agent.handle, uow.now, scheduleOf(agent));
+  if (o.acceptedBy) {
+    t.acceptedAt = uow.now;
+    t.acceptedBy = o.acceptedBy;
+    uow.record({ kind: 'accepted', ticket: t });
+  }
   // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
   if (!o.agentLocked) {
     const [fresh] = await lockAgents(uow.tx, [agent.handle]);

@@ -261,7 +261,8 @@ export async function claimNext(deps: Deps, by: Principal, ref: AgentRef, o: { r
       await assertCanTake(uow, agent);
       const [t] = await lockIntake(uow.tx, { types: agent.skills, pinnedTo: agent.handle, limit: 1 });
       if (!t) return { ticket: null, agent };
-      await assignTo(uow, t, agent, actorName(by), `pulled by ${agent.handle}`, { action: 'claimed' });
+      // Pulling work is taking it: the ticket is accepted at once (its card shows so, no acknowledgement is awaited).
+      await assignTo(uow, t, agent, actorName(by), `pulled by ${agent.handle}`, { action: 'claimed', acceptedBy: actorName(by) });
       return { ticket: t, agent };
     },
     o,

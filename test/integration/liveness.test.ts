@@ -1,8 +1,8 @@
 // Acknowledgement timeouts and heartbeats as use cases on a real database: take-back, routing elsewhere (never back
 // to an agent that did not acknowledge), unresponsive agents and being heard from again.
 import { describe, expect, it } from 'vitest';
-import { acceptTicket } from '../../src/app/ticketActions.js';
-import { addAgent, rosterWithLoad, setAvailable, updateAgent } from '../../src/app/agents.js';
+import { acceptTicket, claimNext } from '../../src/app/ticketActions.js';
+import { addAgent, rosterWithLoad, setAvailable, setBusy, updateAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { handoffTicket } from '../../src/app/handoff.js';
 import { checkHeartbeats, heardFrom, takeBackUnacknowledged } from '../../src/app/liveness.js';
@@ -76,6 +76,22 @@ describe.each(DB_KINDS)('acknowledgement and heartbeat on %s', (kind) => {
     const b = await fileTicket(deps, user(REQ), input('No ack on maya', { type: 'support' }));
     expect([a.ticket.assignee, b.ticket.assignee]).toEqual(['iris', 'maya']);
     await acceptTicket(deps, user('UIRIS'), a.ticket.key);
+    clock.advance(3_600_000);
+    expect(await takeBackUnacknowledged(deps)).toEqual([]);
+  });
+
+  it('when an agent with ack: pulls a ticket with next, then it is accepted by that pull and never taken back for want of an acknowledgement', async () => {
+    await add('iris', { ackAfterSec: 60 });
+    // Busy for an hour while it is filed; the window ends, and the sweep that would assign held work has not run.
+    await setBusy(deps, admin, { handle: 'iris' }, { until: new Date(clock.now().getTime() + 3_600_000) });
+    const held = await fileTicket(deps, user(REQ), input('Pulled, not pushed', { type: 'support' }));
+    expect(held.agent).toBeNull();
+    clock.advance(3_600_000);
+    const claimed = (await claimNext(deps, user('UIRIS'), { handle: 'iris' })).ticket!;
+    expect(claimed.key).toBe(held.ticket.key);
+    const now = (await getTicket(db.db, held.ticket.key))!;
+    expect(now.assignee).toBe('iris');
+    expect(now.acceptedBy).not.toBeNull();
     clock.advance(3_600_000);
     expect(await takeBackUnacknowledged(deps)).toEqual([]);
   });

@@ -75,7 +75,7 @@ export async function cardOf(h: Harness, channel: string, key: string, timeoutMs
     () =>
       h.fake
         .posts(channel)
-        .find((p) => !p.args.thread_ts && json(p.args.blocks).includes('ticket_accept') && json(p.args.blocks).includes(`"value":"${key}"`)),
+        .find((p) => !p.args.thread_ts && json(p.args.blocks).includes('ticket_resolve') && json(p.args.blocks).includes(`"value":"${key}"`)),
     timeoutMs,
     `the assignment card of ${key} in ${channel}`,
   );
