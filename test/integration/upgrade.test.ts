@@ -1,7 +1,8 @@
 // Upgrades without loss: a database made by an earlier version — migrated only up to one of the earlier
 // migrations and filled through the SQL of that time (agents, tickets, their trail, outbox rows) — is opened
 // the way Baton starts (every migration applies) and everything is found: each ticket with its trail, the
-// roster, the outbox rows still to deliver, the ticket counter. Once from every earlier migration.
+// roster, the outbox rows still to deliver, the ticket counter. Once from every earlier migration that changed
+// the tables a Baton of its time wrote (one that only adds indexes or new tables leaves them as before).
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +25,15 @@ import { input } from '../support/inspect.js';
 import { databaseUrl, onServer } from '../support/pgServer.js';
 
 const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
-/** Every migration but the last: a database left at each of them is upgraded. */
-const EARLIER = journal.entries.slice(0, -1).map((e) => e.tag);
+/**
+ * A database left at each earlier migration is upgraded — except where the migration only adds indexes or new
+ * tables: the tables a Baton of that version wrote are then those of the migration before it, which is tested.
+ */
+const ONLY_ADDS = /^(?:\s|--> statement-breakpoint|CREATE (?:UNIQUE )?INDEX [^;]*;|CREATE TABLE [^;]*;)*$/i;
+const EARLIER = journal.entries
+  .slice(0, -1)
+  .filter((e, i) => i === 0 || !ONLY_ADDS.test(readFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), 'utf8')))
+  .map((e) => e.tag);
 const migrated = (upTo: string, tag: string) => tag <= upTo;
 
 /** A migrations folder holding the migrations up to `tag` only: the drizzle/ of that version. */
