@@ -55,12 +55,15 @@ describe.each(DB_KINDS)('App Home with 300 tickets and 40 agents on %s', (kind) 
       });
     }
     const keys: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      // filed over the last days; legal tickets have no agent and are held
-      if (i % 25 === 0) clock.advance(20 * HOUR);
-      const f = await fileTicket(deps, admin, input(long(i), { type: i % 6 === 0 ? 'legal' : 'support' }));
-      keys.push(f.ticket.key);
+    for (let day = 0; day < 12; day++) {
+      // filed over the last days, 25 at a time; legal tickets have no agent and are held
+      clock.advance(20 * HOUR);
+      const filed = await Promise.all(
+        Array.from({ length: 25 }, (_, k) => day * 25 + k).map((i) => fileTicket(deps, admin, input(long(i), { type: i % 6 === 0 ? 'legal' : 'support' }))),
+      );
+      keys.push(...filed.map((f) => f.ticket.key));
     }
+    keys.sort();
     let resolved = 0;
     for (const k of keys.slice(1, 60)) {
       const r = await resolveTicket(deps, admin, k, 'done').catch(() => null);
