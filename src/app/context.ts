@@ -175,7 +175,7 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         // Independent writes, sent together (pipelined on the transaction's connection).
         await Promise.all([
           enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now),
-          refreshHomes(uow.tx, { messages: uow.messages, agentEvents: uow.agentEvents, touched: uow.homeTouched }, { admins: deps.policy.admins, now: deps.clock.now(), at: uow.now, debounceMs: deps.homeDebounceMs }),
+          refreshHomes(uow.tx, { messages: uow.messages, agentEvents: uow.agentEvents, touched: uow.homeTouched }, { database: deps.database, admins: deps.policy.admins, now: deps.clock.now(), at: uow.now, debounceMs: deps.homeDebounceMs }),
         ]);
         done = uow;
         return r;

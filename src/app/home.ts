@@ -19,6 +19,7 @@ import {
 } from '../storage/home.js';
 import { enqueue } from '../storage/outbox.js';
 import { countActive } from '../storage/tickets.js';
+import { noteHomeUser } from './homeRefresh.js';
 import { rosterWithLoad } from './agents.js';
 import { inTransaction, type Deps } from './context.js';
 import type { WebhookStatus } from './webhooks.js';
@@ -91,6 +92,7 @@ export async function openHome(deps: Deps, user: string, o: { requestKey?: strin
     deps,
     async (uow) => {
       await recordHomeOpened(uow.tx, user, uow.now);
+      noteHomeUser(deps.database, uow.now);
       await enqueue(
         uow.tx,
         [{ ticketKey: null, idempotencyKey: `home:${user}:open:${uow.now.getTime()}`, channel: user, text: 'Home', destination: HOME_DESTINATION, target: user }],

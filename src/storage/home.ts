@@ -9,6 +9,12 @@ import { toTicket } from './tickets.js';
 /** The destination of the outbox rows that publish a user's Home (`target`: the user ID). */
 export const HOME_DESTINATION = 'home';
 
+/** Whether anyone has opened Baton's Home tab (when nobody has, no Home is ever published again). */
+export async function anyHomeUsers(q: Queryable): Promise<boolean> {
+  const [r] = await rowsOf<{ any: boolean }>(q, sql`select exists (select 1 from home_users) as any`);
+  return r?.any === true;
+}
+
 /** `user` opened Baton's Home tab. */
 export async function recordHomeOpened(q: Queryable, user: string, now: Date): Promise<void> {
   await q.insert(homeUsers).values({ userId: user, openedAt: now }).onConflictDoUpdate({ target: homeUsers.userId, set: { openedAt: now } });

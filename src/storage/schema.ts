@@ -191,8 +191,8 @@ export const outbox = pgTable('outbox', {
   index('outbox_sent_at_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
   // A requester's reply in the thread of a question Baton sent them by DM finds its ticket.
   index('outbox_question_idx').on(t.sentChannel, t.sentTs).where(sql`${t.idempotencyKey} like '%:question'`),
-  // App Home's A2A health: the undelivered rows of each agent.
-  index('outbox_unsent_idx').on(t.destination, t.target).where(sql`${t.status} <> 'sent'`),
+  // App Home's A2A health: each A2A agent's undelivered rows (only A2A rows are in it).
+  index('outbox_a2a_unsent_idx').on(t.target).where(sql`${t.destination} = 'a2a' and ${t.status} <> 'sent'`),
   index('outbox_claimed_idx').on(t.claimedBy).where(sql`${t.status} = 'pending' and ${t.claimedBy} is not null`),
 ]);
 

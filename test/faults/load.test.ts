@@ -115,7 +115,8 @@ describe.skipIf(!HAS_POSTGRES)('sustained load on PostgreSQL', () => {
         // Memory flat: the end is within 1.5× and 150 MB of the 10-second mark.
         expect(end.mb).toBeLessThan(at10.mb * 1.5);
         expect(end.mb - at10.mb).toBeLessThan(150);
-        expect(p99).toBeLessThan(2500);
+        // Latency is logged above, not asserted: how fast is the benchmark's to measure (`npm run bench`,
+        // intake); here an answer later than Slack's 3 s is still one ("working on it", then the real answer).
 
         // Every acknowledged key is a stored ticket with its trail.
         expect(await baton.kill('SIGTERM')).toBe(0);
