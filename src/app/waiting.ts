@@ -12,6 +12,7 @@ import { formatDayTime } from '../core/zone.js';
 import { getAgent } from '../storage/agents.js';
 import { getTicket, saveTicket } from '../storage/tickets.js';
 import { actOnTicket } from './actOnTicket.js';
+import { editCard } from './cards.js';
 import type { Deps, UnitOfWork } from './context.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -46,6 +47,7 @@ export async function waitOnRequesterTicket(deps: Deps, by: Principal, key: stri
     const line: Array<string | { raw: string }> = [{ raw: `:hourglass_flowing_sand: Waiting on the requester (asked by ${who(by)}); the escalation clock is stopped` }];
     if (q) line.push({ raw: ': ' }, q);
     homeLine(uow, t, id, 'waiting', line);
+    await editCard(uow, t, id, 'waiting-requester', { agent: assignee });
     return { ticket: t };
   });
 }
@@ -58,6 +60,7 @@ async function resumeIn(uow: UnitOfWork, t: Ticket, assignee: Agent | null, acto
   const due = t.escalateDueAt ? `; due ${formatDayTime(t.escalateDueAt, assignee?.timeZone ?? uow.deps.timeZone)}` : '';
   const head = reason === 'resumed' ? `:arrow_forward: Resumed by ${by}` : `:speech_balloon: The requester replied`;
   homeLine(uow, t, id, 'resumed', [{ raw: `${head}: the escalation clock runs again${due}` }]);
+  await editCard(uow, t, id, 'resumed', { agent: assignee });
 }
 
 /** `/ticket resume KEY`, `@baton resume`, the API and MCP. */

@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startA2aAgent, type TestA2aAgent } from '../support/a2aAgent.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { REQ } from '../support/cast.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { addAgent, agent, cardOf, fileTicket, json, outboxIdle, showWhen, threadPosts, ticket, waitThreadPost } from '../support/e2eHelpers.js';
 import { auditOf, snapshot } from '../support/inspect.js';
 import { freePort } from '../support/slackRequests.js';
 
 const WAIT = { timeout: 10_000, interval: 25 };
 
-describe.each(DB_KINDS)('A2A dispatch on %s', (kind) => {
+describe.each(E2E_KINDS)('A2A dispatch on %s', (kind) => {
   let h: Harness;
   let a2a: TestA2aAgent;
   let adaChannel: string;
@@ -142,7 +142,7 @@ describe.each(DB_KINDS)('A2A dispatch on %s', (kind) => {
   });
 });
 
-describe.each(DB_KINDS)('A2A dispatch without BATON_PUBLIC_URL on %s', (kind) => {
+describe.each(E2E_KINDS)('A2A dispatch without BATON_PUBLIC_URL on %s', (kind) => {
   let h: Harness;
   let a2a: TestA2aAgent;
 

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { DEVIN, FELIX, IRIS, OTHER } from '../support/cast.js';
-import { DB_KINDS, HAS_POSTGRES } from '../support/db.js';
+import { E2E_KINDS, HAS_POSTGRES } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, cardOf, json, outboxIdle, waitThreadPost } from '../support/e2eHelpers.js';
 import { auditOf, countEvents, snapshot } from '../support/inspect.js';
@@ -38,7 +38,7 @@ async function issueToken(h: Harness, handle: string, user: string): Promise<str
   return m[0];
 }
 
-describe.each(DB_KINDS)('the HTTP API on %s', (kind) => {
+describe.each(E2E_KINDS)('the HTTP API on %s', (kind) => {
   let h: Harness;
   let api: ReturnType<typeof apiClient>;
   const clock = new ManualClock('2026-03-02T10:00:00Z');

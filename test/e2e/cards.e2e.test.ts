@@ -1,12 +1,12 @@
 // The home card shows the state: edited in place (chat.update through the outbox) as the ticket is accepted,
 // waits on a handoff, is escalated and is resolved; its buttons follow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, cardOf, fileTicket, json, keysIn, outboxIdle, ticket } from '../support/e2eHelpers.js';
 import { DEVIN, FELIX, IRIS, REQ } from '../support/cast.js';
 
-describe.each(DB_KINDS)('cards that show the state on %s', (kind) => {
+describe.each(E2E_KINDS)('cards that show the state on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/storage/db.js';
-import { DB_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
+import { E2E_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { cardOf, fileTicket, json, outboxIdle, threadPosts } from '../support/e2eHelpers.js';
 
@@ -45,7 +45,7 @@ async function checkDoubleClicks(first: Harness, second: Harness) {
   expect(first.fake.posts('CFELIX01').filter((p) => json(p.args).includes(key))).toHaveLength(1);
 }
 
-describe.each(DB_KINDS)('double clicks on %s', (kind) => {
+describe.each(E2E_KINDS)('double clicks on %s', (kind) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(kind);

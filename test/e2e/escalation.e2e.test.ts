@@ -4,7 +4,7 @@ import { addAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { user } from '../../src/core/permissions.js';
 import { openDatabase } from '../../src/storage/db.js';
-import { DB_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
+import { E2E_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { ManualClock } from '../support/deps.js';
 import { outboxIdle } from '../support/e2eHelpers.js';
@@ -12,7 +12,7 @@ import { outboxIdle } from '../support/e2eHelpers.js';
 const json = (x: unknown) => JSON.stringify(x);
 
 // A story (T-2026-001 escalates, Felix takes it over, T-2026-002 waits for him): the tests run in the order written.
-for (const kind of DB_KINDS) describe(`escalation and holds through Slack on ${kind}`, { shuffle: false }, () => {
+for (const kind of E2E_KINDS) describe(`escalation and holds through Slack on ${kind}`, { shuffle: false }, () => {
   let h: Harness;
 
   beforeAll(async () => {

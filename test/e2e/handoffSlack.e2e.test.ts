@@ -2,7 +2,7 @@
 // `show` display it, `skill:TYPE` hands off to whoever has a skill, and the receiver declines with the card's
 // Decline button (a form asking why) or `@Baton decline REASON` in the thread. Signed requests, fake Slack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { DECLINE_IDS, HANDOFF_IDS } from '../../src/slack/views.js';
 import { addAgent, cardOf, fileTicket, json, keyIn, ticket, trailActions, waitThreadPost } from '../support/e2eHelpers.js';
@@ -12,7 +12,7 @@ const MAYA = 'UMAYA001';
 
 const v = (ids: { blockId: string; actionId: string }, value: string | null) => ({ [ids.blockId]: { [ids.actionId]: value } });
 
-describe.each(DB_KINDS)('handoff packets and decline from Slack on %s', (kind) => {
+describe.each(E2E_KINDS)('handoff packets and decline from Slack on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 // requester, an agent's user and an admin see; republished (debounced) when what it shows changes; its
 // buttons act like the card's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, cardOf, fileTicket, json, outboxIdle, showWhen, ticket } from '../support/e2eHelpers.js';
 import { IRIS, OTHER, REQ } from '../support/cast.js';
@@ -10,7 +10,7 @@ import { viewErrors } from '../../fake-slack/blockLimits.js';
 
 type View = { id: string; blocks?: unknown[] };
 
-describe.each(DB_KINDS)('App Home on %s', (kind) => {
+describe.each(E2E_KINDS)('App Home on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 // Intake channels and ticket threads, through real Slack event payloads: messages become tickets once,
 // only the right messages do, thread replies go into the trail, and `@Baton verb` acts on the ticket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import {
   addAgent,
@@ -25,7 +25,7 @@ const SCOUT_BOT = 'USCOUTBOT1';
 const SCOUT_BOT_ID = 'BSCOUT01';
 const MALLORY = 'UMALLORY1';
 
-describe.each(DB_KINDS)('intake channels and ticket threads on %s', (kind) => {
+describe.each(E2E_KINDS)('intake channels and ticket threads on %s', (kind) => {
   let h: Harness;
   let seq = 0;
 

@@ -1,7 +1,7 @@
 // Buttons and modals through real interactivity payloads: the new-ticket modal, the card's buttons, the
 // handoff modal, escalation and take-over, and payloads Baton does not know.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { NEW_TICKET_IDS as IDS, HANDOFF_IDS } from '../../src/slack/views.js';
 import {
@@ -23,7 +23,7 @@ type Values = Record<string, Record<string, string | null | { staticSelect: stri
 
 const v = (ids: { blockId: string; actionId: string }, value: string | null) => ({ [ids.blockId]: { [ids.actionId]: value } });
 
-describe.each(DB_KINDS)('buttons and modals on %s', (kind) => {
+describe.each(E2E_KINDS)('buttons and modals on %s', (kind) => {
   let h: Harness;
 
   /** `/ticket new` without text, then the modal's submission. */

@@ -1,7 +1,7 @@
 // Issue 18 item 7: the managers' channel gets one message per ticket (or one summary for a sweep's batch),
 // later levels and outcomes in its thread and as edits, and buttons a manager can act with.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { ManualClock } from '../support/deps.js';
 import { cardOf, fileTicket, json, outboxIdle, ticket, tsOf } from '../support/e2eHelpers.js';
@@ -19,7 +19,7 @@ const topLevel = (h: Harness) => h.fake.posts(CH).filter((p) => !p.args.thread_t
 const updatesOf = (h: Harness, ts: string) => h.fake.callsTo('chat.update').filter((c) => c.args.channel === CH && c.args.ts === ts);
 const lastUpdate = (h: Harness, ts: string): FakeSlackCall | undefined => updatesOf(h, ts).at(-1);
 
-describe.each(DB_KINDS)("the managers' channel on %s", (kind) => {
+describe.each(E2E_KINDS)("the managers' channel on %s", (kind) => {
   let h: Harness;
   const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { DEVIN, FELIX, IRIS } from '../support/cast.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, cardOf, json, outboxIdle, waitThreadPost } from '../support/e2eHelpers.js';
 import { auditOf, snapshot } from '../support/inspect.js';
@@ -38,7 +38,7 @@ const toolOf =
     (await c.callTool({ name, arguments: args })) as CallToolResult & { structuredContent?: any };
 const textOf = (r: CallToolResult) => r.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
 
-describe.each(DB_KINDS)('the MCP server on %s', (kind) => {
+describe.each(E2E_KINDS)('the MCP server on %s', (kind) => {
   let h: Harness;
   const clock = new ManualClock('2026-03-02T10:00:00Z');
   const clients: Client[] = [];

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { DEVIN, IRIS } from '../support/cast.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { addAgent, agent, fileTicket, outboxIdle, ticket } from '../support/e2eHelpers.js';
 
 const TOKEN = /bat_[A-Za-z0-9_-]{32,}/;
@@ -16,7 +16,7 @@ function value(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describe.each(DB_KINDS)('GET /metrics on %s', { timeout: 120_000 }, (kind) => {
+describe.each(E2E_KINDS)('GET /metrics on %s', { timeout: 120_000 }, (kind) => {
   let h: Harness;
   let iris: string;
   const base = () => `http://127.0.0.1:${h.baton.port}`;

@@ -6,14 +6,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { DEVIN, IRIS } from '../support/cast.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { addAgent, agent, fileTicket } from '../support/e2eHelpers.js';
 
 const TOKEN = /bat_[A-Za-z0-9_-]{32,}/;
 const RATE = 1;
 const BURST = 10;
 
-describe.each(DB_KINDS)('per-token rate limits on %s', { timeout: 120_000 }, (kind) => {
+describe.each(E2E_KINDS)('per-token rate limits on %s', { timeout: 120_000 }, (kind) => {
   let h: Harness;
   let iris: string;
   let devin: string;

@@ -1,14 +1,14 @@
 // Reactions through signed reaction_added events: :ticket: files a message once (however many react, however
 // often Slack retries), :eyes: and :white_check_mark: accept and resolve with the buttons' permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, cardOf, json, keyIn, keysIn, outboxIdle, ticket, waitThreadPost } from '../support/e2eHelpers.js';
 import { IRIS, OTHER, REQ } from '../support/cast.js';
 
 const CHAN = 'CSUPPORT1';
 
-describe.each(DB_KINDS)('reactions on %s', (kind) => {
+describe.each(E2E_KINDS)('reactions on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

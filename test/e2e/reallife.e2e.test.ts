@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, fileTicket, json, keysIn, ticket } from '../support/e2eHelpers.js';
 import { REQ } from '../support/cast.js';
@@ -13,7 +13,7 @@ import { LIMITS } from '../../src/core/types.js';
 const PAULA = 'UPAULA01';
 const CARL = 'UCARL001';
 
-describe.each(DB_KINDS)('real use of /ticket on %s', (kind) => {
+describe.each(E2E_KINDS)('real use of /ticket on %s', (kind) => {
   let h: Harness;
   const clock = new ManualClock('2026-03-02T10:00:00Z');
 

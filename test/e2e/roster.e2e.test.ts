@@ -1,7 +1,7 @@
 // The roster through Slack as people set it up: chains that loop or point at agents not added yet or
 // removed, the removed agent's cards, and the channel invite on update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, cardOf, fileTicket, json, outboxIdle, waitThreadPost } from '../support/e2eHelpers.js';
@@ -9,7 +9,7 @@ import { FELIX, IRIS } from '../support/cast.js';
 
 const MAYA = 'UMAYA001';
 
-describe.each(DB_KINDS)('the roster through Slack on %s', { timeout: 60_000 }, (kind) => {
+describe.each(E2E_KINDS)('the roster through Slack on %s', { timeout: 60_000 }, (kind) => {
   let h: Harness;
   const clock = new ManualClock('2026-03-02T10:00:00Z');
 

@@ -1,6 +1,6 @@
 // Security through Slack: request signatures, the permission matrix, and text that must never ping or link.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, SIGNING_SECRET, startHarness, type Harness } from '../support/batonHarness.js';
 import { signSlackRequest } from '../support/slackRequests.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from '../support/e2eHelpers.js';
 import { DEVIN, FELIX, INTAKE, IRIS, OTHER, REQ } from '../support/cast.js';
 
-describe.each(DB_KINDS)('security on %s', (kind) => {
+describe.each(E2E_KINDS)('security on %s', (kind) => {
   describe('request signatures', () => {
     let h: Harness;
     beforeAll(async () => {

@@ -2,14 +2,14 @@
 // the message the ticket's origin (its author the requester, the one who filed it recorded); a message already
 // filed answers with its ticket. Signed interactivity payloads, fake Slack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, cardOf, json, keyIn, ticket, trailActions } from '../support/e2eHelpers.js';
 import { IRIS, OTHER, REQ } from '../support/cast.js';
 
 const CHANNEL = 'CGENERAL1';
 
-describe.each(DB_KINDS)('the File as ticket shortcut on %s', (kind) => {
+describe.each(E2E_KINDS)('the File as ticket shortcut on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -5,14 +5,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, cardOf, fileTicket, json, showWhen, ticket, waitThreadPost } from '../support/e2eHelpers.js';
 
 const REQ = 'UREQ0009';
 const TOKEN = /bat_[A-Za-z0-9_-]{32,}/;
 
-describe.each(DB_KINDS)('waiting on the requester through the API and MCP on %s', (kind) => {
+describe.each(E2E_KINDS)('waiting on the requester through the API and MCP on %s', (kind) => {
   let h: Harness;
   let token = '';
   let mcp: Client;
@@ -52,6 +52,9 @@ describe.each(DB_KINDS)('waiting on the requester through the API and MCP on %s'
     const dm = await h.fake.waitFor(() => h.fake.posts(REQ).find((p) => json(p.args).includes('Which VPN client version')), 5000, 'the question by DM');
     expect(json(dm.args)).not.toContain('<!channel>'); // user text never pings
     await waitThreadPost(h, 'CIRIS001', home.ts, 'Waiting on the requester');
+    // the card says so too
+    const cardEdits = () => h.fake.callsTo('chat.update').filter((c) => c.ok && c.args.ts === home.ts);
+    await h.fake.waitFor(() => cardEdits().find((c) => json(c.args).includes('Waiting on the requester*')), 5000, 'the card showing the wait');
     expect(await showWhen(h, key, 'waiting on the requester')).toContain('clock stopped, waiting on the requester');
     const again = await api('POST', `/api/v1/tickets/${key}/wait`, {});
     expect(again.status).toBe(409);
@@ -61,6 +64,10 @@ describe.each(DB_KINDS)('waiting on the requester through the API and MCP on %s'
     expect(resumed.body.waitingOnRequesterSince).toBeNull();
     expect(new Date(resumed.body.escalationDueAt).getTime()).toBeGreaterThan(Date.parse(resumed.body.assignedAt));
     await waitThreadPost(h, 'CIRIS001', home.ts, 'Resumed by @iris');
+    // and the card no longer says it waits, its buttons still there
+    const resumedCard = await h.fake.waitFor(() => (cardEdits().length >= 2 ? cardEdits().at(-1) : undefined), 5000, 'the card after the resume');
+    expect(json(resumedCard.args)).not.toContain('Waiting on the requester*');
+    expect(json(resumedCard.args)).toContain('ticket_resolve');
     expect(await ticket(h, `show ${key}`)).toContain('due Mon 14:00 UTC');
   });
 

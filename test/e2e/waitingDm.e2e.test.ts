@@ -2,12 +2,12 @@
 // their reply — in the DM's thread, or as a plain DM when only one of their tickets waits on them — starts
 // the clock again and goes into the trail. Signed message.im events, fake Slack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, cardOf, fileTicket, json, outboxIdle, showWhen, ticket, tsOf } from '../support/e2eHelpers.js';
 import { IRIS, REQ } from '../support/cast.js';
 
-describe.each(DB_KINDS)('a requester answers by DM on %s', (kind) => {
+describe.each(E2E_KINDS)('a requester answers by DM on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

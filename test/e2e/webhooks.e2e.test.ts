@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { DEVIN, FELIX, IRIS, OTHER } from '../support/cast.js';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { freePort } from '../support/slackRequests.js';
 import { addAgent, agent, fileTicket, json, outboxIdle, ticket } from '../support/e2eHelpers.js';
@@ -95,7 +95,7 @@ class Receiver {
   }
 }
 
-describe.each(DB_KINDS)('agent webhooks on %s', (kind) => {
+describe.each(E2E_KINDS)('agent webhooks on %s', (kind) => {
   let h: Harness;
   let receiver: Receiver;
   const clock = new ManualClock('2026-03-02T10:00:00Z');

@@ -1,14 +1,14 @@
 // What a person reads, end to end: a mention of Baton that is not a verb gets the verbs it knows, a
 // file shared alone in an intake channel is filed, and answers, threads and trails read as words.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/db.js';
+import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { addAgent, agent, cardOf, fileTicket, json, keyIn, outboxIdle, showWhen, ticket, threadPosts, trailActions, trailWords, unescapedCalls, waitThreadPost } from '../support/e2eHelpers.js';
 import { DEVIN, FELIX, INTAKE, IRIS, OTHER, REQ } from '../support/cast.js';
 
 const IVY = 'UIVY0001';
 
-describe.each(DB_KINDS)('what people read on %s', (kind) => {
+describe.each(E2E_KINDS)('what people read on %s', (kind) => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { addAgent as addAgentUseCase } from '../../src/app/agents.js';
 import { user } from '../../src/core/permissions.js';
 import { openDatabase } from '../../src/storage/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
-import { DB_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
+import { E2E_KINDS, HAS_POSTGRES, openTestDatabase } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
 import { addAgent, agent, cardOf, json, keyIn, outboxIdle, showWhen, ticket, waitThreadPost } from '../support/e2eHelpers.js';
 
@@ -17,7 +17,7 @@ const NORA = 'UNORA001';
 const INTAKE = 'CINTAKE1';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-for (const kind of DB_KINDS) describe(`working hours and waiting on the requester through Slack on ${kind}`, { shuffle: false }, () => {
+for (const kind of E2E_KINDS) describe(`working hours and waiting on the requester through Slack on ${kind}`, { shuffle: false }, () => {
   let h: Harness;
   // Friday 9 January 2026, 17:00 in Paris (16:00 UTC).
   const clock = new ManualClock('2026-01-09T16:00:00Z');

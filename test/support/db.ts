@@ -11,6 +11,17 @@ export type DbKind = 'pglite' | 'postgres';
 export const DB_KINDS: DbKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 export const HAS_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
 
+/**
+ * The databases most end-to-end suites run on: PostgreSQL when TEST_DATABASE_URL is set (the database copies
+ * share), else PGlite. Storage and use-case suites run on both (DB_KINDS), and so do the seed story and the
+ * command suite end to end; `E2E_DATABASES=pglite,postgres` runs every end-to-end suite on both.
+ */
+export const E2E_KINDS: DbKind[] = process.env.E2E_DATABASES
+  ? DB_KINDS.filter((k) => process.env.E2E_DATABASES!.split(',').map((s) => s.trim()).includes(k))
+  : HAS_POSTGRES
+    ? ['postgres']
+    : ['pglite'];
+
 let dumpCache: Buffer | null = null;
 
 export interface TestDatabase extends Database {

@@ -103,6 +103,7 @@ export function cardState(t: Ticket, o: { timeZone: string; resolvedBy?: string 
   }
   if (t.acceptedBy) lines.push(`:eyes: *Accepted* by ${actorMd(t.acceptedBy)}${t.acceptedAt ? ` · ${formatTime(t.acceptedAt, o.timeZone)}` : ''}`);
   if (t.waitingOn) lines.push(`:hourglass_flowing_sand: *Waiting on* ${keyMd(t.waitingOn)}`);
+  if (t.awaitingRequesterSince) lines.push(`:speech_balloon: *Waiting on the requester* since ${formatTime(t.awaitingRequesterSince, o.timeZone)}; the escalation clock is stopped`);
   if (t.escalationLevel > 0) {
     const to = t.escalatedTo ? ` to ${handleText(t.escalatedTo)}` : '';
     const out = t.chainExhausted ? ' (chain exhausted, managers told)' : '';
