@@ -19,7 +19,7 @@ import { showTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
 import { MIGRATIONS_DIR, openDatabase, type Database } from '../../src/storage/db.js';
 import { claimDue, sentMessage } from '../../src/storage/outbox.js';
-import { DB_KINDS } from '../support/db.js';
+import { DB_KINDS, HAS_POSTGRES } from '../support/db.js';
 import { makeDeps, ManualClock } from '../support/deps.js';
 import { input } from '../support/inspect.js';
 import { databaseUrl, onServer } from '../support/pgServer.js';
@@ -35,6 +35,11 @@ const EARLIER = journal.entries
   .filter((e, i) => i === 0 || !ONLY_ADDS.test(readFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), 'utf8')))
   .map((e) => e.tag);
 const migrated = (upTo: string, tag: string) => tag <= upTo;
+/**
+ * With PostgreSQL there (CI), it upgrades from every one of them and PGlite from the first, the middle and the
+ * last (the same SQL runs on both; a PGlite data directory is slow to make); without it, PGlite from every one.
+ */
+const PGLITE_SAMPLE = [...new Set([EARLIER[0]!, EARLIER[Math.floor(EARLIER.length / 2)]!, EARLIER[EARLIER.length - 1]!])];
 
 /** A migrations folder holding the migrations up to `tag` only: the drizzle/ of that version. */
 function migrationsUpTo(tmp: string, tag: string): string {
@@ -116,7 +121,7 @@ for (const kind of DB_KINDS) describe(`upgrading a database made by an earlier v
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it.each(EARLIER)('when the database was left at %s, then the current Baton upgrades it and finds everything', async (tag) => {
+  it.each(kind === 'pglite' && HAS_POSTGRES ? PGLITE_SAMPLE : EARLIER)('when the database was left at %s, then the current Baton upgrades it and finds everything', async (tag) => {
     const folder = migrationsUpTo(tmp, tag);
     if (kind === 'pglite') {
       const dataDir = path.join(tmp, `data-${tag}`);
