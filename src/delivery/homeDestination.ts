@@ -2,7 +2,7 @@
 // row is delivered, from the database as it is then, and published with views.publish.
 import type { WebClient } from '@slack/web-api';
 import type { ClaimedMessage, Destination, Route, SendOutcome } from './destination.js';
-import { classifySlackError } from './slackErrors.js';
+import { classifySlackError, slackFailureOutcome } from './slackErrors.js';
 
 export function homeDestination(o: { client: WebClient; view: (user: string) => Promise<{ type: 'home'; blocks: unknown[] }> }): Destination<string> {
   return {
@@ -25,16 +25,7 @@ export function homeDestination(o: { client: WebClient; view: (user: string) => 
         return { kind: 'sent', receipt: { channel: user, ts: null } };
       } catch (e) {
         const failure = classifySlackError(e);
-        switch (failure.kind) {
-          case 'rate_limited':
-            return { kind: 'retry', error: `rate_limited: retry after ${failure.retryAfterMs / 1000}s`, afterMs: failure.retryAfterMs, reached: true };
-          case 'transient':
-            return { kind: 'retry', error: failure.error, reached: failure.reachedSlack };
-          case 'refused':
-            return { kind: 'failed', error: failure.error };
-          case 'not_in_channel':
-            return { kind: 'failed', error: 'not_in_channel' };
-        }
+        return failure.kind === 'not_in_channel' ? { kind: 'failed', error: 'not_in_channel' } : slackFailureOutcome(failure);
       }
     },
   };

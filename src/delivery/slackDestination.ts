@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Database } from '../storage/db.js';
 import { HOME_CARD, sentMessage, ticketThreads } from '../storage/outbox.js';
 import type { ClaimedMessage, Destination, Route, SendOutcome } from './destination.js';
-import { classifySlackError } from './slackErrors.js';
+import { classifySlackError, slackFailureOutcome } from './slackErrors.js';
 
 export interface SlackTarget {
   channel: string;
@@ -57,20 +57,12 @@ export function slackDestination(o: { client: WebClient; database: Database }): 
         };
       } catch (e) {
         const failure = classifySlackError(e);
-        switch (failure.kind) {
-          case 'rate_limited':
-            return { kind: 'retry', error: `rate_limited: retry after ${failure.retryAfterMs / 1000}s`, afterMs: failure.retryAfterMs, reached: true };
-          case 'refused':
-            return { kind: 'failed', error: failure.error };
-          case 'transient':
-            return { kind: 'retry', error: failure.error, reached: failure.reachedSlack };
-          case 'not_in_channel':
-            // Join once per delivery: if Slack still says not_in_channel after a successful join,
-            // joining again would loop for ever. A private channel refuses the join: someone must
-            // invite Baton.
-            if (!again && (await client.conversations.join({ channel: target.channel }).then(() => true, () => false))) return { kind: 'again' };
-            return { kind: 'failed', error: 'not_in_channel' };
-        }
+        if (failure.kind !== 'not_in_channel') return slackFailureOutcome(failure);
+        // Join once per delivery: if Slack still says not_in_channel after a successful join,
+        // joining again would loop for ever. A private channel refuses the join: someone must
+        // invite Baton.
+        if (!again && (await client.conversations.join({ channel: target.channel }).then(() => true, () => false))) return { kind: 'again' };
+        return { kind: 'failed', error: 'not_in_channel' };
       }
     },
   };

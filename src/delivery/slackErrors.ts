@@ -1,5 +1,6 @@
 // What a failed Slack Web API call means for the message: told apart by @slack/web-api's own error
 // codes, and for a platform error ({ ok: false, error }) by the error Slack named.
+import type { SendOutcome } from './destination.js';
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 
 export type SlackFailure =
@@ -57,5 +58,20 @@ export function classifySlackError(e: unknown): SlackFailure {
       return { kind: 'transient', error: messageOf(e), reachedSlack: (err.statusCode ?? 500) < 500 };
     default:
       return { kind: 'transient', error: messageOf(e), reachedSlack: true };
+  }
+}
+
+/**
+ * What a Slack failure means for the delivery loop, for every failure but `not_in_channel` (which only a
+ * message can fix, by joining): a 429 waits its Retry-After, a transient error is retried, a refusal is final.
+ */
+export function slackFailureOutcome(failure: Exclude<SlackFailure, { kind: 'not_in_channel' }>): SendOutcome {
+  switch (failure.kind) {
+    case 'rate_limited':
+      return { kind: 'retry', error: `rate_limited: retry after ${failure.retryAfterMs / 1000}s`, afterMs: failure.retryAfterMs, reached: true };
+    case 'refused':
+      return { kind: 'failed', error: failure.error };
+    case 'transient':
+      return { kind: 'retry', error: failure.error, reached: failure.reachedSlack };
   }
 }

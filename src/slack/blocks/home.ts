@@ -6,9 +6,9 @@ import { formatDayTime } from '../../core/zone.js';
 import { describeSchedule, scheduleOf } from '../../core/hours.js';
 import type { Ticket } from '../../core/types.js';
 import { capacityText, UNLIMITED_CAPACITY } from '../../core/validate.js';
-import type { HomeData, TeamMember } from '../../app/home.js';
+import { HOME_LIMITS, type HomeData, type TeamMember } from '../../app/home.js';
 import { escapeAndCut, escapeText, formatTime, handleText, oneLine } from '../text.js';
-import { a2aText, availability, liveness, webhookText } from './lists.js';
+import { a2aText, availability, liveness, ticketLine, webhookText } from './lists.js';
 import { actions, contextBlocks, field, fieldSections, lineSections, section, type KnownBlock } from './kit.js';
 import { assigneeMd, ageOf, keyMd, priorityEmoji, titleMd } from './ticketParts.js';
 import { cardButtons, cardState } from './ticketCard.js';
@@ -44,10 +44,8 @@ function more(shown: number, total: number, command: string): string[] {
   return total > shown ? [`_…and ${total - shown} more: \`${escapeText(command)}\`_`] : [];
 }
 
-function ticketLine(t: Ticket, now: Date, o: { reason?: boolean } = {}): string {
-  const reason = o.reason && t.holdReason ? ` — _${escapeAndCut(oneLine(t.holdReason), 200)}_` : '';
-  return `${priorityEmoji(t)} ${keyMd(t.key)} · ${escapeText(t.status)} · ${assigneeMd(t)} · ${ageOf(t, now)} · ${titleMd(t, 120)}${reason}`;
-}
+/** A held ticket's line, with why it waits. */
+const heldLine = (t: Ticket, now: Date): string => `${ticketLine(t, now)}${t.holdReason ? ` — _${escapeAndCut(oneLine(t.holdReason), 200)}_` : ''}`;
 
 /** A ticket of "Your work": its line, where it stands, when it is due, and the card's buttons. */
 function workBlocks(t: Ticket, o: { now: Date; timeZone: string; zoneOf: (handle: string) => string }): KnownBlock[] {
@@ -80,7 +78,7 @@ function yourWork(d: HomeData, o: { now: Date; timeZone: string }): KnownBlock[]
   out.push(...contextBlocks(more(active.items.length, active.total, first ? `/ticket list ${first}` : '/ticket list mine')));
   if (held.items.length) {
     out.push(section(`*Held for you* (${held.total})`));
-    out.push(...lineSections([...held.items.map((t) => ticketLine(t, o.now, { reason: true })), ...more(held.items.length, held.total, '/ticket list intake')]));
+    out.push(...lineSections([...held.items.map((t) => heldLine(t, o.now)), ...more(held.items.length, held.total, '/ticket list intake')]));
   }
   return out;
 }
@@ -142,7 +140,7 @@ function queues(d: HomeData, o: { now: Date; timeZone: string }): KnownBlock[] {
   out.push(...fieldSections([field('Intake', `${f.intake} (${f.held} held)`), field('Active', String(f.active)), field('Escalated today', String(f.escalatedToday))]));
   if (held.items.length) {
     out.push(section(`*Held* (${held.total})`));
-    out.push(...lineSections([...held.items.map((t) => ticketLine(t, o.now, { reason: true })), ...more(held.items.length, held.total, '/ticket list intake')]));
+    out.push(...lineSections([...held.items.map((t) => heldLine(t, o.now)), ...more(held.items.length, held.total, '/ticket list intake')]));
   }
   out.push(section('*Last 7 days*'));
   out.push(
@@ -168,7 +166,7 @@ export function homeView(d: HomeData, o: { now: Date; timeZone: string }): HomeV
   const parts: KnownBlock[][] = [
     yourWork(d, o),
     filedByYou(d, o),
-    team(d, { ...o, limit: 40 }),
+    team(d, { ...o, limit: HOME_LIMITS.team }),
     queues(d, o),
   ].filter((p) => p.length);
   const blocks: KnownBlock[] = [section(`*Baton* · updated ${escapeText(formatTime(o.now, o.timeZone))} · \`/ticket help\` for every command`)];

@@ -13,6 +13,11 @@ const LIST_LIMIT = 50;
 /** Max agents in the roster. */
 const ROSTER_LIMIT = 200;
 
+/** A ticket as one line of a list: priority, key, status, assignee, age, title. */
+export function ticketLine(t: Ticket, now: Date): string {
+  return `${priorityEmoji(t)} ${keyMd(t.key)} · ${escapeText(t.status)} · ${assigneeMd(t)} · ${ageOf(t, now)} · ${titleMd(t, 120)}`;
+}
+
 /**
  * One line per ticket: key, priority, status, assignee, age, title. A page of a longer list says which
  * page it is and, under the last line, how many more there are and the command for the next page.
@@ -29,10 +34,7 @@ export function ticketList(
   const shown = tickets.slice(0, LIST_LIMIT);
   const total = Math.max(o.total ?? tickets.length, tickets.length);
   const before = ((o.page ?? 1) - 1) * LIST_LIMIT;
-  const lines = shown.map(
-    (t) =>
-      `${priorityEmoji(t)} ${keyMd(t.key)} · ${escapeText(t.status)} · ${assigneeMd(t)} · ${ageOf(t, o.now)} · ${titleMd(t, 120)}${t.waitingOn ? ` _(waiting on ${escapeText(t.waitingOn)})_` : ''}`,
-  );
+  const lines = shown.map((t) => `${ticketLine(t, o.now)}${t.waitingOn ? ` _(waiting on ${escapeText(t.waitingOn)})_` : ''}`);
   const more = total - before - shown.length;
   if (more > 0) lines.push(`_…and ${more} more_${o.next ? `: \`${escapeText(o.next)}\`` : ''}`);
   return message(`${md(title)}: ${total} ticket${total === 1 ? '' : 's'}${paged}`, [section(heading), ...lineSections(lines)]);
