@@ -9,7 +9,7 @@ import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getAgent, listAgents } from '../storage/agents.js';
-import { appendAudits, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
+import { appendAudits, heardFromAssignees, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
 import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { editCard } from './cards.js';
@@ -23,10 +23,25 @@ interface PlannedStep {
   target: Agent | null;
   from: string | null;
   event: Omit<NewAuditEvent, 'at'>;
+  /** Its assignee has accepted it or written in it since assignment: the ping says how long since assignment. */
+  heard: boolean;
+}
+
+/** The tickets whose assignee has written in them (thread reply, progress note) since they were assigned. */
+function heardOf(uow: UnitOfWork, byHandle: Map<string, Agent>, ts: Ticket[]): Promise<Set<string>> {
+  const asked = ts.filter((t) => t.assignee && t.assignedAt && !t.acceptedAt);
+  return heardFromAssignees(
+    uow.tx,
+    asked.map((t) => {
+      const user = byHandle.get(t.assignee!)?.user;
+      return { key: t.key, since: t.assignedAt!, actors: [`agent:${t.assignee}`, ...(user ? [user] : [])] };
+    }),
+  );
 }
 
 /** Take the step up the chain (in memory) and describe its audit event; the caller writes both. */
-function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): PlannedStep {
+function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, actor: string, reason: 'stale' | 'manual', heard: Set<string>, note?: string): PlannedStep {
+  const wrote = t.acceptedAt !== null || heard.has(t.key);
   const { target, from } = escalationStep(t, byHandle, uow.now, { repeat: uow.deps.escalationRepeat ?? 0 });
   const event = {
     ticketKey: t.key,
@@ -37,11 +52,11 @@ function planStep(uow: UnitOfWork, byHandle: Map<string, Agent>, t: Ticket, acto
     note: note ?? (reason === 'stale' ? 'past its escalation threshold' : null),
     data: { level: t.escalationLevel, to: target?.handle ?? null, reason },
   };
-  return { t, target, from, event };
+  return { t, target, from, event, heard: wrote };
 }
 
 /** The messages of one escalation, keyed by its audit event; answers the managers' line of it. `cardEdits` gains the card to edit. */
-function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number, reason: 'stale' | 'manual', cardEdits: Array<{ t: Ticket; id: number }>, note?: string): ManagersStep {
+function sendStep(uow: UnitOfWork, { t, target, from, heard }: PlannedStep, id: number, reason: 'stale' | 'manual', cardEdits: Array<{ t: Ticket; id: number }>, note?: string): ManagersStep {
   const homeLink = t.home ? messageLink(t.home) : undefined;
   const render = uow.deps.render;
   if (target) {
@@ -50,7 +65,7 @@ function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number,
       ticketKey: t.key,
       idempotencyKey: `${id}:ping`,
       channel: target.channel,
-      ...render.escalationPing(t, target, { level: t.escalationLevel, fromAgent: from, homeLink, note }),
+      ...render.escalationPing(t, target, { level: t.escalationLevel, fromAgent: from, homeLink, note, heard }),
     });
   }
   uow.send({
@@ -67,7 +82,8 @@ function sendStep(uow: UnitOfWork, { t, target, from }: PlannedStep, id: number,
 
 async function escalateStep(uow: UnitOfWork, t: Ticket, actor: string, reason: 'stale' | 'manual', note?: string): Promise<{ target: Agent | null }> {
   const agents = await listAgents(uow.tx);
-  const step = planStep(uow, new Map(agents.map((a) => [a.handle, a])), t, actor, reason, note);
+  const byHandle = new Map(agents.map((a) => [a.handle, a]));
+  const step = planStep(uow, byHandle, t, actor, reason, await heardOf(uow, byHandle, [t]), note);
   await saveTicket(uow.tx, t);
   const id = await uow.audit(step.event);
   if (step.target) uow.record({ kind: 'escalated', ticket: t, level: t.escalationLevel });
@@ -85,7 +101,8 @@ async function escalateBatch(uow: UnitOfWork, due: Ticket[], actor: string): Pro
   if (due.length === 0) return;
   const agents = await listAgents(uow.tx);
   const byHandle = new Map(agents.map((a) => [a.handle, a]));
-  const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale'));
+  const heard = await heardOf(uow, byHandle, due);
+  const steps = due.map((t) => planStep(uow, byHandle, t, actor, 'stale', heard));
   await saveEscalations(uow.tx, due);
   const ids = await appendAudits(uow.tx, steps.map((s) => ({ ...s.event, at: uow.now })));
   for (const s of steps) if (s.target) uow.record({ kind: 'escalated', ticket: s.t, level: s.t.escalationLevel });

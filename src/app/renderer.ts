@@ -29,7 +29,7 @@ export interface Renderer {
   heldAssigned(t: Ticket, agent: Agent): Rendered;
   /** In a reopened ticket's home thread (old or new): who reopened it, the note, where it went and why. */
   reopened(t: Ticket, o: { by: string | null; note?: string; reason: string; where: ReopenedWhere }): Rendered;
-  escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string }): Rendered;
+  escalationPing(t: Ticket, target: Agent, o: { level: number; fromAgent: string | null; homeLink?: string; note?: string; /** Accepted, or its assignee wrote in it, since assignment. */ heard?: boolean }): Rendered;
   escalationPingTakenOver(t: Ticket, taker: Agent): Rendered;
   /** The card of an agent removed from the roster, edited: no buttons, and where the ticket went. */
   cardOfRemovedAgent(t: Ticket, removed: string, to: string | null): Rendered;

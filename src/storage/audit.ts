@@ -101,3 +101,23 @@ export async function escalationsSince(q: Queryable, since: Date): Promise<Escal
     return { key: r.key, title: r.title, assignee: r.assignee, to: data.to ?? null, level: Number(data.level ?? 0) };
   });
 }
+
+/**
+ * Of these tickets, the ones whose assignee has written in them since they were assigned (a reply in the
+ * thread by the agent's user, a progress note through the API or MCP): one statement for a sweep's batch.
+ */
+export async function heardFromAssignees(q: Queryable, items: Array<{ key: string; since: Date; actors: string[] }>): Promise<Set<string>> {
+  const wanted = items.filter((i) => i.actors.length > 0);
+  if (wanted.length === 0) return new Set();
+  const rows = await q
+    .select({ key: auditEvents.ticketKey, actor: auditEvents.actor, at: sql<Date>`max(${auditEvents.at})` })
+    .from(auditEvents)
+    .where(and(inArray(auditEvents.ticketKey, wanted.map((i) => i.key)), inArray(auditEvents.action, ['commented', 'progress'])))
+    .groupBy(auditEvents.ticketKey, auditEvents.actor);
+  const heard = new Set<string>();
+  for (const i of wanted) {
+    const since = i.since.getTime();
+    if (rows.some((r) => r.key === i.key && i.actors.includes(r.actor) && new Date(r.at).getTime() >= since)) heard.add(i.key);
+  }
+  return heard;
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_KINDS } from '../support/db.js';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { ManualClock } from '../support/deps.js';
-import { cardOf, fileTicket, json, outboxIdle, ticket, tsOf } from '../support/e2eHelpers.js';
+import { cardOf, fileTicket, json, outboxIdle, showWhen, ticket, tsOf } from '../support/e2eHelpers.js';
 import type { FakeSlackCall } from '../../fake-slack/index.js';
 
 const CH = 'CESCALATE';
@@ -96,5 +96,21 @@ describe.each(E2E_KINDS)("the managers' channel on %s", (kind) => {
     const ping = await h.fake.waitFor(() => h.fake.posts('CFELIX01').find((p) => json(p.args).includes(key) && json(p.args).includes('ticket_takeover')));
     expect(json(ping.args)).toContain('since assignment');
     expect(json(ping.args)).not.toContain('without progress');
+  }, 20_000);
+
+  it("item 7: a ticket whose agent only replied in its thread (never accepted) is pinged 'since assignment' too; a silent one 'without progress'", async () => {
+    const replied = await fileTicket(h, 'type:support assign:iris Answered but not accepted');
+    const silent = await fileTicket(h, 'type:support assign:iris Nobody said a word');
+    const card = await cardOf(h, 'CIRIS001', replied);
+    await cardOf(h, 'CIRIS001', silent);
+    await h.slack.message({ channel: 'CIRIS001', user: 'UIRIS001', thread_ts: card.ts, text: 'Looking at the logs now' });
+    await showWhen(h, replied, 'Looking at the logs');
+    await ticket(h, `escalate ${replied}`, ADMIN_USER);
+    await ticket(h, `escalate ${silent}`, ADMIN_USER);
+    const pingOf = (k: string) => h.fake.waitFor(() => h.fake.posts('CFELIX01').find((p) => json(p.args).includes(k) && json(p.args).includes('ticket_takeover')));
+    const answered = json((await pingOf(replied)).args);
+    expect(answered).toContain('since assignment');
+    expect(answered).not.toContain('without progress');
+    expect(json((await pingOf(silent)).args)).toContain('without progress');
   }, 20_000);
 });

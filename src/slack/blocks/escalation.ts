@@ -17,13 +17,15 @@ export function escalationPing(
     now: Date;
     timeZone: string;
     note?: string;
+    /** Its assignee accepted it or wrote in it since assignment. */
+    heard?: boolean;
   },
 ): SlackMessage {
   const who = agentCallout(target);
   const from = o.fromAgent ? ` from ${handleText(o.fromAgent)}` : '';
-  // Accepted (the agent is on it): the time since assignment, not a claim that nothing happened.
-  const waited = t.acceptedAt
-    ? `has waited ${formatAge(t.assignedAt ?? t.acceptedAt, o.now)} since assignment`
+  // Accepted or answered (the agent is on it): the time since assignment, not a claim that nothing happened.
+  const waited = t.acceptedAt || o.heard
+    ? `has waited ${formatAge(t.assignedAt ?? t.acceptedAt ?? t.createdAt, o.now)} since assignment`
     : `has waited ${formatAge(t.clockStartedAt ?? t.assignedAt ?? t.createdAt, o.now)} without progress`;
   const intro = `:rotating_light: ${who} escalation (level ${o.level})${from}: ${keyMd(t.key)} ${waited}`;
 
