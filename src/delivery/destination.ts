@@ -10,8 +10,12 @@ import type { ClaimedMessage, Receipt } from '../storage/outbox.js';
 
 export type { ClaimedMessage, Receipt };
 
-/** Where a row goes now. `lane` is paced on its own (for Slack, the channel posted to). */
-export type Route<T> = { lane: string; target: T } | { failed: string };
+/**
+ * Where a row goes now. `lane` is paced on its own (for Slack, the channel posted to). `wait`: it depends on a
+ * message not delivered yet (an edit of it, a reply in its thread): it alone is handed back for a later
+ * round, without counting an attempt.
+ */
+export type Route<T> = { lane: string; target: T } | { failed: string } | { wait: string };
 
 export type SendOutcome =
   | { kind: 'sent'; receipt: Receipt }

@@ -16,6 +16,8 @@ export type { DeliveryLoopOptions };
 /** `done`: sent, or kept as failed; the channel goes on. `pause`: this row is rescheduled and the channel's later rows are handed back due at `restAt`. `defer`: not sent; this row and the later ones are handed back due at `at`. */
 type Step = { kind: 'done' } | { kind: 'pause'; restAt: number } | { kind: 'defer'; at: number };
 const DONE: Step = { kind: 'done' };
+/** How long a row waits for the message it depends on (its original, its thread's parent) to be delivered. */
+const DEPENDENCY_WAIT_MS = 1000;
 
 /** One channel's share of a round: when it began, and how long it slept on pacing (which a clock standing still would not show). */
 interface Round { start: number; slept: number }
@@ -122,6 +124,11 @@ export class DeliveryLoop {
     if (!destination) return this.fail(row, `unknown_destination: no destination '${row.destination}'`);
     const route = await destination.route(row);
     if ('failed' in route) return this.fail(row, route.failed);
+    if ('wait' in route) {
+      // Only this row waits: its ticket's later rows are not claimed before it, other tickets' rows go on.
+      await this.release([row], this.now() + DEPENDENCY_WAIT_MS);
+      return DONE;
+    }
     for (;;) {
       const now = this.now();
       const wait = this.pacer.take(route.lane, now);

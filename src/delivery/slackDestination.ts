@@ -2,7 +2,7 @@
 // channel is a user ID), a reply in a ticket's home, origin or managers' thread, or chat.update of an earlier one.
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../storage/db.js';
-import { HOME_CARD, sentMessage, ticketThreads } from '../storage/outbox.js';
+import { HOME_CARD, sentMessage, stillPending, ticketThreads } from '../storage/outbox.js';
 import type { ClaimedMessage, Destination, Route, SendOutcome } from './destination.js';
 import { classifySlackError, slackFailureOutcome } from './slackErrors.js';
 
@@ -23,7 +23,10 @@ export function slackDestination(o: { client: WebClient; database: Database }): 
       const on = (t: SlackTarget) => ({ lane: t.channel, target: t });
       if (row.updatesKey) {
         const orig = await sentMessage(database.db, row.updatesKey);
-        if (!orig?.ts) return { failed: 'nothing_to_update: the message to edit was never posted' };
+        if (!orig?.ts) {
+          if (await stillPending(database.db, { idempotencyKey: row.updatesKey })) return { wait: 'the message to edit is not posted yet' };
+          return { failed: 'nothing_to_update: the message to edit was never posted' };
+        }
         return on({ channel: orig.channel, threadTs: null, updateTs: orig.ts });
       }
       if (!row.threadOfTicket) return on({ channel: row.channel, threadTs: row.threadTs });
@@ -34,6 +37,7 @@ export function slackDestination(o: { client: WebClient; database: Database }): 
       }
       const ref = row.threadOf === 'origin' ? threads.origin : row.threadOf === 'managers' ? threads.managers : threads.home;
       if (ref) return on({ channel: ref.channel, threadTs: ref.ts });
+      if (row.threadOf === 'managers' && (await stillPending(database.db, { managersOf: row.threadOfTicket }))) return { wait: "the managers' message is not posted yet" };
       if (SLACK_ID.test(row.channel)) return on({ channel: row.channel, threadTs: null });
       return { failed: 'no_thread: the ticket has no home message to reply under' };
     },

@@ -210,7 +210,6 @@ export async function markFailed(q: Queryable, id: number, error: string): Promi
   await q.execute(sql`update outbox set status = 'failed', claimed_by = null, last_error = ${error.slice(0, ERROR_MAX)} where id = ${id}`);
 }
 
-/** Where the message sent under `idempotencyKey` landed, if it was sent. */
 /** The ticket whose question to its requester (`/ticket wait`) is the message `ts` in `channel` (a DM), if Baton sent one there. */
 export async function ticketOfQuestion(q: Queryable, channel: string, ts: string): Promise<string | null> {
   const [row] = await rowsOf<{ ticket_key: string | null }>(
@@ -220,6 +219,22 @@ export async function ticketOfQuestion(q: Queryable, channel: string, ts: string
   return row?.ticket_key ?? null;
 }
 
+/**
+ * Whether a message another one depends on is still to be delivered: the one written under `idempotencyKey`
+ * (a later edit of it waits), or the managers' message of ticket `managersOf` (a reply in its thread waits;
+ * a summary listing several tickets belongs to no one ticket, so the order per ticket does not cover it).
+ */
+export async function stillPending(q: Queryable, o: { idempotencyKey: string } | { managersOf: string }): Promise<boolean> {
+  const [row] = await rowsOf<{ n: number }>(
+    q,
+    'idempotencyKey' in o
+      ? sql`select 1 as n from outbox where idempotency_key = ${o.idempotencyKey} and status = 'pending'`
+      : sql`select 1 as n from outbox o join tickets t on o.idempotency_key = t.managers_key where t.key = ${o.managersOf} and o.status = 'pending'`,
+  );
+  return row !== undefined;
+}
+
+/** Where the message sent under `idempotencyKey` landed, if it was sent. */
 export async function sentMessage(q: Queryable, idempotencyKey: string): Promise<Receipt | null> {
   const [orig] = await rowsOf<{ channel: string; sent_channel: string | null; sent_ts: string | null }>(
     q,

@@ -139,6 +139,31 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       expect(await rowByText('orphan reply')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^no_thread/) });
       expect(await pendingCount(db.db)).toEqual({ pending: 0, failed: 1 });
     });
+
+    it("when a managers' summary (a row of no ticket) is not posted yet, then a reply in its thread and an edit of it wait for it instead of failing", async () => {
+      await insertTicket(db, 'T-2026-003');
+      await insertTicket(db, 'T-2026-004');
+      const summaryKey = 'test:summary:managers-summary';
+      await db.db.update(tickets).set({ managersKey: summaryKey }).where(sql`${tickets.key} in ('T-2026-003', 'T-2026-004')`);
+      await enqueue(db.db, [
+        { ticketKey: null, idempotencyKey: summaryKey, channel: 'CESCALATE', text: 'summary', recordsManagersOf: ['T-2026-003', 'T-2026-004'] },
+        msg('T-2026-003', 'CESCALATE', 'level 2 reply', { threadOf: { ticket: 'T-2026-003', which: 'managers' } }),
+        msg('T-2026-004', 'CESCALATE', 'summary edited', { updates: summaryKey }),
+      ], new Date());
+      // The summary's first post failed and waits for its backoff; the rows written after it are due now.
+      await db.db.execute(sql`update outbox set next_attempt_at = now() + interval '2 seconds', attempts = 1 where idempotency_key = ${summaryKey}`);
+      const w = worker();
+      await w.deliverOnce();
+      expect(fake.posts()).toHaveLength(0);
+      expect((await rows()).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+
+      await drain(w);
+      const [summary, reply] = fake.posts();
+      expect(texts(fake.posts())).toEqual(['summary', 'level 2 reply']);
+      expect(reply!.args).toMatchObject({ channel: 'CESCALATE', thread_ts: summary!.response.ts });
+      expect(fake.callsTo('chat.update').map((c) => c.args)).toEqual([expect.objectContaining({ ts: summary!.response.ts, text: 'summary edited' })]);
+      expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    });
   });
 
   describe('transient failures', () => {
