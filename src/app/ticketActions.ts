@@ -1,6 +1,6 @@
 // Acting on a ticket: assign, accept, resolve, reopen, claim next.
 import type { AgentRef } from '../core/commands.js';
-import { invalidState, unknownTicket } from '../core/errors.js';
+import { DomainError, invalidState, unknownTicket } from '../core/errors.js';
 import { clockScheduleOf, dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
 import { actorName, assertCanActAsAgent, type Principal } from '../core/permissions.js';
@@ -86,9 +86,12 @@ export async function resolveTicket(
     if (openChildren.length && !o.force) {
       const child = openChildren[0]!;
       const where = child.assignee ? `with ${child.assignee}` : 'waiting in intake';
-      throw invalidState(
+      throw new DomainError(
+        'invalid_state',
         `${t.key} waits on its handoff ${child.key} (${where}), which is still open. Resolve ${child.key} first, ` +
           `or close both: \`/ticket resolve ${t.key} force [note]\` (${child.key} is then closed with a note pointing at ${t.key}).`,
+        // What would let it through: the Resolve button offers "Resolve both".
+        'force',
       );
     }
     complete(t, note?.trim() || null, uow.now);

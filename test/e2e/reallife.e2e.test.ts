@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER, startHarness, type Harness } from '../support/batonHarness.js';
 import { E2E_KINDS } from '../support/db.js';
 import { ManualClock } from '../support/deps.js';
-import { addAgent, agent, fileTicket, json, keysIn, ticket } from '../support/e2eHelpers.js';
+import { addAgent, agent, cardOf, fileTicket, json, keysIn, ticket } from '../support/e2eHelpers.js';
 import { REQ } from '../support/cast.js';
 import { INPUT_MAX, newTicketModal, NEW_TICKET_IDS } from '../../src/slack/views.js';
 import { LIMITS } from '../../src/core/types.js';
@@ -86,5 +86,33 @@ describe.each(E2E_KINDS)('real use of /ticket on %s', (kind) => {
     expect(await ticket(h, `show ${child}`)).toContain(`closed with ${parent}: done`);
     await h.fake.waitFor(() => h.fake.posts('CCARL001').find((p) => json(p.args).includes(`together with ${parent}`)));
     expect(await agent(h, 'list', ADMIN_USER)).toContain('load 0/5');
+  });
+
+  it("item 3: the Resolve button on a parent with an open handoff is refused with the reason and a 'Resolve both' button behind a confirmation, which closes both", async () => {
+    const parent = await fileTicket(h, 'type:reso Invoice totals are wrong', REQ);
+    const card = await cardOf(h, 'CPAULA01', parent);
+    const handed = await ticket(h, `handoff ${parent} carl please check the rounding`, PAULA);
+    const child = keysIn(handed).find((k) => k !== parent)!;
+
+    const seen = h.fake.responses.length;
+    await h.slack.action({ actionId: 'ticket_resolve', value: parent, user: PAULA, channel: 'CPAULA01', messageTs: card.ts });
+    const offer = await h.fake.waitFor(() => h.fake.responses.slice(seen).find((r) => json(r.body).includes('resolve_both')));
+    const body = json(offer.body);
+    expect(body).toContain(`${parent} waits on its handoff ${child} (with carl), which is still open`);
+    expect(body).toContain('"action_id":"ticket_resolve_force"');
+    expect(body).toContain('Close the handoff too?');
+    expect(await ticket(h, `show ${parent}`)).not.toContain('resolved');
+
+    await h.slack.action({ actionId: 'ticket_resolve_force', value: parent, user: PAULA, channel: 'CPAULA01', blockId: 'resolve_both' });
+    await h.fake.waitFor(() => h.fake.responses.slice(seen).find((r) => json(r.body).includes(`Its open handoff *${child}* was closed with it.`)));
+    expect(await ticket(h, `show ${child}`)).toContain(`closed with ${parent}`);
+
+    // Someone who may not resolve it gets no way around the refusal.
+    const other = await fileTicket(h, 'type:reso Second invoice', REQ);
+    await ticket(h, `handoff ${other} carl rounding again`, PAULA);
+    const before = h.fake.responses.length;
+    await h.slack.action({ actionId: 'ticket_resolve_force', value: other, user: 'UNOBODY1', channel: 'CPAULA01', blockId: 'resolve_both' });
+    const no = await h.fake.waitFor(() => h.fake.responses.slice(before).find((r) => json(r.body).includes(':warning:')));
+    expect(json(no.body)).not.toContain('Resolved');
   });
 });

@@ -4,6 +4,7 @@ import type { A2aLink } from '../../core/types.js';
 import { plural } from '../../core/words.js';
 import { a2aText } from './lists.js';
 import { escapeText, formatTime, handleText, isUserId, mentionChannel, mentionUser, oneLine } from '../text.js';
+import { button, section } from './kit.js';
 import { keyMd as k } from './ticketParts.js';
 
 /** `iris`, `iris and maya`, `felix, iris and maya`. */
@@ -82,6 +83,36 @@ export function resolved(r: { ticket: Keyed; briefings: string[]; closedChildren
   let extra = r.closedChildren?.length ? ` Its open handoff ${r.closedChildren.map(k).join(', ')} was closed with it.` : '';
   if (r.briefings.length) extra += ` Briefings filed: ${r.briefings.map(k).join(', ')}.`;
   return { text: `:white_check_mark: Resolved ${k(r.ticket.key)}.${extra}` };
+}
+
+/**
+ * Resolve refused because the ticket waits on an open handoff: the reason, and a button that resolves it and
+ * closes the handoff too (`/ticket resolve KEY force`), behind a confirmation.
+ */
+export function resolveBothOffer(key: string, reason: string, actionId: string): Answer {
+  const text = `:warning: ${reason}`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        block_id: 'resolve_both',
+        elements: [
+          {
+            ...button(actionId, 'Resolve both', key, 'danger'),
+            confirm: {
+              title: { type: 'plain_text', text: 'Close the handoff too?' },
+              text: { type: 'mrkdwn', text: `${k(key)} is resolved, and its open handoff is closed with a note pointing at ${k(key)}.` },
+              confirm: { type: 'plain_text', text: 'Resolve both' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    ],
+  };
 }
 
 export function reopened(r: { ticket: Keyed; agent: Handled | null; reason: string }): Answer {

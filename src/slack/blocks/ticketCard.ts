@@ -10,6 +10,8 @@ import { ageOf, contextSections, descriptionBlocks, headline, keyMd, packetBlock
 export const ACTIONS = {
   accept: 'ticket_accept',
   resolve: 'ticket_resolve',
+  /** Offered when Resolve is refused because the ticket waits on an open handoff: resolves it and closes the handoff. */
+  resolveForce: 'ticket_resolve_force',
   handoff: 'ticket_handoff',
   escalate: 'ticket_escalate',
   takeover: 'ticket_takeover',

@@ -23,23 +23,25 @@ interface ButtonBody {
   view?: { type?: string };
 }
 
-type Respond = ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) | undefined;
+type Respond = ((message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: never }) => Promise<unknown>) | undefined;
 
 /**
  * Answer whoever pressed a button, only to them: through the response URL, or, when the payload has
  * none (a button outside a message), as an ephemeral message in its channel. Never throws: an expired
  * response URL must not turn into an unhandled listener error.
  */
-async function tellPresser(sd: SlackDeps, respond: Respond, client: WebClient, body: ButtonBody, text: string): Promise<void> {
+async function tellPresser(sd: SlackDeps, respond: Respond, client: WebClient, body: ButtonBody, answer: string | say.Answer): Promise<void> {
+  const { text, blocks } = typeof answer === 'string' ? { text: answer, blocks: undefined } : answer;
+  const withBlocks = blocks ? { blocks: blocks as never } : {};
   try {
     if (respond) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      await respond({ response_type: 'ephemeral', replace_original: false, text, ...withBlocks });
       return;
     }
     const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text, ...withBlocks });
     // A button on the Home tab has no channel: the answer is a message from Baton to the presser.
-    else if (body.view?.type === 'home') await client.chat.postMessage({ channel: body.user.id, text });
+    else if (body.view?.type === 'home') await client.chat.postMessage({ channel: body.user.id, text, ...withBlocks });
     else sd.logger.info({ text }, 'no way to answer a button press');
   } catch (e) {
     sd.logger.info({ err: String(e) }, 'could not answer a button press');
@@ -66,6 +68,8 @@ async function press(sd: SlackDeps, by: Principal, action: { action_id?: string;
     }
     case ACTIONS.resolve:
       return say.resolved(await resolveTicket(sd.deps, by, key, undefined));
+    case ACTIONS.resolveForce:
+      return say.resolved(await resolveTicket(sd.deps, by, key, undefined, { force: true }));
     case ACTIONS.escalate:
       return say.escalatedByButton(await escalateTicket(sd.deps, by, key, undefined, { seenLevel: levelSeen(action?.block_id) }));
     default:
@@ -74,7 +78,7 @@ async function press(sd: SlackDeps, by: Principal, action: { action_id?: string;
 }
 
 export function registerButtons(app: App, sd: SlackDeps): void {
-  app.action(/^ticket_(accept|resolve|escalate|takeover)$/, async ({ ack, body, respond, client }) => {
+  app.action(/^ticket_(accept|resolve|resolve_force|escalate|takeover)$/, async ({ ack, body, respond, client }) => {
     await ack();
     const b = body as unknown as ButtonBody;
     const action = b.actions?.[0];
@@ -84,9 +88,11 @@ export function registerButtons(app: App, sd: SlackDeps): void {
     let refused = false;
     const work = () => press(sd, by, action).catch((e: unknown) => {
       refused = true;
+      // Refused only because the ticket waits on an open handoff: offer to close both.
+      if (action?.action_id === ACTIONS.resolve && isDomainError(e) && e.field === 'force') return say.resolveBothOffer(keyOf(action.value), e.message, ACTIONS.resolveForce);
       throw e;
     });
-    const tell = async (a: say.Answer) => (!onHome || refused ? tellPresser(sd, respond, client, b, a.text) : undefined);
+    const tell = async (a: say.Answer) => (!onHome || refused ? tellPresser(sd, respond, client, b, a) : undefined);
     await answerInTime(sd, `button ${action?.action_id}`, work, tell, tell, 60_000);
   });
 
