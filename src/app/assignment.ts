@@ -11,6 +11,7 @@ import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
 import { dispatchToA2a } from './a2aDispatch.js';
+import { cardLinks } from './cards.js';
 import { messageLink } from './links.js';
 
 export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
@@ -195,19 +196,13 @@ export async function assignTo(
   if (wasHeld) tellRequesterHeldAssigned(uow, t, agent, actor, id);
   await dispatchToA2a(uow, t, agent, id);
   if (o.continueHomeOf === agent.handle && oldHome && oldHome.channel === agent.channel) return id;
-  let parentLink: string | undefined;
-  if (t.parentKey) {
-    const parent = await getTicket(uow.tx, t.parentKey);
-    if (parent?.home) parentLink = messageLink(parent.home);
-  }
   uow.send({
     ticketKey: t.key,
     idempotencyKey: `${id}:card`,
     channel: agent.channel,
     recordsHomeOf: t.key,
     ...uow.deps.render.assignment(t, agent, {
-      originLink: t.origin ? messageLink(t.origin) : undefined,
-      parentLink,
+      ...(await cardLinks(uow, t)),
       takenOverFrom: o.takenOverFrom ? { agent: o.takenOverFrom, link: oldHome ? messageLink(oldHome) : undefined } : undefined,
     }),
   });

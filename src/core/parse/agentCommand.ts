@@ -16,7 +16,7 @@ const spec = AGENT_SPEC.subcommands;
 const OPTIONS = { add: optionNames(spec.add), update: optionNames(spec.update) };
 const BUSY_OPTIONS = optionNames(spec.busy);
 
-const { missing, unexpected, usage } = usageRefusals('agent', spec);
+const { missing, onlyWord, unexpected, usage } = usageRefusals('agent', spec);
 
 function parseSkills(value: string): string[] {
   const skills: string[] = [];
@@ -177,12 +177,8 @@ export function parseAgentCommand(text: string): AgentCommand {
       return { kind: sub, handle, ...opts };
     }
     case 'remove':
-    case 'available': {
-      const a = takeWord(rest);
-      if (a.word === undefined) throw missing(sub, 'an agent', 'agent');
-      if (a.rest !== '') throw unexpected(sub, a.rest);
-      return { kind: sub, agent: parseAgentRef(a.word, `\`/agent ${sub}\``) };
-    }
+    case 'available':
+      return { kind: sub, agent: onlyWord(sub, rest, 'an agent', 'agent', parseAgentRef) };
     case 'busy':
       return parseBusy(rest);
     case 'token': {

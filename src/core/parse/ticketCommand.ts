@@ -22,7 +22,7 @@ import {
 
 const spec = TICKET_SPEC.subcommands;
 
-const { missing, unexpected } = usageRefusals('ticket', spec);
+const { missing, onlyWord, unexpected } = usageRefusals('ticket', spec);
 
 const NEW_OPTIONS = new Set(optionNames(spec.new));
 
@@ -115,12 +115,8 @@ export function parseTicketCommand(text: string): TicketCommand {
     case 'new':
       return parseNewTicket(rest);
     case 'show':
-    case 'why': {
-      const a = takeWord(rest);
-      if (a.word === undefined) throw missing(sub, 'a ticket key', 'key');
-      if (a.rest !== '') throw unexpected(sub, a.rest);
-      return { kind: sub, key: parseTicketKey(a.word, `\`/ticket ${sub}\``) };
-    }
+    case 'why':
+      return { kind: sub, key: onlyWord(sub, rest, 'a ticket key', 'key', parseTicketKey) };
     case 'list': {
       // `list [FILTER] [page:N]`, in either order.
       const words: string[] = [];
@@ -173,12 +169,8 @@ export function parseTicketCommand(text: string): TicketCommand {
       const note = parseNote(noteText);
       return note === undefined ? { kind: sub, key } : { kind: sub, key, note };
     }
-    case 'next': {
-      const a = takeWord(rest);
-      if (a.word === undefined) throw missing(sub, 'an agent', 'agent');
-      if (a.rest !== '') throw unexpected(sub, a.rest);
-      return { kind: 'next', agent: parseAgentRef(a.word, '`/ticket next`') };
-    }
+    case 'next':
+      return { kind: 'next', agent: onlyWord(sub, rest, 'an agent', 'agent', parseAgentRef) };
     default:
       throw invalid(
         `\`/ticket\` has no command ${q(word)}. Use one of ${subcommandList(TICKET_SPEC)}. To file a ticket: \`/ticket new Printer on floor 3 is jammed\`.`,

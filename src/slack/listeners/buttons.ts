@@ -11,7 +11,7 @@ import { errorAnswer } from '../answers.js';
 import { ACTIONS } from '../blocks/index.js';
 import * as say from '../blocks/outcomes.js';
 import { answerInTime, type SlackDeps } from '../context.js';
-import { assignModal, declineModal, handoffModal } from '../views.js';
+import { assignModal, declineModal, handoffModal, type ModalView } from '../views.js';
 
 interface ButtonBody {
   user: { id: string };
@@ -96,29 +96,27 @@ export function registerButtons(app: App, sd: SlackDeps): void {
     await answerInTime(sd, `button ${action?.action_id}`, work, tell, tell, 60_000);
   });
 
-  app.action(ACTIONS.handoff, async ({ ack, body, client, respond }) => {
-    await ack();
-    const b = body as unknown as ButtonBody;
-    try {
-      const key = keyOf(b.actions?.[0]?.value);
-      await client.views.open({ trigger_id: b.trigger_id!, view: handoffModal(key) });
-    } catch (e) {
-      const a = errorAnswer(e, sd.logger, 'handoff button');
-      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.HANDOFF_FORM_FAILED.text);
-    }
-  });
+  /** A button that opens a form about its ticket; a refusal or a failure to open it is told to the presser. */
+  const opensForm = (actionId: string, what: string, failed: say.Answer, form: (key: string, presser: string) => Promise<ModalView> | ModalView) =>
+    app.action(actionId, async ({ ack, body, client, respond }) => {
+      await ack();
+      const b = body as unknown as ButtonBody;
+      try {
+        const view = await form(keyOf(b.actions?.[0]?.value), b.user.id);
+        await client.views.open({ trigger_id: b.trigger_id!, view });
+      } catch (e) {
+        const a = errorAnswer(e, sd.logger, what);
+        await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : failed.text);
+      }
+    });
 
+  opensForm(ACTIONS.handoff, 'handoff button', say.HANDOFF_FORM_FAILED, (key) => handoffModal(key));
   // A handed-off ticket's card: Decline opens a form asking why.
-  app.action(ACTIONS.decline, async ({ ack, body, client, respond }) => {
-    await ack();
-    const b = body as unknown as ButtonBody;
-    try {
-      const key = keyOf(b.actions?.[0]?.value);
-      await client.views.open({ trigger_id: b.trigger_id!, view: declineModal(key) });
-    } catch (e) {
-      const a = errorAnswer(e, sd.logger, 'decline button');
-      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.DECLINE_FORM_FAILED.text);
-    }
+  opensForm(ACTIONS.decline, 'decline button', say.DECLINE_FORM_FAILED, (key) => declineModal(key));
+  // The managers' channel: Assign… opens a picker of the agents that take the ticket's type (admins).
+  opensForm(ACTIONS.managersAssign, 'assign button', say.ASSIGN_FORM_FAILED, async (key, presser) => {
+    const r = await assignChoices(sd.deps, user(presser), key);
+    return assignModal(r.ticket.key, r.ticket.type, r.agents);
   });
 
   // The managers' channel: Take over (the manager, as the agent of their user, takes the ticket).
@@ -132,20 +130,6 @@ export function registerButtons(app: App, sd: SlackDeps): void {
       return say.tookOver(await takeOver(sd.deps, by, key, { user: b.user.id }), key);
     };
     await answerInTime(sd, 'button managers_takeover', work, tell, tell, 60_000);
-  });
-
-  // The managers' channel: Assign… opens a picker of the agents that take the ticket's type (admins).
-  app.action(ACTIONS.managersAssign, async ({ ack, body, client, respond }) => {
-    await ack();
-    const b = body as unknown as ButtonBody;
-    try {
-      const key = keyOf(b.actions?.[0]?.value);
-      const r = await assignChoices(sd.deps, user(b.user.id), key);
-      await client.views.open({ trigger_id: b.trigger_id!, view: assignModal(r.ticket.key, r.ticket.type, r.agents) });
-    } catch (e) {
-      const a = errorAnswer(e, sd.logger, 'assign button');
-      await tellPresser(sd, respond, client, b, isDomainError(e) ? a.text : say.ASSIGN_FORM_FAILED.text);
-    }
   });
 
   // Buttons Baton does not know (an old message, a forged payload): acknowledge and say so.
