@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { Deps } from '../app/context.js';
+import type { Deps, TxOptions } from '../app/context.js';
 import type { Logger } from '../logger.js';
 import { ApiError, fromError, type ErrorBody } from './errors.js';
 import { runOnce } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
 import { spendCall } from '../app/rateLimit.js';
 import { authenticate, parseJsonText, readBody } from './request.js';
-import { findRoute, type Route } from './routes.js';
+import { answerNow, findRoute, type Route } from './routes.js';
 
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -73,10 +73,11 @@ async function handle(deps: Deps, logger: Logger, req: IncomingMessage): Promise
   const body = route.body ? validate(route.body, parseJson(raw), 'body') : undefined;
   const query = route.query ? validate(route.query, Object.fromEntries(url.searchParams), 'query') : undefined;
   const key = method === 'POST' ? idempotencyKey(req) : undefined;
-  const run = (o: { requestKey?: string }) => route.run({ deps, agent, params, query, body, o });
+  const context = (o: TxOptions) => ({ deps, agent, params, query, body, o });
+  const run = (o: TxOptions) => route.run(context(o));
   if (!key) return run({});
   const fingerprint = createHash('sha256').update(`${method} ${url.pathname}\n${raw}`).digest('hex');
-  return runOnce(deps, { handle: agent.handle, key, fingerprint }, run, logger);
+  return runOnce(deps, { handle: agent.handle, key, fingerprint }, run, (subject) => answerNow(route, context({}), subject), logger);
 }
 
 /** Serves one request under /api/v1. Never throws; never answers a stack trace. */

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { setAvailable, setBusy } from '../app/agents.js';
 import type { Deps, TxOptions } from '../app/context.js';
+import type { AnswerSubject } from '../app/idempotency.js';
 import { declineTicket as declineUseCase } from '../app/decline.js';
 import { escalateTicket as escalateUseCase } from '../app/escalation.js';
 import { resumeTicket as resumeUseCase, waitOnRequesterTicket as waitUseCase } from '../app/waiting.js';
@@ -26,7 +27,16 @@ import type { availabilityBody, fileBody, handoffBody, listQuery } from './schem
 export type AgentPrincipal = Extract<Principal, { kind: 'agent' }>;
 
 const self = (p: AgentPrincipal) => ({ handle: p.handle });
-const opts = (p: AgentPrincipal, o: TxOptions): TxOptions => ({ ...o, via: p.via });
+/**
+ * The use case's options: the door the agent came through and, for a request with an Idempotency-Key, what its
+ * answer shows (`about`, from the use case's result), kept with the pending answer in the same transaction.
+ */
+function opts<R>(p: AgentPrincipal, o: TxOptions, about?: (result: R) => AnswerSubject | null): TxOptions {
+  const idempotency = o.idempotency && about ? { ...o.idempotency, subjectOf: (r: unknown) => about(r as R) } : o.idempotency;
+  return { ...o, via: p.via, ...(idempotency ? { idempotency } : {}) };
+}
+/** The ticket of a use case's result. */
+const theTicket = (r: { ticket: Ticket | null }): AnswerSubject | null => (r.ticket ? { ticket: r.ticket.key } : null);
 const normKey = (key: string) => key.trim().toUpperCase();
 
 /** A value parsed by the rules Slack uses, its refusal naming the API's field. */
@@ -42,6 +52,12 @@ function asField<T>(field: string, parse: () => T): T {
 async function ticketOut(deps: Deps, t: Ticket): Promise<TicketJson> {
   const { children } = await ticketWithFamily(deps, t.key);
   return ticketToJson(t, children);
+}
+
+/** A ticket as an action answers it (without its trail), as it is now. */
+export async function ticketNow(deps: Deps, key: string): Promise<TicketJson> {
+  const { ticket, children } = await ticketWithFamily(deps, key);
+  return ticketToJson(ticket, children);
 }
 
 export async function whoami(deps: Deps, p: AgentPrincipal): Promise<AgentJson> {
@@ -108,7 +124,7 @@ export async function fileTicket(deps: Deps, p: AgentPrincipal, input: z.infer<t
       title: input.title,
       description: input.description ?? input.title,
     },
-    opts(p, o),
+    opts(p, o, (r: { ticket: Ticket; duplicate?: boolean }) => ({ ticket: r.ticket.key, ...(r.duplicate ? { duplicate: true } : {}) })),
   );
   const out = await ticketOut(deps, filed.ticket);
   return filed.duplicate ? { ...out, duplicate: true } : out;
@@ -116,16 +132,16 @@ export async function fileTicket(deps: Deps, p: AgentPrincipal, input: z.infer<t
 
 /** The most urgent intake ticket this agent can take, assigned to it; null when there is none. */
 export async function claimNextTicket(deps: Deps, p: AgentPrincipal, o: TxOptions = {}): Promise<TicketJson | null> {
-  const r = await claimNext(deps, p, self(p), opts(p, o));
+  const r = await claimNext(deps, p, self(p), opts(p, o, theTicket));
   return r.ticket ? ticketOut(deps, r.ticket) : null;
 }
 
 export async function acceptTicket(deps: Deps, p: AgentPrincipal, input: { key: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await acceptUseCase(deps, p, normKey(input.key), opts(p, o))).ticket);
+  return ticketOut(deps, (await acceptUseCase(deps, p, normKey(input.key), opts(p, o, theTicket))).ticket);
 }
 
 export async function postUpdate(deps: Deps, p: AgentPrincipal, input: { key: string; text: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await postUpdateUseCase(deps, p, normKey(input.key), input.text, opts(p, o))).ticket);
+  return ticketOut(deps, (await postUpdateUseCase(deps, p, normKey(input.key), input.text, opts(p, o, theTicket))).ticket);
 }
 
 /** Hand a ticket off to an agent or a skill; answers the child ticket. */
@@ -133,29 +149,29 @@ export async function handOffTicket(deps: Deps, p: AgentPrincipal, input: { key:
   const to = input.to.trim();
   const ref = asField('to', () => (/^skill:/i.test(to) ? { skill: parseTicketType(to.slice(6), '`to`', 'to') } : { handle: parseHandle(to.replace(/^@/, ''), '`to`') }));
   const note = input.note ?? input.packet?.summary;
-  const r = await handoffTicket(deps, p, normKey(input.key), ref, note, { ...opts(p, o), packet: input.packet ?? null });
+  const r = await handoffTicket(deps, p, normKey(input.key), ref, note, { ...opts(p, o, (x: { child: Ticket }) => ({ ticket: x.child.key })), packet: input.packet ?? null });
   return ticketOut(deps, r.child);
 }
 
 export async function resolveTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await resolveUseCase(deps, p, normKey(input.key), input.note, opts(p, o))).ticket);
+  return ticketOut(deps, (await resolveUseCase(deps, p, normKey(input.key), input.note, opts(p, o, theTicket))).ticket);
 }
 
 export async function escalateTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await escalateUseCase(deps, p, normKey(input.key), input.note, opts(p, o))).ticket);
+  return ticketOut(deps, (await escalateUseCase(deps, p, normKey(input.key), input.note, opts(p, o, theTicket))).ticket);
 }
 
 /** Wait on the requester: the question reaches them and the ticket's escalation clock stops until they reply or it is resumed. */
 export async function waitOnRequester(deps: Deps, p: AgentPrincipal, input: { key: string; question?: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await waitUseCase(deps, p, normKey(input.key), input.question, opts(p, o))).ticket);
+  return ticketOut(deps, (await waitUseCase(deps, p, normKey(input.key), input.question, opts(p, o, theTicket))).ticket);
 }
 
 /** Start the escalation clock of a ticket waiting on its requester again, with the time it had left. */
 export async function resumeTicket(deps: Deps, p: AgentPrincipal, input: { key: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await resumeUseCase(deps, p, normKey(input.key), opts(p, o))).ticket);
+  return ticketOut(deps, (await resumeUseCase(deps, p, normKey(input.key), opts(p, o, theTicket))).ticket);
 }
 
 /** Decline a ticket handed to this agent: it goes to another eligible agent or waits in intake. */
 export async function declineTicket(deps: Deps, p: AgentPrincipal, input: { key: string; reason: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await declineUseCase(deps, p, normKey(input.key), input.reason, opts(p, o))).ticket);
+  return ticketOut(deps, (await declineUseCase(deps, p, normKey(input.key), input.reason, opts(p, o, theTicket))).ticket);
 }

@@ -1,6 +1,7 @@
 // The routes of /api/v1: method, path, the schemas that validate the request (and document it), and the operation.
 import { z } from 'zod';
 import type { Deps, TxOptions } from '../app/context.js';
+import type { AnswerSubject } from '../app/idempotency.js';
 import * as op from './operations.js';
 import type { AgentPrincipal } from './operations.js';
 import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody, waitBody } from './schemas.js';
@@ -30,6 +31,11 @@ export interface Route {
   /** The other success status (claim: 204 when nothing waits). */
   alsoNoContent?: string;
   run(c: RouteContext): Promise<{ status: number; body?: unknown }>;
+  /**
+   * The answer to a repeat (same Idempotency-Key) of a request that acted on no ticket, when the first answer
+   * was never stored: rebuilt as it is now. Requests that acted on a ticket are answered that ticket as it is now.
+   */
+  again?(c: RouteContext): Promise<{ status: number; body?: unknown }>;
 }
 
 const key = (c: RouteContext) => c.params.key!;
@@ -95,6 +101,7 @@ export const ROUTES: Route[] = [
       const t = await op.claimNextTicket(c.deps, c.agent, c.o);
       return t ? ok(t) : { status: 204 };
     },
+    again: async () => ({ status: 204 }),
   },
   {
     method: 'GET',
@@ -177,6 +184,17 @@ export const ROUTES: Route[] = [
     run: async (c) => ok(await op.resumeTicket(c.deps, c.agent, { key: key(c) }, c.o)),
   },
 ];
+
+/**
+ * The answer to a repeat of a request that acted but whose answer was never stored (Baton stopped right after
+ * the request committed): what it acted on, as it is now, with the route's success status. Null when the
+ * route cannot rebuild it.
+ */
+export async function answerNow(route: Route, c: RouteContext, subject: AnswerSubject | null): Promise<{ status: number; body?: unknown } | null> {
+  if (!subject) return route.again ? route.again(c) : null;
+  const t = await op.ticketNow(c.deps, subject.ticket);
+  return subject.duplicate ? ok({ ...t, duplicate: true }) : { status: route.success.status, body: t };
+}
 
 /** The route for a method and path, with its path parameters; `methods` lists what the path allows when the method does not match. */
 export function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { methods: string[] } | null {

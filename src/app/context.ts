@@ -6,6 +6,7 @@ import type { Database, Tx } from '../storage/db.js';
 import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
+import { storePending, type AnswerSubject } from '../storage/idempotency.js';
 import { agentEventMessages } from './agentEvents.js';
 import type { A2aPort } from './a2aPort.js';
 import type { Ticket } from '../core/types.js';
@@ -82,6 +83,21 @@ export interface TxOptions {
   via?: 'api' | 'mcp' | 'webhook' | 'a2a';
   /** More to write in the same transaction, after the use case (what an A2A task's state change records). */
   also?: (uow: UnitOfWork) => Promise<void>;
+  /** An API request sent with an Idempotency-Key: its answer is written pending in the same transaction. */
+  idempotency?: PendingAnswer;
+}
+
+/**
+ * The pending answer of an API request with an Idempotency-Key, written in the use case's transaction: should
+ * the answer itself never be stored (the process died right after the commit), a repeat still finds that the
+ * request acted, on what, and with which request (a reused key is refused).
+ */
+export interface PendingAnswer {
+  handle: string;
+  key: string;
+  fingerprint: string;
+  /** What the answer shows, from the use case's result; absent or null: no ticket (a claim that found none). */
+  subjectOf?: (result: unknown) => AnswerSubject | null;
 }
 
 export class UnitOfWork {
@@ -171,6 +187,8 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         if (opts.requestKey && !(await recordRequest(uow.tx, opts.requestKey, uow.now))) throw new DuplicateRequest(opts.requestKey);
         const r = await fn(uow);
         if (opts.also) await opts.also(uow);
+        const pending = opts.idempotency;
+        if (pending) await storePending(uow.tx, { handle: pending.handle, key: pending.key, fingerprint: pending.fingerprint, subject: pending.subjectOf?.(r) ?? null, at: uow.now });
         const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
         // Independent writes, sent together (pipelined on the transaction's connection).
         await Promise.all([

@@ -207,11 +207,23 @@ export async function fileTicket(
  * trail and thread record who reported it again. Null when that ticket was completed meanwhile.
  */
 async function alsoReported(deps: Deps, by: Principal, input: FileTicketInput, opts: TxOptions): Promise<FiledTicket | null> {
+  try {
+    return await alsoReportedOnce(deps, by, input, opts);
+  } catch (e) {
+    if (e instanceof NoneOpen) return null;
+    throw e;
+  }
+}
+
+/** The open ticket was completed meanwhile: its transaction rolls back, so the request key stays free for the filing. */
+class NoneOpen extends Error {}
+
+async function alsoReportedOnce(deps: Deps, by: Principal, input: FileTicketInput, opts: TxOptions): Promise<FiledTicket> {
   return inTransaction(
     deps,
     async (uow) => {
       const t = await openTicketByDedupKey(uow.tx, input.dedupKey!, { lock: true });
-      if (!t) return null;
+      if (!t) throw new NoneOpen();
       const reporter = by.kind === 'baton' ? 'baton' : actorName(by);
       const id = await uow.audit({
         ticketKey: t.key,

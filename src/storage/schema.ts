@@ -227,14 +227,26 @@ export const agentTokens = pgTable('agent_tokens', {
   createdBy: text('created_by').notNull(),
 }, (t) => [uniqueIndex('agent_tokens_hash_key').on(t.tokenHash)]);
 
-/** Answers to API requests sent with an Idempotency-Key: a repeat gets what the first got. */
+/** What the answer to an API request shows: the ticket it acted on or created; `duplicate`: a filing that found an open one. */
+export interface AnswerSubject {
+  ticket: string;
+  duplicate?: boolean;
+}
+
+/**
+ * Answers to API requests sent with an Idempotency-Key: a repeat gets what the first got. The row is written
+ * pending (no status) in the request's own transaction, and completed with the answer after it commits.
+ */
 export const apiIdempotency = pgTable('api_idempotency', {
   handle: text('handle').notNull(),
   key: text('key').notNull(),
   /** Method, path and a hash of the body: the same key with another request is refused. */
   fingerprint: text('fingerprint').notNull(),
-  status: integer('status').notNull(),
+  /** Null while the answer is pending: the request acted, its answer is not stored yet. */
+  status: integer('status'),
   body: jsonb('body'),
+  /** What the answer shows (null: no ticket): a repeat rebuilds the answer from it when the first never stored it. */
+  subject: jsonb('subject').$type<AnswerSubject>(),
   at: ts('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.handle, t.key] }), index('api_idempotency_at_idx').on(t.at)]);
 

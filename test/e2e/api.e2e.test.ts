@@ -348,6 +348,70 @@ describe.each(E2E_KINDS)('the HTTP API on %s', (kind) => {
     expect(await countEvents(h.baton.database, 'resolved', byIris.body.key)).toBe(1);
   });
 
+  it('item 3: when Baton stopped between a request’s commit and storing its answer, then a repeat with the key answers what it acted on, as it is now, and nothing acted twice', async () => {
+    const db = h.baton.database;
+    /** What a stop right after the commit leaves: the row the request's own transaction wrote, its answer never stored. */
+    const stopAfterCommit = async (handle: string, key: string) => {
+      const rows = await db.rows<{ subject: unknown }>(db.db, sql`update api_idempotency set status = null, body = null where handle = ${handle} and key = ${key} returning subject`);
+      expect(rows, key).toHaveLength(1);
+      return rows[0]!.subject;
+    };
+    const filing = { type: 'engineering', title: 'Filed right before a crash' };
+    const file = (body: unknown = filing) => api('POST', '/api/v1/tickets', { token: devin, body, headers: { 'idempotency-key': 'crash-file-1' } });
+    const filed = await file();
+    expect(filed.status).toBe(201);
+    const key = filed.body.key as string;
+    expect(await stopAfterCommit('devin', 'crash-file-1')).toEqual({ ticket: key });
+    // The same key with another request is still refused in that state.
+    const other = await file({ type: 'engineering', title: 'Another request' });
+    expect(other.status).toBe(422);
+    expect(other.body.error.field).toBe('Idempotency-Key');
+
+    // The ticket moves on (resolved through the API, whose answer is lost the same way), and an agent with nothing to claim.
+    const resolve = () => api('POST', `/api/v1/tickets/${key}/resolve`, { token: devin, body: { note: 'done before the crash' }, headers: { 'idempotency-key': 'crash-resolve-1' } });
+    expect((await resolve()).status).toBe(200);
+    expect(await stopAfterCommit('devin', 'crash-resolve-1')).toEqual({ ticket: key });
+    await addAgent(h, 'quinn', 'skills:crashtest', 'CQUINN01');
+    const quinn = await issueToken(h, 'quinn', ADMIN_USER);
+    const claim = () => api('POST', '/api/v1/tickets/next', { token: quinn, headers: { 'idempotency-key': 'crash-claim-1' } });
+    expect((await claim()).status).toBe(204);
+    expect(await stopAfterCommit('quinn', 'crash-claim-1')).toBeNull();
+    // A handoff answers the child it created.
+    const parent = await api('POST', '/api/v1/tickets', { token: devin, body: { type: 'engineering', title: 'Handed off before a crash', assign: 'devin' } });
+    expect(parent.body.assignee).toBe('devin');
+    const handoff = () => api('POST', `/api/v1/tickets/${parent.body.key}/handoff`, { token: devin, body: { to: 'felix', note: 'yours' }, headers: { 'idempotency-key': 'crash-handoff-1' } });
+    const child = await handoff();
+    expect(child.status).toBe(201);
+    expect(await stopAfterCommit('devin', 'crash-handoff-1')).toEqual({ ticket: child.body.key });
+
+    // Repeats (two at once for the filing): each answers with the route's success status, the ticket as it is now.
+    const [fileAgain, fileAgain2, resolveAgain, claimAgain, handoffAgain] = await Promise.all([file(), file(), resolve(), claim(), handoff()]);
+    expect([handoffAgain.status, handoffAgain.headers.get('idempotent-replayed'), handoffAgain.body]).toEqual([201, 'true', child.body]);
+    expect(await countEvents(db, 'handed_off', parent.body.key)).toBe(1);
+    // The ticket as an action answers it: what GET shows, without the trail and what is read from it.
+    const { trail: _trail, routing: _routing, ...now } = (await api('GET', `/api/v1/tickets/${key}`, { token: devin })).body;
+    expect(now.status).toBe('completed');
+    expect(Object.keys(fileAgain.body).sort()).toEqual(Object.keys(filed.body).sort());
+    for (const [r, status] of [[fileAgain, 201], [fileAgain2, 201], [resolveAgain, 200], [claimAgain, 204]] as const) {
+      expect(r.status).toBe(status);
+      expect(r.headers.get('idempotent-replayed')).toBe('true');
+      if (status !== 204) expect(r.body).toEqual(now);
+    }
+    // Acted once: one ticket, filed once, resolved once.
+    const tickets = await db.rows<{ n: number }>(db.db, sql`select count(*)::int as n from tickets where title = ${filing.title}`);
+    expect(Number(tickets[0]!.n)).toBe(1);
+    expect(await countEvents(db, 'filed', key)).toBe(1);
+    expect(await countEvents(db, 'resolved', key)).toBe(1);
+    // The rebuilt answer is stored: later repeats get it at once; another request with the key is still refused.
+    const stored = await db.rows<{ status: number }>(db.db, sql`select status from api_idempotency where handle = 'devin' and key in ('crash-file-1', 'crash-resolve-1') order by key`);
+    expect(stored.map((r) => r.status)).toEqual([201, 200]);
+    const started = Date.now();
+    const later = await file();
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect([later.status, later.body]).toEqual([201, now]);
+    expect((await file({ type: 'engineering', title: 'Another request' })).status).toBe(422);
+  });
+
   it('item 1: a token never appears in the logs, the trail, or any Slack message but the ephemeral answer that shows it', async () => {
     await outboxIdle(h);
     expect(tokens.length).toBeGreaterThanOrEqual(5);

@@ -1,4 +1,4 @@
-// Retention: the sweep deletes processed request keys and stored API answers after 7 days, delivered
+// Retention: the sweep deletes processed request keys and stored API answers (pending ones too) after 7 days, delivered
 // messages after OUTBOX_RETENTION and schedule runs after 90 days — once an hour across copies, in small
 // batches — and keeps what a later step still needs.
 import { sql } from 'drizzle-orm';
@@ -42,7 +42,11 @@ for (const kind of DB_KINDS) describe(`retention on ${kind}`, () => {
     await addAgent(deps, admin, { handle: 'iris', skills: ['general'], channel: 'CIRIS01', user: 'UIRIS01' }, { requestKey: 'slack:add-iris' });
     const open = await fileTicket(deps, REQ, input('Still open'), { requestKey: 'slack:file-open' });
     const done = await fileTicket(deps, REQ, input('Done soon'), { requestKey: 'slack:file-done' });
-    await resolveTicket(deps, user('UIRIS01'), done.ticket.key, 'fixed', { requestKey: 'slack:resolve-done' });
+    // Through the API with an Idempotency-Key: its transaction writes the answer pending; a stop right after the commit leaves it so.
+    await resolveTicket(deps, user('UIRIS01'), done.ticket.key, 'fixed', {
+      requestKey: 'api:iris:resolve-done',
+      idempotency: { handle: 'iris', key: 'resolve-done', fingerprint: 'POST /api/v1/tickets/x/resolve y', subjectOf: () => ({ ticket: done.ticket.key }) },
+    });
     await storeAnswer(db.db, { handle: 'iris', key: 'api-key-1', fingerprint: 'POST /api/v1/tickets x', status: 201, body: { ok: true }, at: clock.now() });
     await deliverAll();
     return { open: open.ticket.key, done: done.ticket.key };
@@ -51,6 +55,7 @@ for (const kind of DB_KINDS) describe(`retention on ${kind}`, () => {
   it('when request keys and delivered messages are past their time, then the sweep deletes them and keeps the open ticket\'s messages, tickets and trail', async () => {
     const t = await twoTickets();
     expect(await count('processed_requests')).toBe(4);
+    expect(await count('api_idempotency', `status is null and subject = '{"ticket":"${t.done}"}'`)).toBe(1);
     expect(await count('outbox', `ticket_key = '${t.done}'`)).toBeGreaterThan(0);
 
     clock.advance(6 * DAY);
@@ -60,7 +65,7 @@ for (const kind of DB_KINDS) describe(`retention on ${kind}`, () => {
     await fileTicket(deps, REQ, input('Filed today'), { requestKey: 'slack:file-today' });
     const trailBefore = await count('audit_events');
     const pruned = await pruneExpired(deps);
-    expect(pruned).toMatchObject({ requestKeys: 4, apiAnswers: 1, scheduleRuns: 0 });
+    expect(pruned).toMatchObject({ requestKeys: 4, apiAnswers: 2, scheduleRuns: 0 });
     expect(pruned!.messages).toBeGreaterThan(0);
     expect(await db.rows(db.db, sql`select key from processed_requests`)).toEqual([{ key: 'slack:file-today' }]);
     expect(await count('api_idempotency')).toBe(0);

@@ -1,0 +1,2 @@
+ALTER TABLE "api_idempotency" ALTER COLUMN "status" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "api_idempotency" ADD COLUMN "subject" jsonb;
