@@ -41,6 +41,27 @@ export interface Route {
 const key = (c: RouteContext) => c.params.key!;
 const ok = (body: unknown) => ({ status: 200, body });
 
+/** `POST /api/v1/tickets/{key}/VERB`: acts on one ticket with the request's body and answers a ticket. */
+function ticketAction<B extends z.ZodType<object>>(
+  verb: string,
+  operationId: string,
+  summary: string,
+  body: B,
+  description: string,
+  act: (c: RouteContext, input: { key: string } & z.infer<B>) => Promise<unknown>,
+  status = 200,
+): Route {
+  return {
+    method: 'POST',
+    path: `/api/v1/tickets/{key}/${verb}`,
+    operationId,
+    summary,
+    body,
+    success: { status, schema: ticketJson, description },
+    run: async (c) => ({ status, body: await act(c, { key: key(c), ...(c.body as object) } as { key: string } & z.infer<B>) }),
+  };
+}
+
 export const ROUTES: Route[] = [
   {
     method: 'GET',
@@ -111,78 +132,43 @@ export const ROUTES: Route[] = [
     success: { status: 200, schema: ticketJson, description: 'The ticket.' },
     run: async (c) => ok(await op.getTicket(c.deps, c.agent, { key: key(c) })),
   },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/accept',
-    operationId: 'accept_ticket',
-    summary: 'Accept a ticket assigned to this agent.',
-    body: emptyBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
-    run: async (c) => ok(await op.acceptTicket(c.deps, c.agent, { key: key(c) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/updates',
-    operationId: 'post_update',
-    summary: 'A progress note: kept in the trail and posted in the ticket’s home thread.',
-    body: updateBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
-    run: async (c) => ok(await op.postUpdate(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof updateBody>) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/handoff',
-    operationId: 'hand_off_ticket',
-    summary: 'Hand off to an agent or a skill as a child ticket carrying a packet; this ticket waits on it.',
-    body: handoffBody,
-    success: { status: 201, schema: ticketJson, description: 'The child ticket.' },
-    run: async (c) => ({ status: 201, body: await op.handOffTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof handoffBody>) }, c.o) }),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/decline',
-    operationId: 'decline_ticket',
-    summary: 'Decline a ticket handed off to this agent: it goes to another eligible agent (never back to this one) or waits in intake.',
-    body: declineBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket, routed again.' },
-    run: async (c) => ok(await op.declineTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof declineBody>) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/resolve',
-    operationId: 'resolve_ticket',
-    summary: 'Resolve a ticket; its requester (or its parent’s thread) is told.',
-    body: noteBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket, completed.' },
-    run: async (c) => ok(await op.resolveTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof noteBody>) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/escalate',
-    operationId: 'escalate_ticket',
-    summary: 'Escalate now to the next agent of the chain.',
-    body: noteBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket.' },
-    run: async (c) => ok(await op.escalateTicket(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof noteBody>) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/wait',
-    operationId: 'wait_on_requester',
-    summary: 'Ask the requester (their Slack thread, or a direct message) and stop the escalation clock until they reply or the ticket is resumed.',
-    body: waitBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket, its clock stopped.' },
-    run: async (c) => ok(await op.waitOnRequester(c.deps, c.agent, { key: key(c), ...(c.body as z.infer<typeof waitBody>) }, c.o)),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/tickets/{key}/resume',
-    operationId: 'resume_ticket',
-    summary: 'Start the escalation clock of a ticket waiting on its requester again, with the working time it had left.',
-    body: emptyBody,
-    success: { status: 200, schema: ticketJson, description: 'The ticket, its clock running.' },
-    run: async (c) => ok(await op.resumeTicket(c.deps, c.agent, { key: key(c) }, c.o)),
-  },
+  ticketAction('accept', 'accept_ticket', 'Accept a ticket assigned to this agent.', emptyBody, 'The ticket.', (c, i) => op.acceptTicket(c.deps, c.agent, i, c.o)),
+  ticketAction('updates', 'post_update', 'A progress note: kept in the trail and posted in the ticket’s home thread.', updateBody, 'The ticket.', (c, i) => op.postUpdate(c.deps, c.agent, i, c.o)),
+  ticketAction(
+    'handoff',
+    'hand_off_ticket',
+    'Hand off to an agent or a skill as a child ticket carrying a packet; this ticket waits on it.',
+    handoffBody,
+    'The child ticket.',
+    (c, i) => op.handOffTicket(c.deps, c.agent, i, c.o),
+    201,
+  ),
+  ticketAction(
+    'decline',
+    'decline_ticket',
+    'Decline a ticket handed off to this agent: it goes to another eligible agent (never back to this one) or waits in intake.',
+    declineBody,
+    'The ticket, routed again.',
+    (c, i) => op.declineTicket(c.deps, c.agent, i, c.o),
+  ),
+  ticketAction('resolve', 'resolve_ticket', 'Resolve a ticket; its requester (or its parent’s thread) is told.', noteBody, 'The ticket, completed.', (c, i) => op.resolveTicket(c.deps, c.agent, i, c.o)),
+  ticketAction('escalate', 'escalate_ticket', 'Escalate now to the next agent of the chain.', noteBody, 'The ticket.', (c, i) => op.escalateTicket(c.deps, c.agent, i, c.o)),
+  ticketAction(
+    'wait',
+    'wait_on_requester',
+    'Ask the requester (their Slack thread, or a direct message) and stop the escalation clock until they reply or the ticket is resumed.',
+    waitBody,
+    'The ticket, its clock stopped.',
+    (c, i) => op.waitOnRequester(c.deps, c.agent, i, c.o),
+  ),
+  ticketAction(
+    'resume',
+    'resume_ticket',
+    'Start the escalation clock of a ticket waiting on its requester again, with the working time it had left.',
+    emptyBody,
+    'The ticket, its clock running.',
+    (c, i) => op.resumeTicket(c.deps, c.agent, i, c.o),
+  ),
 ];
 
 /**
