@@ -91,7 +91,7 @@ export async function startBaton(
     logger,
     destinations: {
       [WEBHOOK_DESTINATION]: webhookDestination({ deps, logger, kick }),
-      a2a: a2aDestination({ deps, logger }),
+      a2a: a2aDestination({ deps, logger, kick }),
       [HOME_DESTINATION]: homeDestination({ client, view: async (user) => homeView(await homeOf(deps, user), { now: clock.now(), timeZone: deps.timeZone }) }),
     },
     ...o.workerOptions,

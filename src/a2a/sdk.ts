@@ -31,7 +31,9 @@ function describe(e: unknown): { text: string; transient: boolean } {
     return { text: [err.cause?.code, err.cause?.message ?? err.message].filter(Boolean).join(': '), transient: true };
   }
   const text = String(err?.message ?? e);
-  return { text, transient: /\b5\d\d\b/.test(text) };
+  // An HTTP answer says its status (`Status: 403 Forbidden`): 5xx, 408 and 429 may work later, any other refuses for good.
+  const status = Number(/\bStatus: (\d{3})\b/.exec(text)?.[1] ?? NaN);
+  return { text, transient: Number.isNaN(status) ? /\b5\d\d\b/.test(text) : status >= 500 || status === 408 || status === 429 };
 }
 
 function textOf(parts: readonly Part[] | undefined): string {

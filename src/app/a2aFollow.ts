@@ -2,20 +2,22 @@
 // acting as the agent, via 'a2a' in the trail. `working` accepts; `input-required` asks in the home thread;
 // `completed` resolves with the artifacts' text; `failed`, `rejected` and `canceled` take the ticket back
 // and route it to someone else (never that agent again); `auth-required` escalates. The task row moves in
-// the same transaction, only from the state it was read in, so each state acts once across copies.
+// the same transaction, only from the state it was read in, so each state acts once across copies. A message
+// that cannot be delivered to the agent for good takes the ticket back the same way (`a2aUndeliverable`).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DomainError, invalidState } from '../core/errors.js';
 import { actorName, agentPrincipal, type Principal } from '../core/permissions.js';
-import { unassign } from '../core/ticketState.js';
 import { LIMITS } from '../core/types.js';
 import { cutText } from '../core/validate.js';
-import { getAgent } from '../storage/agents.js';
+import { getAgent, lockAgents } from '../storage/agents.js';
+import { markFailed } from '../storage/outbox.js';
 import { a2aTasksToFollow, getA2aTask, moveA2aTask, type A2aTaskRow } from '../storage/a2aTasks.js';
-import { getTicket, saveTicket } from '../storage/tickets.js';
+import { getTicket } from '../storage/tickets.js';
 import type { A2aState, A2aTaskView } from './a2aPort.js';
-import { releaseHeld, routeTicket } from './assignment.js';
-import type { Deps, TxOptions, UnitOfWork } from './context.js';
+import { releaseHeld } from './assignment.js';
+import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { escalateTicket } from './escalation.js';
+import { takeBack } from './takeBack.js';
 import { acceptTicket, actOnTicket, resolveTicket } from './ticketActions.js';
 
 /** Another copy acted on this state first. */
@@ -80,7 +82,7 @@ async function applyOnce(deps: Deps, rowId: string, view: A2aTaskView): Promise<
       case 'failed':
       case 'rejected':
       case 'canceled':
-        await takeBack(deps, by, row, view, o({ state: view.state, done: true }));
+        await takeBackEnded(deps, by, row, view, o({ state: view.state, done: true }));
         return 'taken back';
       case 'auth-required': {
         const note = cutText(`${row.agent} needs authorization to go on${view.message.trim() ? `: ${view.message.trim()}` : '.'}`, LIMITS.note);
@@ -117,29 +119,39 @@ function askInThread(deps: Deps, by: Principal, row: A2aTaskRow, question: strin
   });
 }
 
-/** `failed`, `rejected`, `canceled`: the ticket is taken back from the agent and routed to someone else with the reason. */
-function takeBack(deps: Deps, by: Principal, row: A2aTaskRow, view: A2aTaskView, o: TxOptions) {
-  return actOnTicket(deps, by, row.ticketKey, 'decline', o, async (uow, t) => {
-    if (t.assignee !== row.agent) throw invalidState(`${t.key} is no longer with ${row.agent}.`);
+/** `failed`, `rejected`, `canceled`: the ticket is taken back from the agent (as the agent) and routed to someone else with the reason. */
+function takeBackEnded(deps: Deps, by: Principal, row: A2aTaskRow, view: A2aTaskView, o: TxOptions) {
+  return actOnTicket(deps, by, row.ticketKey, 'decline', o, async (uow, t, assignee) => {
+    if (t.assignee !== row.agent || !assignee) throw invalidState(`${t.key} is no longer with ${row.agent}.`);
     const reason = cutText(`A2A task ${view.state}${view.message.trim() ? `: ${view.message.trim()}` : ''}`, LIMITS.note);
-    const oldHome = t.home;
-    await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'taken_back', fromStatus: 'active', toStatus: 'intake', note: reason, data: { agent: row.agent, state: view.state } });
-    unassign(t);
-    t.declinedBy = [...new Set([...t.declinedBy, row.agent])];
-    await saveTicket(uow.tx, t);
-    const routed = await routeTicket(uow, t, 'baton');
-    if (oldHome) {
-      const where = routed.agent ? [{ raw: ' It went to ' }, `@${routed.agent.handle}`, { raw: '.' }] : [{ raw: ' It waits in intake: ' }, routed.reason];
-      uow.send({
-        ticketKey: t.key,
-        idempotencyKey: `${row.id}:a2a-taken-back`,
-        channel: oldHome.channel,
-        threadTs: oldHome.ts,
-        ...deps.render.threadUpdate(t, [{ raw: ':leftwards_arrow_with_hook: Taken back from ' }, `@${row.agent}`, { raw: ' (' }, reason, { raw: ').' }, ...where]),
-      });
-    }
+    const routed = await takeBack(uow, t, assignee, 'a2a_ended', reason, { actor: actorName(by), data: { state: view.state } });
+    // The agent answered: it is free for other work.
     await releaseHeld(uow, row.agent);
     return { ticket: t, agent: routed.agent, reason: routed.reason };
+  });
+}
+
+/**
+ * An A2A message to an agent failed for good (refused, or not reachable within its retries). In one transaction the
+ * outbox row (`outbox`) is kept as failed with `error` (what the agent's A2A health shows in `/agent list` and on
+ * the Home's Team), and, when its ticket is still with that agent and its task (`task`) still followed, the task is
+ * no longer followed and the ticket is taken back and routed to another agent with the reason, never to that agent
+ * again. Once, whatever the copies: the task row moves only from the state it was read in. Returns what was done.
+ */
+export async function a2aUndeliverable(deps: Deps, o: { outbox: number; task: string | null; error: string }): Promise<{ ticket: string; agent: string; to: string | null } | null> {
+  return inTransaction(deps, async (uow) => {
+    await markFailed(uow.tx, o.outbox, o.error);
+    const row = o.task ? await getA2aTask(uow.tx, o.task) : null;
+    if (!row || row.done) return null;
+    const t = await getTicket(uow.tx, row.ticketKey, { lock: true });
+    const [agent] = await lockAgents(uow.tx, [row.agent]);
+    const stillWithIt = t !== null && agent !== undefined && t.status === 'active' && t.assignee === row.agent;
+    const why = cutText(`could not reach ${row.agent}'s A2A endpoint: ${o.error}`, LIMITS.note);
+    if (!(await moveA2aTask(uow.tx, row.id, row.state, { state: stillWithIt ? 'unreachable' : row.state, done: true, updatedAt: uow.now }))) return null;
+    if (!stillWithIt) return null;
+    await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: 'baton', action: 'a2a_unreachable', note: why, data: { ticket: t.key } });
+    const routed = await takeBack(uow, t, agent, 'a2a_unreachable', why);
+    return { ticket: t.key, agent: agent.handle, to: routed.agent?.handle ?? null };
   });
 }
 

@@ -11,6 +11,7 @@ import { addBusinessSeconds, businessSeconds, normalizeScheduleOptions, schedule
 import { capacityText, checkAgentOptions, checkHandle, requireChange, requireSkills, validateText } from '../core/validate.js';
 import { agentByUser, agentsEscalatingTo, agentsWithEndedBusy, agentsWithRoomAndWaitingWork, deleteAgent, getAgent, insertAgent, listAgents, lockAgents, saveAgent } from '../storage/agents.js';
 import { lastAssignmentTo } from '../storage/audit.js';
+import { a2aFailures, type A2aFailing } from '../storage/home.js';
 import { anyTicketPinnedTo, countActive, lockIntake, openTicketsOf, saveTicket } from '../storage/tickets.js';
 import { findAgent, releaseHeld, routeTicket } from './assignment.js';
 import { makeResponsive, setAck, setHeartbeat } from '../core/routing.js';
@@ -335,11 +336,18 @@ export async function endBusyWindows(deps: Deps): Promise<Array<{ handle: string
   return out;
 }
 
-export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active: number; webhook?: WebhookStatus }>> {
+/** The roster with each agent's load, webhook health and, for an A2A agent, whether its messages are failing. */
+export async function rosterWithLoad(deps: Deps): Promise<Array<Agent & { active: number; webhook?: WebhookStatus; a2aFailing?: A2aFailing }>> {
   const all = await listAgents(deps.database.db);
   const counts = await countActive(deps.database.db, all.map((a) => a.handle));
   const hooks = await webhookStatuses(deps, all.map((a) => a.handle));
-  return all.map((a) => ({ ...a, active: counts.get(a.handle) ?? 0, ...(hooks.has(a.handle) ? { webhook: hooks.get(a.handle)! } : {}) }));
+  const failing = await a2aFailures(deps.database.db, all.filter((a) => a.a2a).map((a) => a.handle));
+  return all.map((a) => ({
+    ...a,
+    active: counts.get(a.handle) ?? 0,
+    ...(hooks.has(a.handle) ? { webhook: hooks.get(a.handle)! } : {}),
+    ...(failing.has(a.handle) ? { a2aFailing: failing.get(a.handle)! } : {}),
+  }));
 }
 
 

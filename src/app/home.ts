@@ -6,7 +6,6 @@ import { inZone } from '../core/zone.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { agentsByUser } from '../storage/agents.js';
 import {
-  a2aFailures,
   activeOf,
   filedBy,
   heldFor,
@@ -14,6 +13,7 @@ import {
   HOME_DESTINATION,
   queueFigures,
   recordHomeOpened,
+  type A2aFailing,
   type Cut,
   type QueueFigures,
 } from '../storage/home.js';
@@ -33,7 +33,7 @@ export interface TeamMember extends Agent {
   active: number;
   webhook?: WebhookStatus;
   /** Its A2A messages are failing: the last error, and whether it was refused for good. */
-  a2aFailing?: { error: string; gaveUp: boolean };
+  a2aFailing?: A2aFailing;
 }
 
 export interface HomeData {
@@ -76,9 +76,7 @@ export async function homeOf(deps: Deps, user: string): Promise<HomeData> {
   let queues: HomeData['queues'] = null;
   const agents = mine.map((a) => ({ ...a, active: load.get(a.handle) ?? 0 }));
   if (isAdmin(userPrincipal(user), deps.policy)) {
-    const roster = await rosterWithLoad(deps);
-    const failing = await a2aFailures(db, roster.filter((a) => a.a2a).map((a) => a.handle));
-    team = roster.map((a) => (failing.has(a.handle) ? { ...a, a2aFailing: failing.get(a.handle)! } : a));
+    team = await rosterWithLoad(deps);
     const days = dayBoundaries(now, deps.timeZone, SPARK_DAYS);
     const today = days[days.length - 2]!;
     queues = { figures: await queueFigures(db, { today, weekAgo, days }), held: await heldTickets(db, HOME_LIMITS.queue), days };

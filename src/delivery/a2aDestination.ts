@@ -2,9 +2,12 @@
 // packet; a data part with the ticket as GET /api/v1/tickets/{key} returns it; `contextId` = its key) or a
 // person's reply to the agent's question (to the same task), through the official SDK. Before the ticket
 // goes out, a fresh push token is stored (hashed) for its task when BATON_PUBLIC_URL is set. What the agent
-// answers is acted on at once; later states come by push notification or the sweep.
+// answers is acted on at once; later states come by push notification or the sweep. An agent that cannot be
+// reached (no answer, 5xx, 408, 429) is retried with backoff for up to 10 minutes; a message refused for good (any other
+// error) or not sent within that time fails for good, and the ticket is taken back from the agent and routed
+// elsewhere with the reason, in the transaction that keeps the row as failed.
 import { randomBytes } from 'node:crypto';
-import { applyA2aState, hashPushToken } from '../app/a2aFollow.js';
+import { a2aUndeliverable, applyA2aState, hashPushToken } from '../app/a2aFollow.js';
 import type { A2aPayload } from '../app/a2aDispatch.js';
 import { A2aCallError, type A2aOutgoing, type A2aTaskView } from '../app/a2aPort.js';
 import type { Deps } from '../app/context.js';
@@ -23,7 +26,13 @@ export function ticketText(t: Ticket): string {
   return lines.join('\n');
 }
 
-export function a2aDestination(o: { deps: Deps; logger: Logger }): Destination<A2aPayload> {
+/** How long a message to an agent that cannot be reached is retried before it fails for good. */
+export const A2A_RETRY_FOR_MS = 10 * 60 * 1000;
+
+/** Failures that are Baton's, not the agent's: the row fails, the ticket stays where it is. */
+const NOT_THE_AGENTS = /^(a2a_unavailable|not_a2a|bad_payload|no_task):/;
+
+export function a2aDestination(o: { deps: Deps; logger: Logger; kick?: () => void }): Destination<A2aPayload> {
   const { deps, logger } = o;
   const db = deps.database.db;
   const sent = (row: ClaimedMessage, ts: string | null): SendOutcome => ({ kind: 'sent', receipt: { channel: `a2a:${row.target ?? ''}`, ts } });
@@ -70,11 +79,22 @@ export function a2aDestination(o: { deps: Deps; logger: Logger }): Destination<A
         view = await deps.a2a.send(agent.a2a, m);
       } catch (e) {
         const err = e instanceof A2aCallError ? e : new A2aCallError(String(e), true);
-        return err.transient ? { kind: 'retry', error: err.message, reached: true } : { kind: 'failed', error: err.message };
+        if (!err.transient) return { kind: 'failed', error: err.message };
+        if (deps.clock.now().getTime() - row.createdAt.getTime() > A2A_RETRY_FOR_MS) return { kind: 'failed', error: `gave up after ${A2A_RETRY_FOR_MS / 60_000} minutes: ${err.message}` };
+        return { kind: 'retry', error: err.message, reached: true };
       }
       if (p.kind === 'send' && view.taskId) await updateA2aTask(db, task.id, { taskId: view.taskId, updatedAt: deps.clock.now() });
       await act(task.id, view);
       return sent(row, view.taskId || null);
+    },
+
+    async gaveUp(row: ClaimedMessage, error: string): Promise<void> {
+      const p = row.payload as Partial<A2aPayload> | null;
+      const task = typeof p?.task === 'string' && !NOT_THE_AGENTS.test(error) ? p.task : null;
+      const done = await a2aUndeliverable(deps, { outbox: row.id, task, error });
+      if (!done) return;
+      logger.warn({ ticket: done.ticket, agent: done.agent, to: done.to, error }, 'A2A message failed for good; the ticket was taken back from the agent');
+      o.kick?.();
     },
   };
 }

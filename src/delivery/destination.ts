@@ -36,4 +36,10 @@ export interface Destination<T = unknown> {
   send(row: ClaimedMessage, target: T, again: boolean): Promise<SendOutcome>;
   /** The wait before retrying a row after its `attempts`-th try failed; the loop's backoff when absent. */
   backoffMs?(attempts: number): number;
+  /**
+   * The row failed for good (refused, or retried until the loop or the destination gave up): the destination keeps
+   * it as failed with `error` itself, in one transaction with what follows from it (an A2A agent's ticket is taken
+   * back). Absent: the loop marks it failed.
+   */
+  gaveUp?(row: ClaimedMessage, error: string): Promise<void>;
 }

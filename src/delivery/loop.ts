@@ -123,7 +123,7 @@ export class DeliveryLoop {
     const destination = this.o.destinations[row.destination];
     if (!destination) return this.fail(row, `unknown_destination: no destination '${row.destination}'`);
     const route = await destination.route(row);
-    if ('failed' in route) return this.fail(row, route.failed);
+    if ('failed' in route) return this.fail(row, route.failed, destination);
     if ('wait' in route) {
       // Only this row waits: its ticket's later rows are not claimed before it, other tickets' rows go on.
       await this.release([row], this.now() + DEPENDENCY_WAIT_MS);
@@ -150,7 +150,7 @@ export class DeliveryLoop {
         return this.retry(row, route.lane, out, log, destination);
       case 'failed':
         log.error({ error: out.error, channel: route.lane }, 'delivery refused; kept as failed');
-        return this.fail(row, out.error);
+        return this.fail(row, out.error, destination);
       case 'sent':
         await this.ledger.record(row, out.receipt);
         return DONE;
@@ -165,7 +165,7 @@ export class DeliveryLoop {
       await this.reschedule(row, now + out.afterMs, out.error, false);
       return { kind: 'pause', restAt: now + out.afterMs };
     }
-    if (row.attempts >= this.o.maxAttempts) return this.fail(row, `gave up after ${row.attempts} attempts: ${out.error}`);
+    if (row.attempts >= this.o.maxAttempts) return this.fail(row, `gave up after ${row.attempts} attempts: ${out.error}`, destination);
     log.warn({ err: out.error, attempt: row.attempts }, 'delivery failed; will retry');
     const wait = destination.backoffMs ? destination.backoffMs(row.attempts) : backoffMs(row.attempts, this.o.retryBaseMs, this.o.retryMaxMs);
     await this.reschedule(row, now + wait, out.error, true);
@@ -178,9 +178,11 @@ export class DeliveryLoop {
     await scheduleRetry(this.o.database.db, row.id, { dueAt: new Date(at), error, countAttempt });
   }
 
-  private async fail(row: ClaimedMessage, error: string): Promise<Step> {
+  /** Kept as failed for good: by the destination when it acts on that (with what follows, in one transaction), else here. */
+  private async fail(row: ClaimedMessage, error: string, destination?: Destination): Promise<Step> {
     this.failures++;
-    await markFailed(this.o.database.db, row.id, error);
+    if (destination?.gaveUp) await destination.gaveUp(row, error);
+    else await markFailed(this.o.database.db, row.id, error);
     return DONE;
   }
 }

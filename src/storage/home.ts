@@ -181,15 +181,25 @@ export async function queueFigures(q: Queryable, o: { today: Date; weekAgo: Date
   };
 }
 
-/** The last undelivered error of each of these agents' A2A messages (`gaveUp`: refused for good). */
-export async function a2aFailures(q: Queryable, handles: readonly string[]): Promise<Map<string, { error: string; gaveUp: boolean }>> {
-  const out = new Map<string, { error: string; gaveUp: boolean }>();
+/** An A2A agent's messages are failing: the last error, and whether that message was refused for good. */
+export interface A2aFailing {
+  error: string;
+  gaveUp: boolean;
+}
+
+/**
+ * The last undelivered error of each of these agents' A2A messages (`gaveUp`: failed for good); a message
+ * delivered to the agent after it clears it.
+ */
+export async function a2aFailures(q: Queryable, handles: readonly string[]): Promise<Map<string, A2aFailing>> {
+  const out = new Map<string, A2aFailing>();
   if (!handles.length) return out;
   const rows = await rowsOf<{ target: string; status: string; last_error: string }>(
     q,
-    sql`select distinct on (target) target, status, last_error from outbox
-        where destination = 'a2a' and status <> 'sent' and target in (${list(handles)}) and last_error is not null
-        order by target, id desc`,
+    sql`select distinct on (o.target) o.target, o.status, o.last_error from outbox o
+        where o.destination = 'a2a' and o.status <> 'sent' and o.target in (${list(handles)}) and o.last_error is not null
+          and not exists (select 1 from outbox s where s.destination = 'a2a' and s.target = o.target and s.status = 'sent' and s.id > o.id)
+        order by o.target, o.id desc`,
   );
   for (const r of rows) out.set(r.target, { error: r.last_error, gaveUp: r.status === 'failed' });
   return out;

@@ -116,6 +116,47 @@ describe.each(E2E_KINDS)('A2A dispatch on %s', (kind) => {
     const alphaCard = await cardOf(h, 'CALPHA01', key, WAIT.timeout);
     await waitThreadPost(h, 'CALPHA01', alphaCard.ts, 'Taken back from', WAIT.timeout);
     await cardOf(h, 'CBETA001', key, WAIT.timeout);
+    // The one take-back of the acknowledgement timeout and the heartbeat: its trail event, its thread notes, the old card.
+    expect(taken.data).toMatchObject({ from: 'alpha', cause: 'a2a_ended', state: 'failed' });
+    await waitThreadPost(h, 'CALPHA01', alphaCard.ts, 'Taken back from @alpha: A2A task failed: cannot reach the billing system.', WAIT.timeout);
+    const betaCard = await cardOf(h, 'CBETA001', key, WAIT.timeout);
+    await waitThreadPost(h, 'CBETA001', betaCard.ts, 'Taken back from @alpha (A2A task failed: cannot reach the billing system) and routed here', WAIT.timeout);
+    await vi.waitFor(() => expect(h.fake.callsTo('chat.update').some((c) => c.args.ts === alphaCard.ts && json(c.args).includes('taken back from @alpha'))).toBe(true), WAIT);
+  });
+
+  it('when the A2A agent refuses the message for good, then the ticket is taken back once and goes to another agent with the reason in its trail and thread, and /agent list shows the agent failing', async () => {
+    const refuser = await startA2aAgent('Refusing Agent');
+    try {
+      await addAgent(h, 'iris', 'skills:billing', 'CIRIS001');
+      await addAgent(h, 'maya', 'skills:billing', 'CMAYA001');
+      expect(await agent(h, `update iris a2a:${refuser.url}`)).toContain('A2A: *Refusing Agent*');
+      // The card was read; from now on its endpoint answers 403 to every message.
+      refuser.refuse(403);
+      const key = await fileTicket(h, 'type:billing complete: refund order 7');
+      const irisCard = await cardOf(h, 'CIRIS001', key, WAIT.timeout);
+      const mayaCard = await cardOf(h, 'CMAYA001', key, WAIT.timeout);
+      const why = "could not reach iris's A2A endpoint: sending to Refusing Agent: HTTP error for SendMessage! Status: 403";
+      await waitThreadPost(h, 'CIRIS001', irisCard.ts, `Taken back from @iris: ${why}`, WAIT.timeout);
+      await waitThreadPost(h, 'CMAYA001', mayaCard.ts, `Taken back from @iris (${why}`, WAIT.timeout);
+      const [t] = await h.baton.database.rows<{ assignee: string | null; declined_by: string[] }>(h.baton.database.db, sql`select assignee, declined_by from tickets where key = ${key}`);
+      expect(t).toMatchObject({ assignee: 'maya', declined_by: ['iris'] });
+      const trail = await auditOf(h.baton.database, key);
+      expect(trail.map((e) => e.action)).toEqual(['filed', 'assigned', 'taken_back', 'assigned']);
+      const taken = trail.find((e) => e.action === 'taken_back')!;
+      expect(taken).toMatchObject({ actor: 'baton', data: { from: 'iris', cause: 'a2a_unreachable' } });
+      expect(taken.note).toContain(why);
+      expect(await showWhen(h, key, "could not reach iris's A2A endpoint", WAIT.timeout)).toContain('taken back');
+      // Refused for good: sent once, never retried; the row is kept as failed and the roster shows it.
+      await outboxIdle(h, WAIT.timeout);
+      expect(refuser.refused).toBe(1);
+      expect(refuser.received).toHaveLength(0);
+      const rows = await h.baton.database.rows<{ status: string; last_error: string }>(h.baton.database.db, sql`select status, last_error from outbox where destination = 'a2a' and ticket_key = ${key}`);
+      expect(rows).toEqual([{ status: 'failed', last_error: expect.stringContaining('Status: 403') }]);
+      expect((await auditOf(h.baton.database, 'agent:iris')).find((e) => e.action === 'a2a_unreachable')).toMatchObject({ note: expect.stringContaining(why), data: { ticket: key } });
+      expect(await agent(h, 'list')).toMatch(/\*@iris\*[^\n"]*A2A: \*Refusing Agent\*[^\n"]*:warning: A2A refused a message for good: sending to Refusing Agent: HTTP error/);
+    } finally {
+      await refuser.close();
+    }
   });
 
   it('when the agent needs authorization, then the ticket is escalated with its message', async () => {

@@ -1,7 +1,8 @@
 // A real A2A agent for the tests, built with @a2a-js/sdk's server (an AgentExecutor behind express, JSON-RPC,
 // push notifications on) on loopback. What it does depends on the ticket's title: `complete` works, writes an
 // artifact and completes; `ask` asks a question (input-required) and completes with the answer it gets;
-// `fail` fails with a reason; `auth` asks for authorization. It records every message it receives.
+// `fail` fails with a reason; `auth` asks for authorization. It records every message it receives. `refuse(status)`
+// makes it answer every call with that HTTP status (its card is still served) until `refuse(null)`.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -28,6 +29,10 @@ export interface Received {
 export interface TestA2aAgent {
   url: string;
   received: Received[];
+  /** Calls refused (with the status `refuse` set), in order. */
+  refused: number;
+  /** From now on every JSON-RPC call is answered with this HTTP status and a plain-text body; null: answered again. */
+  refuse(status: number | null): void;
   close(): Promise<void>;
 }
 
@@ -120,10 +125,19 @@ export async function startA2aAgent(name = 'Test Agent'): Promise<TestA2aAgent> 
   app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
   // Not a card: for the refusal.
   app.get('/not-a-card/.well-known/agent-card.json', (_req, res) => void res.json({ hello: 'world' }));
-  app.use(jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
-  return {
+  let refusing: number | null = null;
+  const agent = {
     url,
     received,
+    refused: 0,
+    refuse: (status: number | null) => void (refusing = status),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  app.use((req, res, next) => {
+    if (refusing === null || req.method !== 'POST') return next();
+    agent.refused++;
+    res.status(refusing).type('text/plain').send('this client is not allowed to send tasks here');
+  });
+  app.use(jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
+  return agent;
 }

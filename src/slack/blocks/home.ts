@@ -8,7 +8,7 @@ import type { Ticket } from '../../core/types.js';
 import { capacityText, UNLIMITED_CAPACITY } from '../../core/validate.js';
 import { HOME_LIMITS, type HomeData, type TeamMember } from '../../app/home.js';
 import { escapeAndCut, escapeText, formatTime, handleText, oneLine } from '../text.js';
-import { a2aText, availability, liveness, ticketLine, webhookText } from './lists.js';
+import { a2aFailingText, a2aText, availability, liveness, ticketLine, webhookText } from './lists.js';
 import { actions, contextBlocks, field, fieldSections, lineSections, section, type KnownBlock } from './kit.js';
 import { assigneeMd, ageOf, keyMd, priorityEmoji, titleMd } from './ticketParts.js';
 import { cardButtons, cardState } from './ticketCard.js';
@@ -102,9 +102,7 @@ function filedByYou(d: HomeData, o: { now: Date; timeZone: string }): KnownBlock
 
 function a2aHealth(a: TeamMember): string | null {
   if (!a.a2a) return null;
-  if (!a.a2aFailing) return `${a2aText(a.a2a)} ok`;
-  const state = a.a2aFailing.gaveUp ? 'refused a message for good' : 'failing, retrying';
-  return `:warning: A2A ${state}: ${escapeAndCut(oneLine(a.a2aFailing.error), 200)}`;
+  return a2aFailingText(a.a2aFailing) ?? `${a2aText(a.a2a)} ok`;
 }
 
 function team(d: HomeData, o: { now: Date; timeZone: string; limit: number }): KnownBlock[] {

@@ -82,9 +82,16 @@ export function a2aText(link: A2aLink): string {
   return `A2A: *${escapeAndCut(oneLine(link.name), 80)}*${skills.length ? ` (${skills.join(', ')}${more})` : ''}`;
 }
 
-/** The roster: handle, skills, channel, user, load, availability, liveness, escalates-to, hours, webhook. */
+/** An A2A agent's messages failing: still retried, or one failed for good (its ticket was taken back); null when fine. */
+export function a2aFailingText(failing: { error: string; gaveUp: boolean } | undefined): string | null {
+  if (!failing) return null;
+  const state = failing.gaveUp ? 'refused a message for good' : 'failing, retrying';
+  return `:warning: A2A ${state}: ${escapeAndCut(oneLine(failing.error), 200)}`;
+}
+
+/** The roster: handle, skills, channel, user, load, availability, liveness, escalates-to, hours, webhook, A2A card and health. */
 export function agentList(
-  agents: Array<Agent & { active: number; webhook?: WebhookLine }>,
+  agents: Array<Agent & { active: number; webhook?: WebhookLine; a2aFailing?: { error: string; gaveUp: boolean } }>,
   o: { now: Date; timeZone: string },
 ): SlackMessage {
   if (!agents.length) {
@@ -104,6 +111,7 @@ export function agentList(
       `hours: ${escapeText(describeSchedule(scheduleOf(a)))}`,
       webhookText(a.webhook, o),
       a.a2a ? a2aText(a.a2a) : null,
+      a.a2a ? a2aFailingText(a.a2aFailing) : null,
     ].filter((x) => x !== null).join(' · '),
   );
   if (agents.length > ROSTER_LIMIT) lines.push(`_…and ${agents.length - ROSTER_LIMIT} more_`);
