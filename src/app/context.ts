@@ -146,6 +146,27 @@ export class UnitOfWork {
   }
 }
 
+/** How much of the work a sweep step takes at once, and how many times it goes on while it finds a full batch. */
+export interface BatchOptions {
+  batch?: number;
+  maxBatches?: number;
+}
+
+/**
+ * A sweep's shape: `step` claims up to `batch` due items (FOR UPDATE SKIP LOCKED) in its own transaction and acts
+ * on them; it runs again while it found a full batch, at most `maxBatches` times. Answers every item's key.
+ */
+export async function inBatches(deps: Deps, o: BatchOptions, defaults: Required<BatchOptions>, step: (uow: UnitOfWork, batch: number) => Promise<string[]>): Promise<string[]> {
+  const batch = o.batch ?? defaults.batch;
+  const done: string[] = [];
+  for (let i = 0; i < (o.maxBatches ?? defaults.maxBatches); i++) {
+    const keys = await inTransaction(deps, (uow) => step(uow, batch));
+    done.push(...keys);
+    if (keys.length < batch) break;
+  }
+  return done;
+}
+
 const RETRYABLE = new Set(['40001', '40P01']);
 
 function pgCode(e: unknown): string | undefined {

@@ -13,7 +13,7 @@ import { appendAudits, heardFromAssignees, lastEscalationTo, type NewAuditEvent 
 import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { editCard } from './cards.js';
-import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
+import { inBatches, inTransaction, type BatchOptions, type Deps, type TxOptions, type UnitOfWork } from './context.js';
 import { messageLink } from './links.js';
 import { tellManagersOfEscalations, tellManagersOutcome, type ManagersStep } from './managers.js';
 import { actOnTicket } from './ticketActions.js';
@@ -150,19 +150,12 @@ export async function escalateTicket(
  * FOR UPDATE SKIP LOCKED and their level raised in the same transaction as the messages, so two copies
  * sweeping at once never escalate a ticket twice for one level.
  */
-export async function escalateDue(deps: Deps, o: { batch?: number; maxBatches?: number } = {}): Promise<string[]> {
-  const escalated: string[] = [];
-  const batch = o.batch ?? 100;
-  for (let i = 0; i < (o.maxBatches ?? 50); i++) {
-    const keys = await inTransaction(deps, async (uow) => {
-      const due = await lockDueTickets(uow.tx, uow.now, batch);
-      await escalateBatch(uow, due, actorName(BATON));
-      return due.map((t) => t.key);
-    });
-    escalated.push(...keys);
-    if (keys.length < batch) break;
-  }
-  return escalated;
+export async function escalateDue(deps: Deps, o: BatchOptions = {}): Promise<string[]> {
+  return inBatches(deps, o, { batch: 100, maxBatches: 50 }, async (uow, batch) => {
+    const due = await lockDueTickets(uow.tx, uow.now, batch);
+    await escalateBatch(uow, due, actorName(BATON));
+    return due.map((t) => t.key);
+  });
 }
 
 /** The agent pinged by an escalation takes the ticket over; the chain continues from it. */

@@ -1,7 +1,7 @@
 // Filing a ticket: from a slash command, a modal, an intake-channel message, a handoff or a briefing.
 import type { NewTicketInput } from '../core/commands.js';
 import { invalid, unknownTicket } from '../core/errors.js';
-import { actorName, type Principal } from '../core/permissions.js';
+import { actorName, principalMention, type Principal } from '../core/permissions.js';
 import { yearOf } from '../core/ticketKey.js';
 import type { Agent, HandoffPacket, MessageRef, Priority, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
@@ -235,7 +235,7 @@ async function alsoReportedOnce(deps: Deps, by: Principal, input: FileTicketInpu
         data: { dedupKey: input.dedupKey, origin: input.origin ?? undefined },
       });
       if (t.home || t.origin) {
-        const who = by.kind === 'agent' ? `@${by.handle}` : by.kind === 'user' ? `<@${by.user}>` : 'Baton';
+        const who = principalMention(by);
         uow.send({
           ticketKey: t.key,
           idempotencyKey: `${id}:also-reported`,

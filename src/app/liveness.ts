@@ -4,7 +4,7 @@ import { ackReason, isGone, isSilent, markHeard, markUnresponsive, silentReason,
 import { getAgent, lockAgents, saveAgent } from '../storage/agents.js';
 import { agentsGoneSilent, lockTicketsOfGoneAgents, lockUnacknowledged, touchAgents } from '../storage/liveness.js';
 import { releaseHeld } from './assignment.js';
-import { inTransaction, type Deps } from './context.js';
+import { inBatches, inTransaction, type BatchOptions, type Deps } from './context.js';
 import { takeBack } from './takeBack.js';
 
 /**
@@ -37,29 +37,22 @@ export async function heardFrom(deps: Deps, who: { handle: string } | { user: st
  * claimed with FOR UPDATE SKIP LOCKED and leave the query in the same transaction, so each is taken back once
  * however many copies sweep.
  */
-export async function takeBackUnacknowledged(deps: Deps, o: { batch?: number; maxBatches?: number } = {}): Promise<string[]> {
-  const batch = o.batch ?? 50;
-  const taken: string[] = [];
-  for (let i = 0; i < (o.maxBatches ?? 20); i++) {
-    const keys = await inTransaction(deps, async (uow) => {
-      const due = await lockUnacknowledged(uow.tx, uow.now, batch);
-      for (const t of due) {
-        const [agent] = await lockAgents(uow.tx, [t.assignee!]);
-        if (!agent || agent.ackAfterSec === null) continue;
-        const why = ackReason(t.key, agent.ackAfterSec);
-        if (agent.unresponsive === null) {
-          markUnresponsive(agent, 'unacknowledged', why, uow.now);
-          await saveAgent(uow.tx, agent);
-          await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: 'baton', action: 'unresponsive', note: why, data: { ticket: t.key } });
-        }
-        await takeBack(uow, t, agent, 'unacknowledged', why);
+export async function takeBackUnacknowledged(deps: Deps, o: BatchOptions = {}): Promise<string[]> {
+  return inBatches(deps, o, { batch: 50, maxBatches: 20 }, async (uow, batch) => {
+    const due = await lockUnacknowledged(uow.tx, uow.now, batch);
+    for (const t of due) {
+      const [agent] = await lockAgents(uow.tx, [t.assignee!]);
+      if (!agent || agent.ackAfterSec === null) continue;
+      const why = ackReason(t.key, agent.ackAfterSec);
+      if (agent.unresponsive === null) {
+        markUnresponsive(agent, 'unacknowledged', why, uow.now);
+        await saveAgent(uow.tx, agent);
+        await uow.audit({ ticketKey: `agent:${agent.handle}`, actor: 'baton', action: 'unresponsive', note: why, data: { ticket: t.key } });
       }
-      return due.map((t) => t.key);
-    });
-    taken.push(...keys);
-    if (keys.length < batch) break;
-  }
-  return taken;
+      await takeBack(uow, t, agent, 'unacknowledged', why);
+    }
+    return due.map((t) => t.key);
+  });
 }
 
 /**
@@ -67,7 +60,7 @@ export async function takeBackUnacknowledged(deps: Deps, o: { batch?: number; ma
  * "silent since 10:42"); after another period its active tickets are taken back and routed elsewhere
  * ("iris went silent"). Each agent is marked once and each ticket taken back once, whatever the copies.
  */
-export async function checkHeartbeats(deps: Deps, o: { batch?: number; maxBatches?: number } = {}): Promise<{ silent: string[]; takenBack: string[] }> {
+export async function checkHeartbeats(deps: Deps, o: BatchOptions = {}): Promise<{ silent: string[]; takenBack: string[] }> {
   const silent: string[] = [];
   for (const handle of await agentsGoneSilent(deps.database.db, deps.clock.now())) {
     const marked = await inTransaction(deps, async (uow) => {
@@ -81,20 +74,14 @@ export async function checkHeartbeats(deps: Deps, o: { batch?: number; maxBatche
     });
     if (marked) silent.push(handle);
   }
-  const batch = o.batch ?? 50;
-  const takenBack: string[] = [];
-  for (let i = 0; i < (o.maxBatches ?? 20); i++) {
-    const keys = await inTransaction(deps, async (uow) => {
-      const due = await lockTicketsOfGoneAgents(uow.tx, uow.now, batch);
-      for (const t of due) {
-        const agent = await getAgent(uow.tx, t.assignee!);
-        if (!agent || !isGone(agent, uow.now)) continue;
-        await takeBack(uow, t, agent, 'silent', `${agent.handle} went silent`);
-      }
-      return due.map((t) => t.key);
-    });
-    takenBack.push(...keys);
-    if (keys.length < batch) break;
-  }
+  const takenBack = await inBatches(deps, o, { batch: 50, maxBatches: 20 }, async (uow, batch) => {
+    const due = await lockTicketsOfGoneAgents(uow.tx, uow.now, batch);
+    for (const t of due) {
+      const agent = await getAgent(uow.tx, t.assignee!);
+      if (!agent || !isGone(agent, uow.now)) continue;
+      await takeBack(uow, t, agent, 'silent', `${agent.handle} went silent`);
+    }
+    return due.map((t) => t.key);
+  });
   return { silent, takenBack };
 }

@@ -1,6 +1,6 @@
 // A progress note on a ticket (API and MCP): kept in its trail and posted in its home thread.
 import { invalid } from '../core/errors.js';
-import { actorName, type Principal } from '../core/permissions.js';
+import { actorName, principalMention, type Principal } from '../core/permissions.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import type { Deps, TxOptions } from './context.js';
@@ -13,7 +13,7 @@ export async function postUpdate(deps: Deps, by: Principal, key: string, text: s
     const note = text.trim();
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'progress', fromStatus: t.status, toStatus: t.status, note });
     if (t.assignee || t.home) {
-      const who = by.kind === 'agent' ? `@${by.handle}` : by.kind === 'user' ? `<@${by.user}>` : 'Baton';
+      const who = principalMention(by);
       uow.send({
         ticketKey: t.key,
         idempotencyKey: `${id}:progress`,

@@ -3,7 +3,7 @@ import type { AgentRef } from '../core/commands.js';
 import { DomainError, invalidState, unknownTicket } from '../core/errors.js';
 import { clockScheduleOf, dueAt } from '../core/escalation.js';
 import { briefingTicket } from '../core/handoff.js';
-import { actorName, assertCanActAsAgent, type Principal } from '../core/permissions.js';
+import { actorName, principalMention, assertCanActAsAgent, type Principal } from '../core/permissions.js';
 import { ticketTypeFor } from '../core/routing.js';
 import { complete, reopen } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
@@ -24,7 +24,6 @@ import { actOnTicket } from './actOnTicket.js';
 
 export { actOnTicket };
 
-const mention = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
 
 function homeReply(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts: Array<string | { raw: string }>) {
@@ -44,8 +43,8 @@ export async function assignTicket(deps: Deps, by: Principal, key: string, ref: 
     if (t.assignee === agent.handle) throw invalidState(`${t.key} is already assigned to ${agent.handle}.`);
     await assertCanTake(uow, agent);
     const previous = t.assignee;
-    const id = await assignTo(uow, t, agent, actorName(by), `assigned by ${mention(by)}`);
-    await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Assigned to @${agent.handle} by ${mention(by)}` }]));
+    const id = await assignTo(uow, t, agent, actorName(by), `assigned by ${principalMention(by)}`);
+    await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, [{ raw: `:arrow_right: Assigned to @${agent.handle} by ${principalMention(by)}` }]));
     if (previous) await releaseHeld(uow, previous);
     return { ticket: t, agent };
   });
@@ -61,7 +60,7 @@ export async function acceptTicket(deps: Deps, by: Principal, key: string, o: Tx
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'accepted', fromStatus: 'active', toStatus: 'active' });
     uow.record({ kind: 'accepted', ticket: t });
-    homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${mention(by)}` }]);
+    homeReply(uow, t, id, 'accepted', [{ raw: `:white_check_mark: Accepted by ${principalMention(by)}` }]);
     await editCard(uow, t, id, 'accepted');
     return { ticket: t };
   });
@@ -109,7 +108,7 @@ export async function resolveTicket(
     });
     uow.record({ kind: 'resolved', ticket: t });
     const alsoClosed = closed.length ? [{ raw: `\nIts open handoff ${closed.join(', ')} was closed with it.` }] : [];
-    const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${mention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : []), ...alsoClosed];
+    const resolvedLine = [{ raw: `:white_check_mark: Resolved by ${principalMention(by)}` }, ...(t.resolution ? [{ raw: ': ' }, t.resolution] : []), ...alsoClosed];
     homeReply(uow, t, id, 'resolved', resolvedLine);
     await editCard(uow, t, id, 'resolved', { resolvedBy: actorName(by) });
     await tellManagersOutcome(uow, t, id, uow.deps.render.threadUpdate(t, resolvedLine));
@@ -155,7 +154,7 @@ async function closeWithParent(uow: UnitOfWork, child: Ticket, parent: Ticket, b
   await editCard(uow, child, id, 'resolved', { resolvedBy: actorName(by) });
   uow.record({ kind: 'resolved', ticket: child });
   homeReply(uow, child, id, 'resolved', [
-    { raw: `:white_check_mark: Closed by ${mention(by)} together with ${parent.key}, which was resolved` },
+    { raw: `:white_check_mark: Closed by ${principalMention(by)} together with ${parent.key}, which was resolved` },
     ...(parent.resolution ? [{ raw: ': ' }, parent.resolution] : [{ raw: '.' }]),
     { raw: ' Nothing more is needed here.' },
   ]);

@@ -3,7 +3,7 @@
 // starts it again.
 import { invalidState } from '../core/errors.js';
 import { clockScheduleOf } from '../core/escalation.js';
-import { actorName, type Principal } from '../core/permissions.js';
+import { actorName, principalMention, user, type Principal } from '../core/permissions.js';
 import { resumeClock, waitOnRequester } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
@@ -16,7 +16,6 @@ import { editCard } from './cards.js';
 import type { Deps, UnitOfWork } from './context.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const who = (p: Principal) => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
 
 
 function homeLine(uow: UnitOfWork, t: Ticket, id: number, suffix: string, parts: Array<string | { raw: string }>) {
@@ -38,13 +37,13 @@ export async function waitOnRequesterTicket(deps: Deps, by: Principal, key: stri
     waitOnRequester(t, uow.now, clockScheduleOf(t, assignee));
     await saveTicket(uow.tx, t);
     const id = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'waiting_on_requester', fromStatus: t.status, toStatus: t.status, note: q ?? null, data: { clockLeftSec: t.clockLeftSec } });
-    const asker = assignee ? `@${assignee.handle}` : who(by);
-    const to = t.requester && USER_ID.test(t.requester) ? `<@${t.requester}> ` : '';
+    const asker = assignee ? `@${assignee.handle}` : principalMention(by);
+    const to = t.requester && USER_ID.test(t.requester) ? `${principalMention(user(t.requester))} ` : '';
     const ask: Array<string | { raw: string }> = [{ raw: `:question: ${to}${asker} needs your answer to go on with ${t.key}` }];
     if (q) ask.push({ raw: ': ' }, q);
     ask.push({ raw: t.origin ? ' — reply in this thread.' : ` — reply in its thread, or ask ${asker} to \`/ticket resume ${t.key}\`.` });
     uow.send({ ticketKey: t.key, idempotencyKey: `${id}:question`, ...where, ...uow.deps.render.threadUpdate(t, ask) });
-    const line: Array<string | { raw: string }> = [{ raw: `:hourglass_flowing_sand: Waiting on the requester (asked by ${who(by)}); the escalation clock is stopped` }];
+    const line: Array<string | { raw: string }> = [{ raw: `:hourglass_flowing_sand: Waiting on the requester (asked by ${principalMention(by)}); the escalation clock is stopped` }];
     if (q) line.push({ raw: ': ' }, q);
     homeLine(uow, t, id, 'waiting', line);
     await editCard(uow, t, id, 'waiting-requester', { agent: assignee });
@@ -66,7 +65,7 @@ async function resumeIn(uow: UnitOfWork, t: Ticket, assignee: Agent | null, acto
 /** `/ticket resume KEY`, `@baton resume`, the API and MCP. */
 export async function resumeTicket(deps: Deps, by: Principal, key: string, o: { requestKey?: string } = {}) {
   return actOnTicket(deps, by, key, 'resume', o, async (uow, t, assignee) => {
-    await resumeIn(uow, t, assignee, actorName(by), who(by), 'resumed');
+    await resumeIn(uow, t, assignee, actorName(by), principalMention(by), 'resumed');
     return { ticket: t };
   });
 }
@@ -76,6 +75,6 @@ export async function resumeOnRequesterReply(uow: UnitOfWork, key: string, user:
   const t = await getTicket(uow.tx, key, { lock: true });
   if (!t || !t.awaitingRequesterSince || t.status !== 'active' || t.requester !== user) return false;
   const assignee = t.assignee ? await getAgent(uow.tx, t.assignee) : null;
-  await resumeIn(uow, t, assignee, user, `<@${user}>`, 'requester_replied');
+  await resumeIn(uow, t, assignee, user, principalMention({ kind: 'user', user }), 'requester_replied');
   return true;
 }

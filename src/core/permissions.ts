@@ -16,6 +16,9 @@ export const agentPrincipal = (handle: string, via: 'api' | 'mcp' | 'webhook' | 
 /** How a principal is named in the audit trail (and as a requester): its Slack user ID, `agent:<handle>`, or `baton`. */
 export const actorName = (p: Principal): string => (p.kind === 'user' ? p.user : p.kind === 'agent' ? `agent:${p.handle}` : 'baton');
 
+/** Who acted, as a Slack message names them (markup, not user text): a person mentioned, an agent by handle, or Baton. */
+export const principalMention = (p: Principal): string => (p.kind === 'user' ? `<@${p.user}>` : p.kind === 'agent' ? `@${p.handle}` : 'Baton');
+
 /** An agent's token never makes it an admin. */
 export function isAdmin(p: Principal, policy: Policy): boolean {
   return p.kind === 'baton' || (p.kind === 'user' && policy.admins.includes(p.user));
