@@ -3,6 +3,8 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { parseDuration } from './core/duration.js';
 import { DEFAULT_OUTBOX_RETENTION_SEC } from './core/retention.js';
+import { LIMITS } from './core/types.js';
+import { NAME_RULE, TYPE_PATTERN } from './core/validate.js';
 
 const channelId = /^[CGD][A-Z0-9]{2,}$/;
 const userId = /^[UW][A-Z0-9]{2,}$/;
@@ -76,7 +78,7 @@ const schema = z
     DEFAULT_TICKET_TYPE: z
       .string()
       .optional()
-      .refine((v) => !v || /^[a-z0-9][a-z0-9_-]{0,39}$/.test(v), { message: 'DEFAULT_TICKET_TYPE must be lowercase letters, digits, - or _ (e.g. general)' }),
+      .refine((v) => !v || (TYPE_PATTERN.test(v) && v.length <= LIMITS.type), { message: `DEFAULT_TICKET_TYPE must be ${NAME_RULE}, at most ${LIMITS.type} characters (e.g. general)` }),
     ESCALATIONS_CHANNEL: z
       .string()
       .optional()

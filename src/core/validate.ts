@@ -61,6 +61,8 @@ export function validateText(
 
 // --- Handles, ticket types, skills, capacity --------------------------------------------------
 
+/** How handles, ticket types and skills are written, as every refusal of one says it. */
+export const NAME_RULE = 'lowercase letters, digits, `-` and `_`';
 /** Agent handles: lowercase letters, digits, `-` and `_`, at most LIMITS.handle characters. */
 export const HANDLE_PATTERN = /^[a-z0-9_-]+$/;
 /** Ticket types and skills: like handles, but not starting with `-` or `_`; at most LIMITS.type. */
@@ -77,13 +79,13 @@ export const capacityText = (n: number) => (n >= UNLIMITED_CAPACITY ? 'unlimited
 /** A handle given to a use case as it is (no `@`, no lowercasing). */
 export function checkHandle(handle: string): void {
   if (!isHandle(handle)) {
-    throw invalid(`\`${handle.slice(0, 40)}\` is not a valid handle: lowercase letters, digits, - or _, up to ${LIMITS.handle}.`, 'handle');
+    throw invalid(`\`${handle.slice(0, 40)}\` is not a valid handle: ${NAME_RULE}, at most ${LIMITS.handle} characters.`, 'handle');
   }
 }
 
 /** A ticket type given to a use case as it is. */
 export function checkTicketType(type: string): void {
-  if (!isTicketType(type)) throw invalid(`\`type:\` must be lowercase letters, digits, - or _; got \`${type.slice(0, 40)}\`.`, 'type');
+  if (!isTicketType(type)) throw invalid(`\`type:\` must be ${NAME_RULE}; got \`${type.slice(0, 40)}\`.`, 'type');
 }
 
 /** A duplicate key (`dedup:`, `dedupKey`): 1–200 visible characters, no spaces. */
@@ -103,7 +105,7 @@ export function checkAgentOptions(o: AgentOptions): void {
     if (o.skills.length === 0) throw invalid('`skills:` needs at least one ticket type, e.g. `skills:billing,support`.', 'skills');
     checkSkillCount(o.skills.length);
     for (const s of o.skills) {
-      if (!isTicketType(s)) throw invalid(`\`${s.slice(0, 40)}\` is not a ticket type: use lowercase letters, digits, - or _.`, 'skills');
+      if (!isTicketType(s)) throw invalid(`\`${s.slice(0, 40)}\` is not a ticket type: use ${NAME_RULE}.`, 'skills');
     }
   }
   if (o.capacity !== undefined && !isCapacity(o.capacity)) {

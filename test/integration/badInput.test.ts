@@ -146,7 +146,7 @@ const CASES: Case[] = [
   { name: 'no skills', run: (d) => addAgent(d, admin, { handle: 'new7', skills: [], channel: 'CX1' }), code: 'invalid_input', message: /^`skills:` needs at least one ticket type/, field: 'skills' },
   { name: 'a bad skill', run: (d) => addAgent(d, admin, { handle: 'new8', skills: ['Bad Skill'], channel: 'CX1' }), code: 'invalid_input', message: /^`Bad Skill` is not a ticket type/, field: 'skills' },
   { name: 'an update with nothing to change', run: (d) => updateAgent(d, admin, { handle: 'iris' }), code: 'invalid_input', message: /needs at least one option/, field: 'options' },
-  { name: 'a bad ticket type', run: (d) => fileTicket(d, user(REQ), input('t', { type: 'Not A Type' })), code: 'invalid_input', message: /^`type:` must be lowercase letters, digits, - or _; got `Not A Type`\.$/, field: 'type' },
+  { name: 'a bad ticket type', run: (d) => fileTicket(d, user(REQ), input('t', { type: 'Not A Type' })), code: 'invalid_input', message: /^`type:` must be lowercase letters, digits, `-` and `_`; got `Not A Type`\.$/, field: 'type' },
   { name: 'an empty title', run: (d) => fileTicket(d, user(REQ), input('   ')), code: 'invalid_input', message: 'The title is empty; it is required.', field: 'title' },
 ];
 

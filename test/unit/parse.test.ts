@@ -319,7 +319,7 @@ describe('parseTicketType', () => {
     expectInvalid(
       () => parseTicketType(input, '`type:`'),
       'type',
-      /^`type:` takes a ticket type like `billing` or `bug-report` \(letters, digits, `-` and `_`\); got /,
+      /^`type:` takes a ticket type like `billing` or `bug-report` \(lowercase letters, digits, `-` and `_`\); got /,
     );
   });
 
@@ -507,9 +507,9 @@ describe('parseTicketCommand', () => {
       ['new priority:high priority:low x', 'priority', 'Option `priority:` is given more than once; give it once.'],
       ['new customer:a Customer:b x', 'customer', 'Option `customer:` is given more than once; give it once.'],
       ['new customer:"Acme x', 'customer', 'Option `customer:` opens a quote (`"`) that is not closed on the same line.'],
-      ['new type:bug! x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `bug!`.'],
-      ['new type:"bug report" x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `bug report`.'],
-      ['new type:-bug x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `-bug`.'],
+      ['new type:bug! x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bug!`.'],
+      ['new type:"bug report" x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bug report`.'],
+      ['new type:-bug x', 'type', '`type:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `-bug`.'],
       [`new type:${'a'.repeat(41)} x`, 'type', `\`type:\` can be at most 40 characters long; \`${'a'.repeat(39)}…\` is 41.`],
       ['new priority:critical x', 'priority', '`priority:` takes one of `urgent`, `high`, `normal` or `low`; got `critical`.'],
       ['new escalate:soon x', 'escalate', '`escalate:` takes a duration like `90s`, `30m`, `4h`, `1d` or `1h30m`; got `soon`.'],
@@ -768,8 +768,8 @@ describe('parseAgentCommand', () => {
     ['add iris skills:a colour: blue', 'text', `\`/agent add\` takes only \`name:value\` options after the handle; got unexpected text \`colour: blue\`. Usage: ${ADD_USAGE}.`],
     ['add iris skills:a skills:b', 'skills', 'Option `skills:` is given more than once; give it once.'],
     ['add iris skills:,', 'skills', '`skills:` takes one or more ticket types separated by commas, like `skills:billing,refunds`; got `,`.'],
-    ['add iris skills:billing,bad!', 'skills', 'Each skill in `skills:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `bad!`.'],
-    ['add iris skills:"bug report"', 'skills', 'Each skill in `skills:` takes a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`); got `bug report`.'],
+    ['add iris skills:billing,bad!', 'skills', 'Each skill in `skills:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.'],
+    ['add iris skills:"bug report"', 'skills', 'Each skill in `skills:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bug report`.'],
     [`add iris skills:${'s'.repeat(41)}`, 'skills', `Each skill in \`skills:\` can be at most 40 characters long; \`${'s'.repeat(39)}…\` is 41.`],
     [
       `add iris skills:${Array.from({ length: 21 }, (_, i) => `s${i}`).join(',')}`,

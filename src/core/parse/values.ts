@@ -3,7 +3,7 @@
 import type { AgentRef, HandoffTarget } from '../commands.js';
 import { invalid } from '../errors.js';
 import { LIMITS, PRIORITIES, type Priority } from '../types.js';
-import { charLength, HANDLE_PATTERN, quoteValue as q, TYPE_PATTERN, validateText } from '../validate.js';
+import { charLength, HANDLE_PATTERN, NAME_RULE, quoteValue as q, TYPE_PATTERN, validateText } from '../validate.js';
 
 export function expected(what: string | undefined, desc: string, got: string, field: string) {
   const msg = what ? `${what} takes ${desc}; got ${q(got)}.` : `Expected ${desc}; got ${q(got)}.`;
@@ -36,7 +36,7 @@ export const looksLikeAgent = (word: string) => USER_MENTION.test(word) || handl
 function checkHandle(raw: string, what: string | undefined, field: string): string {
   const handle = raw.replace(/^@/, '').toLowerCase();
   if (!HANDLE_PATTERN.test(handle)) {
-    throw expected(what, 'an agent handle like `iris` or `@iris` (lowercase letters, digits, `-` and `_`)', raw, field);
+    throw expected(what, `an agent handle like \`iris\` or \`@iris\` (${NAME_RULE})`, raw, field);
   }
   const n = charLength(handle);
   if (n > LIMITS.handle) {
@@ -109,7 +109,7 @@ export function parseUserRef(text: string, what?: string): string | null {
 export function parseTicketType(text: string, what?: string, field = 'type'): string {
   const t = text.trim().toLowerCase();
   if (!TYPE_PATTERN.test(t)) {
-    throw expected(what, 'a ticket type like `billing` or `bug-report` (letters, digits, `-` and `_`)', text.trim(), field);
+    throw expected(what, `a ticket type like \`billing\` or \`bug-report\` (${NAME_RULE})`, text.trim(), field);
   }
   const n = charLength(t);
   if (n > LIMITS.type) {
