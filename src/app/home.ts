@@ -66,17 +66,17 @@ export async function homeOf(deps: Deps, user: string): Promise<HomeData> {
   const mine = await agentsByUser(db, user);
   const handles = mine.map((a) => a.handle);
   const active = await activeOf(db, handles, HOME_LIMITS.active);
-  const load = handles.length ? await countActive(db, handles) : new Map<string, number>();
+  // An admin's Team has every agent's load already: their own agents' load is read from it.
+  const team: TeamMember[] | null = isAdmin(userPrincipal(user), deps.policy) ? await rosterWithLoad(deps) : null;
+  const load = team ? new Map(team.map((a) => [a.handle, a.active])) : handles.length ? await countActive(db, handles) : new Map<string, number>();
   const work = handles.length
     ? { active, held: await heldFor(db, handles, [...new Set(mine.flatMap((a) => a.skills))], HOME_LIMITS.held) }
     : null;
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
   const filed = await filedBy(db, user, weekAgo, HOME_LIMITS.filed);
-  let team: TeamMember[] | null = null;
   let queues: HomeData['queues'] = null;
   const agents = mine.map((a) => ({ ...a, active: load.get(a.handle) ?? 0 }));
-  if (isAdmin(userPrincipal(user), deps.policy)) {
-    team = await rosterWithLoad(deps);
+  if (team) {
     const days = dayBoundaries(now, deps.timeZone, SPARK_DAYS);
     const today = days[days.length - 2]!;
     queues = { figures: await queueFigures(db, { today, weekAgo, days }), held: await heldTickets(db, HOME_LIMITS.queue), days };

@@ -111,3 +111,43 @@ describe.each(DB_KINDS)('App Home with 300 tickets and 40 agents on %s', (kind) 
     return Number(r?.n ?? 0);
   }
 });
+
+describe.each(DB_KINDS)('App Home: held work and agent health on %s', (kind) => {
+  let deps: ReturnType<typeof makeDeps>;
+  useCaseBed(kind, { per: 'test' }, (bed) => ({ deps } = bed));
+  const text = async (who: string) => JSON.stringify(homeView(await homeOf(deps, who), { now: deps.clock.now(), timeZone: 'UTC' }).blocks);
+
+  it("an agent's user sees the tickets held for their agent's skills under 'Held for you', with why; once assigned they leave it", async () => {
+    await addAgent(deps, admin, { handle: 'iris', skills: ['support'], channel: 'CIRIS001', user: 'UIRIS001', capacity: 1 });
+    const first = await fileTicket(deps, user('UREQ0001'), input('Printer jams on page two', { type: 'support' }));
+    const held = await fileTicket(deps, user('UREQ0001'), input('VPN drops every hour', { type: 'support' }));
+    expect(first.agent?.handle).toBe('iris');
+    expect(held.agent).toBeNull();
+    const home = await text('UIRIS001');
+    expect(home).toContain('*Held for you* (1)');
+    expect(home).toContain(held.ticket.key);
+    expect(home).toMatch(/VPN drops every hour/);
+    expect(home).toMatch(/iris is full|1\/1/);
+    await resolveTicket(deps, user('UIRIS001'), first.ticket.key, 'fixed');
+    const after = await text('UIRIS001');
+    expect(after).not.toContain('Held for you');
+    expect(after).toContain(held.ticket.key); // now in the active work
+  });
+
+  it("an admin who is also an agent's user sees that agent's load once, the same in Your work and in Team; an A2A agent whose messages fail shows it on its Team line", async () => {
+    await addAgent(deps, admin, { handle: 'ada', skills: ['support'], channel: 'CADA0001', user: ADMIN, capacity: 4 });
+    await addAgent(deps, admin, { handle: 'refund-bot', skills: ['billing'], channel: 'CBOT0001', capacity: 3 });
+    await fileTicket(deps, user('UREQ0001'), input('Password reset loops', { type: 'support' }));
+    await fileTicket(deps, user('UREQ0001'), input('Card declined twice', { type: 'support' }));
+    const db = deps.database.db;
+    await db.execute(sql`update agents set a2a = ${JSON.stringify({ url: 'http://127.0.0.1:9/', name: 'Refund Bot', skills: ['Refunds'] })}::jsonb where handle = 'refund-bot'`);
+    await db.execute(sql`insert into outbox (ticket_key, idempotency_key, channel, text, status, attempts, next_attempt_at, last_error, created_at, destination, target)
+      values (null, 'test:a2a:1', '', '', 'failed', 1, now(), 'sending to Refund Bot: HTTP error for SendMessage! Status: 403', now(), 'a2a', 'refund-bot')`);
+    const data = await homeOf(deps, ADMIN);
+    expect(data.agents.map((a) => [a.handle, a.active])).toEqual([['ada', 2]]);
+    expect(data.team?.find((a) => a.handle === 'ada')?.active).toBe(2);
+    const home = await text(ADMIN);
+    expect(home.match(/██░░ 2\/4/g)?.length).toBe(2); // Your work and Team
+    expect(home).toContain(':warning: A2A refused a message for good: sending to Refund Bot: HTTP error for SendMessage! Status: 403');
+  });
+});
