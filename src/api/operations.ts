@@ -153,8 +153,8 @@ export async function handOffTicket(deps: Deps, p: AgentPrincipal, input: { key:
   return ticketOut(deps, r.child);
 }
 
-export async function resolveTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {
-  return ticketOut(deps, (await resolveUseCase(deps, p, normKey(input.key), input.note, opts(p, o, theTicket))).ticket);
+export async function resolveTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string; force?: boolean }, o: TxOptions = {}): Promise<TicketJson> {
+  return ticketOut(deps, (await resolveUseCase(deps, p, normKey(input.key), input.note, { ...opts(p, o, theTicket), force: input.force === true })).ticket);
 }
 
 export async function escalateTicket(deps: Deps, p: AgentPrincipal, input: { key: string; note?: string }, o: TxOptions = {}): Promise<TicketJson> {

@@ -4,7 +4,7 @@ import type { Deps, TxOptions } from '../app/context.js';
 import type { AnswerSubject } from '../app/idempotency.js';
 import * as op from './operations.js';
 import type { AgentPrincipal } from './operations.js';
-import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody, waitBody } from './schemas.js';
+import { agentJson, availabilityBody, declineBody, emptyBody, fileBody, handoffBody, listQuery, noteBody, resolveBody, ticketJson, ticketPage, updateBody, waitBody } from './schemas.js';
 
 export interface RouteContext {
   deps: Deps;
@@ -151,7 +151,14 @@ export const ROUTES: Route[] = [
     'The ticket, routed again.',
     (c, i) => op.declineTicket(c.deps, c.agent, i, c.o),
   ),
-  ticketAction('resolve', 'resolve_ticket', 'Resolve a ticket; its requester (or its parent’s thread) is told.', noteBody, 'The ticket, completed.', (c, i) => op.resolveTicket(c.deps, c.agent, i, c.o)),
+  ticketAction(
+    'resolve',
+    'resolve_ticket',
+    'Resolve a ticket; its requester (or its parent’s thread) is told. One that waits on an open handoff is refused unless `force`, which closes that handoff too.',
+    resolveBody,
+    'The ticket, completed.',
+    (c, i) => op.resolveTicket(c.deps, c.agent, i, c.o),
+  ),
   ticketAction('escalate', 'escalate_ticket', 'Escalate now to the next agent of the chain.', noteBody, 'The ticket.', (c, i) => op.escalateTicket(c.deps, c.agent, i, c.o)),
   ticketAction(
     'wait',

@@ -63,6 +63,10 @@ export const handoffBody = z.strictObject({
   note: note,
 });
 export const noteBody = z.strictObject({ note });
+export const resolveBody = z.strictObject({
+  note,
+  force: z.boolean().optional().describe('Also close its open handoff, if it waits on one (refused without it).'),
+});
 export const waitBody = z.strictObject({
   question: z.string().max(LIMITS.note).optional().describe('What the requester should answer; it reaches them where they filed the ticket (its Slack thread) or by direct message.'),
 });

@@ -88,7 +88,7 @@ export async function resolveTicket(
       throw new DomainError(
         'invalid_state',
         `${t.key} waits on its handoff ${child.key} (${where}), which is still open. Resolve ${child.key} first, ` +
-          `or close both: \`/ticket resolve ${t.key} force [note]\` (${child.key} is then closed with a note pointing at ${t.key}).`,
+          `or close both: \`/ticket resolve ${t.key} force [note]\` (\`"force": true\` through the API or MCP; ${child.key} is then closed with a note pointing at ${t.key}).`,
         // What would let it through: the Resolve button offers "Resolve both".
         'force',
       );

@@ -5,7 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import * as op from '../api/operations.js';
 import type { AgentPrincipal } from '../api/operations.js';
-import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, ticketJson, ticketPage, updateBody, waitBody } from '../api/schemas.js';
+import { agentJson, availabilityBody, declineBody, fileBody, handoffBody, listQuery, noteBody, resolveBody, ticketJson, ticketPage, updateBody, waitBody } from '../api/schemas.js';
 import type { Deps } from '../app/context.js';
 import { spendCall } from '../app/rateLimit.js';
 import { fromError } from '../api/errors.js';
@@ -180,8 +180,8 @@ export function createMcpServer(c: ToolContext): McpServer {
       title: 'Resolve a ticket',
       description:
         'Marks a ticket assigned to you (or filed by you) as done, with a `note` saying what was done; the requester is told (or, for a handed-off ticket, the parent’s thread). ' +
-        'Refused while it waits on an open handoff. Returns the ticket, completed.',
-      inputSchema: withKey(noteBody.shape),
+        'Refused while it waits on an open handoff, unless `force` is true, which closes that handoff too (with a note pointing here). Returns the ticket, completed.',
+      inputSchema: withKey(resolveBody.shape),
       outputSchema: ticketJson,
     },
     (input) => answer(c, 'resolve_ticket', () => ticketResult(op.resolveTicket(deps, agent, input))),

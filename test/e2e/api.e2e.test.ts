@@ -203,6 +203,24 @@ describe.each(E2E_KINDS)('the HTTP API on %s', (kind) => {
       await waitThreadPost(h, 'CDEVIN01', parentCard.ts, 'firmware updated');
     });
 
+    it('POST /tickets/{key}/resolve of a ticket waiting on an open handoff is refused (409, naming the handoff and force); with "force": true both close', async () => {
+      const parent = await api('POST', '/api/v1/tickets', { token: iris, body: { type: 'support', title: 'Invoice totals are off' } });
+      expect(parent.body.assignee).toBe('iris');
+      const child = await api('POST', `/api/v1/tickets/${parent.body.key}/handoff`, { token: iris, body: { to: 'skill:engineering', packet: { summary: 'Rounding in the tax line' } } });
+      expect(child.status).toBe(201);
+      const refused = await api('POST', `/api/v1/tickets/${parent.body.key}/resolve`, { token: iris, body: { note: 'done' } });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain(`waits on its handoff ${child.body.key}`);
+      expect(refused.body.error.message).toContain('"force": true');
+      expect((await api('GET', `/api/v1/tickets/${parent.body.key}`, { token: iris })).body.status).toBe('active');
+      expect((await api('POST', `/api/v1/tickets/${parent.body.key}/resolve`, { token: iris, body: { force: 'yes' } })).status).toBe(422);
+      const forced = await api('POST', `/api/v1/tickets/${parent.body.key}/resolve`, { token: iris, body: { note: 'done', force: true } });
+      expect(forced.status).toBe(200);
+      expect(forced.body.status).toBe('completed');
+      const closed = await api('GET', `/api/v1/tickets/${child.body.key}`, { token: iris });
+      expect(closed.body).toMatchObject({ status: 'completed', resolution: `closed with ${parent.body.key}: done` });
+    });
+
     it('item 3: POST /tickets/{key}/decline sends a handed-off ticket to another eligible agent, never back to one that declined it, and the sender’s thread hears why', async () => {
       const tokenOf = (h: string) => (h === 'devin' ? devin : felix);
       const t = await api('POST', '/api/v1/tickets', { token: iris, body: { type: 'support', title: 'Customer sees 500s' } });

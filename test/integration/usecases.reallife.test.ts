@@ -40,7 +40,7 @@ describe.each(DB_KINDS)('real use on %s', (kind) => {
     await expectDomainError(
       resolveTicket(deps, user('UPA3'), parent.ticket.key, 'done'),
       'invalid_state',
-      `${parent.ticket.key} waits on its handoff ${child} (with ch3), which is still open. Resolve ${child} first, or close both: \`/ticket resolve ${parent.ticket.key} force [note]\` (${child} is then closed with a note pointing at ${parent.ticket.key}).`,
+      `${parent.ticket.key} waits on its handoff ${child} (with ch3), which is still open. Resolve ${child} first, or close both: \`/ticket resolve ${parent.ticket.key} force [note]\` (\`"force": true\` through the API or MCP; ${child} is then closed with a note pointing at ${parent.ticket.key}).`,
     );
     expect(await getTicket(db.db, parent.ticket.key)).toMatchObject({ status: 'active', waitingOn: child });
     expect((await outboxOf(db, parent.ticket.key)).length).toBe(before);
