@@ -6,7 +6,7 @@ import { scheduleOf } from '../core/hours.js';
 import { assign } from '../core/ticketState.js';
 import { mentionParts } from '../core/words.js';
 import type { Agent, Ticket } from '../core/types.js';
-import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, saveAgent } from '../storage/agents.js';
+import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, markAssigned } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -162,7 +162,7 @@ export async function assignTo(
     t.acceptedBy = o.acceptedBy;
     uow.record({ kind: 'accepted', ticket: t });
   }
-  // Save the agent as it is now under the lock, so a stale copy never undoes a concurrent change (busy…).
+  // The agent under its lock (capacity is decided under it), as it is now.
   if (!o.agentLocked) {
     const [fresh] = await lockAgents(uow.tx, [agent.handle]);
     if (fresh) Object.assign(agent, fresh);
@@ -171,7 +171,7 @@ export async function assignTo(
   // Three independent writes sent together (pipelined on the transaction's connection): one round trip.
   const [, , id] = await Promise.all([
     saveTicket(uow.tx, t),
-    saveAgent(uow.tx, agent),
+    markAssigned(uow.tx, agent.handle, uow.now),
     uow.audit({
       ticketKey: t.key,
       actor,

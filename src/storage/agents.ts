@@ -72,6 +72,11 @@ export async function saveAgent(q: Queryable, a: Agent): Promise<void> {
   await q.update(agents).set(rest).where(eq(agents.handle, a.handle));
 }
 
+/** The agent was just given a ticket (routing's tie-break reads when): one narrow update, not the whole row. */
+export async function markAssigned(q: Queryable, handle: string, at: Date): Promise<void> {
+  await q.update(agents).set({ lastAssignedAt: at }).where(eq(agents.handle, handle));
+}
+
 export async function deleteAgent(q: Queryable, handle: string): Promise<void> {
   await q.delete(agents).where(eq(agents.handle, handle));
 }
