@@ -53,7 +53,7 @@ export function assign(t: Ticket, handle: string, now: Date, schedule: Schedule 
   const changesHands = t.assignee !== handle;
   change(t, { status: 'active', assignee: handle, assignedAt: now, clockStartedAt: now, holdReason: null, pinnedAgent: null, escalatedTo: null, chainExhausted: false, escalationRound: 0 });
   if (changesHands) change(t, { acceptedAt: null, acceptedBy: null });
-  t.escalateDueAt = dueAt(t, now, schedule, t.awaitingRequesterSince ? (t.clockLeftSec ?? thresholdSec(t)) : thresholdSec(t));
+  t.escalateDueAt = dueAt(t, now, schedule);
 }
 
 /** Wait on the requester: the clock stops, keeping the working time it had left. */

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   MAX_DURATION_SEC,
   assertTimeZone,
+  busyUntil,
   formatDuration,
   nextOccurrence,
   parseClockTime,
@@ -82,7 +83,10 @@ describe('parseDuration', () => {
   });
 
   it('accepts the option name with its colon', () => {
-    expect(err(() => parseDuration('abc', 'escalate:')).message).toBe(shape('`abc`'));
+    const e = err(() => parseDuration('abc', 'escalate:'));
+    expect(e.message).toBe(shape('`abc`'));
+    expect(e.field).toBe('escalate');
+    expect(err(() => parseDuration('0s', 'escalate:')).field).toBe('escalate');
   });
 
   it('words the message without an option name', () => {
@@ -173,6 +177,12 @@ describe('parseClockTime', () => {
     expect(e.message).toBe(shape(got));
   });
 
+  it('accepts the option name with its colon', () => {
+    const e = err(() => parseClockTime('25:00', 'until:'));
+    expect(e.message).toBe(shape('`25:00`'));
+    expect(e.field).toBe('until');
+  });
+
   it('words the message without an option name', () => {
     const e = err(() => parseClockTime('25:00'));
     expect(e.field).toBe('time');
@@ -254,6 +264,8 @@ describe('nextOccurrence', () => {
     [24, 0],
     [-1, 0],
     [9, 60],
+    [9, -1],
+    [9, 5.5],
     [9.5, 0],
     [Number.NaN, 0],
   ])('rejects the time %d:%d', (hour, minute) => {
@@ -263,7 +275,27 @@ describe('nextOccurrence', () => {
   });
 
   it('rejects an invalid current time', () => {
-    expect(err(() => nextOccurrence(new Date('nope'), 9, 0, 'UTC')).field).toBe('now');
+    const e = err(() => nextOccurrence(new Date('nope'), 9, 0, 'UTC'));
+    expect(e.field).toBe('now');
+    expect(e.message).toBe('The current time is not a valid date.');
+  });
+});
+
+describe('busyUntil', () => {
+  const now = new Date('2026-05-10T08:00:00Z');
+
+  it('`for:` ends the busy spell that long from now', () => {
+    expect(busyUntil(now, { forSec: 5400 }, 'UTC')?.toISOString()).toBe('2026-05-10T09:30:00.000Z');
+    expect(busyUntil(now, { forSec: 1 }, 'Europe/Paris')?.toISOString()).toBe('2026-05-10T08:00:01.000Z');
+  });
+
+  it('`until:` ends it the next time the clock in the zone shows that time', () => {
+    expect(busyUntil(now, { until: { hour: 17, minute: 30 } }, 'Europe/Paris')?.toISOString()).toBe('2026-05-10T15:30:00.000Z');
+    expect(busyUntil(now, { until: { hour: 9, minute: 0 } }, 'Europe/Paris')?.toISOString()).toBe('2026-05-11T07:00:00.000Z');
+  });
+
+  it('neither: no end, busy until marked available', () => {
+    expect(busyUntil(now, {}, 'UTC')).toBeNull();
   });
 });
 

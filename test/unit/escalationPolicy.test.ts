@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueAt, escalationLoop, escalationStep, nextInChain } from '../../src/core/escalation.js';
+import { dueAt, escalationChain, escalationLoop, escalationStep, nextInChain } from '../../src/core/escalation.js';
 import type { Agent, Ticket } from '../../src/core/types.js';
 import { makeAgent, makeTicket } from '../support/fixtures.js';
 
@@ -233,5 +233,35 @@ describe('escalationStep with ESCALATION_REPEAT', () => {
 describe('dueAt while waiting on the requester', () => {
   it('is never due while the requester is asked', () => {
     expect(dueAt(makeTicket({ awaitingRequesterSince: NOW }), NOW)).toBeNull();
+  });
+});
+
+describe('escalationChain', () => {
+  const handles = (agents: Agent[], assignee: string) => escalationChain(roster(...agents), assignee).map((a) => a.handle);
+
+  it('lists the agents the escalations reach, in order, busy ones included', () => {
+    expect(handles([makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { busy: true, escalatesTo: 'cy' }), makeAgent('cy')], 'ann')).toEqual(['bob', 'cy']);
+  });
+
+  it('is empty for an assignee that escalates to nobody', () => {
+    expect(handles([makeAgent('ann'), makeAgent('bob')], 'ann')).toEqual([]);
+  });
+
+  it('stops before coming back to the assignee or to an agent already listed', () => {
+    expect(handles([makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy', { escalatesTo: 'ann' })], 'ann')).toEqual(['bob', 'cy']);
+    expect(handles([makeAgent('ann', { escalatesTo: 'bob' }), makeAgent('bob', { escalatesTo: 'cy' }), makeAgent('cy', { escalatesTo: 'bob' })], 'ann')).toEqual(['bob', 'cy']);
+  });
+});
+
+describe('escalationStep: a round started again that finds nobody', () => {
+  it('does not use up a repeat: a later escalation, once an agent is free, starts the round again', () => {
+    const bob = makeAgent('bob', { busy: true });
+    const agents = roster(makeAgent('ann', { escalatesTo: 'bob' }), bob);
+    const t = makeTicket({ assignee: 'ann', status: 'active', escalatedTo: 'bob', escalationLevel: 1 });
+    const first = escalationStep(t, agents, NOW, { repeat: 1 });
+    expect([first.target, t.escalationRound, t.chainExhausted]).toEqual([null, 0, true]);
+    bob.busy = false;
+    const second = escalationStep(t, agents, min(5), { repeat: 1 });
+    expect([second.target?.handle, t.escalationRound, t.escalatedTo, t.escalationLevel]).toEqual(['bob', 1, 'bob', 3]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actorName,
+  agentPrincipal,
   assertCanActAsAgent,
   assertCanActOnTicket,
   assertCanManageRoster,
@@ -7,6 +9,7 @@ import {
   BATON,
   canActOnTicket,
   isAdmin,
+  principalMention,
   user,
   type Principal,
   type TicketAction,
@@ -164,5 +167,90 @@ describe('take-over from an escalation ping: the taker’s own user or an admin'
       expect(e.code).toBe('not_allowed');
       expect(e.message).toBe("Only max's own user or an admin can take over T-2026-007.");
     }
+  });
+});
+
+describe('how a principal is named', () => {
+  it.each<[string, Principal, string, string]>([
+    ['a Slack user', user(IRIS_USER), IRIS_USER, `<@${IRIS_USER}>`],
+    ['an agent’s API token', agentPrincipal('iris', 'api'), 'agent:iris', '@iris'],
+    ['an agent over MCP', agentPrincipal('max', 'mcp'), 'agent:max', '@max'],
+    ['Baton itself', BATON, 'baton', 'Baton'],
+  ])('%s: %s in the trail, %s in Slack', (_n, p, trail, mention) => {
+    expect(actorName(p)).toBe(trail);
+    expect(principalMention(p)).toBe(mention);
+  });
+
+  it('an agent principal carries its handle and how it called', () => {
+    expect(agentPrincipal('iris', 'webhook')).toEqual({ kind: 'agent', handle: 'iris', via: 'webhook' });
+  });
+});
+
+describe('an agent’s token', () => {
+  it.each(['api', 'mcp', 'webhook', 'a2a'] as const)('is never an admin (via %s)', (via) => {
+    expect(isAdmin(agentPrincipal('iris', via), { admins: ['iris', 'agent:iris'] })).toBe(false);
+    expect(() => assertCanManageRoster(agentPrincipal('iris', via), policy)).toThrow('Only Baton admins (`ADMIN_USER_IDS`) can change the roster.');
+  });
+
+  it('may set its own agent’s availability', () => {
+    expect(() => assertCanActAsAgent(agentPrincipal('iris', 'api'), iris, policy, 'set its availability')).not.toThrow();
+  });
+
+  it('may not set another agent’s availability, and is told whose token it is', () => {
+    const e = refusal(() => assertCanActAsAgent(agentPrincipal('max', 'api'), iris, policy, 'set its availability'));
+    expect(e.code).toBe('not_allowed');
+    expect(e.message).toBe("The token of max can't set its availability: only iris itself or an admin can.");
+  });
+
+  it('a user whose ID is an agent’s handle is not that agent', () => {
+    const agentNamedLikeUser = makeAgent(STRANGER, { user: IRIS_USER });
+    expect(() => assertCanActAsAgent(user(STRANGER), agentNamedLikeUser, policy, 'set its availability')).toThrow(
+      `Only ${STRANGER}'s own user or an admin can set its availability.`,
+    );
+  });
+
+  const ALL: TicketAction[] = ['accept', 'resolve', 'handoff', 'escalate', 'reopen', 'assign', 'takeover', 'update', 'decline', 'wait', 'resume'];
+  const WORDS: Record<TicketAction, string> = {
+    accept: 'accept',
+    resolve: 'resolve',
+    handoff: 'hand off',
+    escalate: 'escalate',
+    reopen: 'reopen',
+    assign: 'assign',
+    takeover: 'take over',
+    update: 'post an update on',
+    decline: 'decline',
+    wait: 'put on hold for its requester',
+    resume: 'resume',
+  };
+
+  it.each(ALL)('may %s a ticket assigned to its agent', (action) => {
+    const t = makeTicket({ key: 'T-2026-007', assignee: 'iris', requester: REQUESTER });
+    expect(canActOnTicket(agentPrincipal('iris', 'api'), t, iris, policy)).toBe(true);
+    expect(() => assertCanActOnTicket(agentPrincipal('iris', 'api'), t, iris, policy, action)).not.toThrow();
+  });
+
+  it.each(ALL)('may %s a ticket its agent filed, assigned to another', (action) => {
+    const t = makeTicket({ key: 'T-2026-007', assignee: 'iris', requester: 'agent:max' });
+    expect(canActOnTicket(agentPrincipal('max', 'mcp'), t, iris, policy)).toBe(true);
+    expect(() => assertCanActOnTicket(agentPrincipal('max', 'mcp'), t, iris, policy, action)).not.toThrow();
+  });
+
+  it.each(ALL)('may not %s a ticket neither assigned to nor filed by its agent, and is told why', (action) => {
+    const t = makeTicket({ key: 'T-2026-007', assignee: 'iris', requester: REQUESTER });
+    expect(canActOnTicket(agentPrincipal('max', 'api'), t, iris, policy)).toBe(false);
+    const e = refusal(() => assertCanActOnTicket(agentPrincipal('max', 'api'), t, iris, policy, action));
+    expect(e.code).toBe('not_allowed');
+    expect(e.message).toBe(`max can't ${WORDS[action]} T-2026-007: it is neither assigned to max nor filed by it.`);
+  });
+
+  it('gets no rights from the assignee’s or the requester’s Slack user', () => {
+    const t = makeTicket({ key: 'T-2026-007', assignee: 'iris', requester: 'max' });
+    expect(canActOnTicket(agentPrincipal('max', 'api'), t, makeAgent('iris', { user: 'agent:max' }), policy)).toBe(false);
+  });
+
+  it('may not take over from an escalation ping, even for its own agent', () => {
+    const e = refusal(() => assertCanTakeOver(agentPrincipal('max', 'api'), max, ticket, policy));
+    expect(e.message).toBe("Only max's own user or an admin can take over T-2026-007.");
   });
 });

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { ackReason, compareLoad, isAvailable, isGone, isSilent, makeResponsive, markHeard, route, setHeartbeat, silentReason, silentSince, unavailability, type Candidate, type RoutingDecision, type RoutingRequest } from '../../src/core/routing.js';
+import {
+  ackReason,
+  compareLoad,
+  isAvailable,
+  isGone,
+  isSilent,
+  makeResponsive,
+  markHeard,
+  markUnresponsive,
+  route,
+  setAck,
+  setHeartbeat,
+  silentReason,
+  silentSince,
+  unavailability,
+  type Candidate,
+  type RoutingDecision,
+  type RoutingRequest,
+} from '../../src/core/routing.js';
 import type { Agent } from '../../src/core/types.js';
 import { makeAgent } from '../support/fixtures.js';
 
@@ -157,6 +175,11 @@ const cases: Case[] = [
     candidates: [cand('cal'), cand('ann'), cand('bob')],
     expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 0' },
   },
+  {
+    name: 'a full tie is settled by handle, the earlier handle given last',
+    candidates: [cand('bob'), cand('ann')],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 0' },
+  },
   // --- pinned (`assign:`) --------------------------------------------------------------------
   {
     name: 'a pinned agent gets it even when another has less load',
@@ -199,6 +222,109 @@ const cases: Case[] = [
     request: { pinned: 'bob' },
     candidates: [cand('bob', { busy: true, busyUntil: min(-5) })],
     expected: { kind: 'assign', handle: 'bob', reason: 'assigned to bob as asked' },
+  },
+  {
+    name: 'a busy pinned agent: the hold gives its end in the configured time zone',
+    request: { pinned: 'bob', timeZone: 'Europe/Paris' },
+    candidates: [cand('ann'), cand('bob', { busy: true, busyUntil: min(120) })],
+    expected: { kind: 'hold', reason: 'waiting for bob, who is busy until 12:00 CET' },
+  },
+  {
+    name: 'a pinned agent outside its working hours: held for it, saying until when',
+    request: { pinned: 'bob' },
+    // Monday 2 March 2026, 09:00 UTC: 18:00 in Tokyo, after bob's hours.
+    candidates: [cand('ann'), cand('bob', { hours: 'Mon-Fri 09:00-17:00', timeZone: 'Asia/Tokyo' })],
+    expected: { kind: 'hold', reason: 'waiting for bob, who is outside working hours until Tue 09:00 GMT+9' },
+  },
+  // --- working hours -------------------------------------------------------------------------
+  {
+    name: 'an agent outside its working hours is skipped even when it has the least load',
+    candidates: [cand('ann', { hours: 'Mon-Fri 09:00-17:00', timeZone: 'Asia/Tokyo' }), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'an agent within its working hours is eligible',
+    candidates: [cand('ann', { hours: 'Mon-Fri 08:00-17:00', timeZone: 'Europe/London' }), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann has the fewest active tickets: 0' },
+  },
+  {
+    name: 'held: an agent outside its working hours is named with when it starts again',
+    candidates: [cand('ann', { hours: 'Mon-Fri 09:00-17:00', timeZone: 'Asia/Tokyo' })],
+    expected: { kind: 'hold', reason: 'no `billing` agent is free: ann is outside working hours until Tue 09:00 GMT+9' },
+  },
+  // --- declined and handed off (`excluded`) --------------------------------------------------
+  {
+    name: 'an agent that declined the ticket is never offered it again, even with the least load',
+    request: { excluded: ['ann'], declined: ['ann'] },
+    candidates: [cand('ann'), cand('bob', { active: 2 }), cand('cal', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob has the fewest active tickets: 2' },
+  },
+  {
+    name: 'the sender of a handoff to a skill is never given it back',
+    request: { excluded: ['ann'] },
+    candidates: [cand('ann'), cand('bob', { active: 2 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'bob is the only free `billing` agent' },
+  },
+  {
+    name: 'every agent with the type declined or sent it: held, naming them',
+    request: { excluded: ['ann', 'bob'], declined: ['ann'] },
+    candidates: [cand('ann'), cand('bob'), cand('cal', { skills: ['support'] })],
+    expected: { kind: 'hold', reason: 'no `billing` agent other than ann, bob' },
+  },
+  // --- reopened (`previousAssignee`) ---------------------------------------------------------
+  {
+    name: 'reopened: back to its previous assignee, even with more load',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('ann'), cand('bob', { active: 3 }), cand('cal', { active: 1 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'reopened: back to its previous assignee bob' },
+  },
+  {
+    name: 'reopened: its previous assignee wins over follows affinity',
+    request: { previousAssignee: 'bob', followsAssignee: 'ann' },
+    candidates: [cand('ann'), cand('bob', { active: 3 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'reopened: back to its previous assignee bob' },
+  },
+  {
+    name: 'reopened: customer affinity wins over the previous assignee',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('ann', { ownsCustomer: true }), cand('bob')],
+    expected: { kind: 'assign', handle: 'ann', reason: 'ann already works this customer' },
+  },
+  {
+    name: 'reopened, its previous assignee busy: routed by load, the reason saying why it did not go back',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('ann', { active: 2 }), cand('bob', { busy: true, busyReason: 'offsite', busyUntil: min(120) }), cand('cal', { active: 1 })],
+    expected: { kind: 'assign', handle: 'cal', reason: 'reopened, but its previous assignee bob is busy (offsite) until 11:00 UTC; cal has the fewest active tickets: 1' },
+  },
+  {
+    name: 'reopened, its previous assignee full: the only free agent gets it, saying why',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('ann', { active: 2 }), cand('bob', { capacity: 2, active: 2 })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'reopened, but its previous assignee bob is at capacity (2/2); ann is the only free `billing` agent' },
+  },
+  {
+    name: 'reopened, its previous assignee no longer has the type',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('ann', { active: 2 }), cand('bob', { skills: ['support'] })],
+    expected: { kind: 'assign', handle: 'ann', reason: 'reopened, but its previous assignee bob no longer takes `billing` tickets; ann is the only free `billing` agent' },
+  },
+  {
+    name: 'reopened, its previous assignee left the roster',
+    request: { previousAssignee: 'gone' },
+    candidates: [cand('ann', { active: 2 }), cand('bob', { active: 1 })],
+    expected: { kind: 'assign', handle: 'bob', reason: 'reopened, but its previous assignee gone no longer takes `billing` tickets; bob has the fewest active tickets: 1' },
+  },
+  {
+    name: 'reopened, its previous assignee busy: follows affinity decides, after saying why it did not go back',
+    request: { previousAssignee: 'bob', followsAssignee: 'cal' },
+    candidates: [cand('ann'), cand('bob', { busy: true }), cand('cal', { active: 3 })],
+    expected: { kind: 'assign', handle: 'cal', reason: 'reopened, but its previous assignee bob is busy; cal handled the ticket it follows' },
+  },
+  {
+    name: 'reopened, nobody free: held like any other ticket',
+    request: { previousAssignee: 'bob' },
+    candidates: [cand('bob', { busy: true })],
+    expected: { kind: 'hold', reason: 'no `billing` agent is free: bob is busy' },
   },
   // --- hold reasons --------------------------------------------------------------------------
   {
@@ -318,5 +444,93 @@ describe('compareLoad', () => {
       cand('a', { active: 1 }),
     ];
     expect([...cs].sort(compareLoad).map((c) => c.agent.handle)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('compareLoad as a sort order', () => {
+  it('puts the earlier handle first and the later one after, on a full tie', () => {
+    expect(Math.sign(compareLoad(cand('ann'), cand('bob')))).toBe(-1);
+    expect(Math.sign(compareLoad(cand('bob'), cand('ann')))).toBe(1);
+  });
+
+  it('puts the longer since its last assignment first, and the more recent after', () => {
+    const old = cand('zed', { lastAssignedAt: min(-60) });
+    const recent = cand('ann', { lastAssignedAt: min(-1) });
+    expect(Math.sign(compareLoad(old, recent))).toBe(-1);
+    expect(Math.sign(compareLoad(recent, old))).toBe(1);
+  });
+});
+
+describe('marking an agent unresponsive and responsive', () => {
+  it('an agent marked unresponsive gets no work, and says why and since when', () => {
+    const a = makeAgent('ann');
+    markUnresponsive(a, 'unacknowledged', 'did not acknowledge T-2026-001 within 2m', NOW);
+    expect([a.unresponsive, a.unresponsiveReason, a.unresponsiveSince]).toEqual(['unacknowledged', 'did not acknowledge T-2026-001 within 2m', NOW]);
+    expect(isAvailable(a, NOW)).toBe(false);
+    expect(unavailability({ agent: a, active: 0, ownsCustomer: false }, NOW)).toBe('ann is unavailable: did not acknowledge T-2026-001 within 2m');
+    expect(route(req(), [{ agent: a, active: 0, ownsCustomer: false }])).toEqual({ kind: 'hold', reason: 'no `billing` agent is free: ann is unavailable: did not acknowledge T-2026-001 within 2m' });
+  });
+
+  it('the silence reason gives the time in UTC unless told another zone', () => {
+    expect(silentReason(min(-20))).toBe('silent since 08:40 UTC');
+  });
+
+  it('an admin making available an agent without a heartbeat leaves it without a silence clock', () => {
+    const a = makeAgent('ann', { unresponsive: 'unacknowledged', unresponsiveReason: 'did not acknowledge T-2026-001 within 2m' });
+    makeResponsive(a, NOW);
+    expect([a.unresponsive, a.unresponsiveReason, a.heartbeatSince, isAvailable(a, min(10_000))]).toEqual([null, null, null, true]);
+  });
+});
+
+describe('`ack:` setting', () => {
+  it('set: assignments already waiting are timed from now; cleared: no timing', () => {
+    const a = makeAgent('ann');
+    setAck(a, 120, NOW);
+    expect([a.ackAfterSec, a.ackSince]).toEqual([120, NOW]);
+    setAck(a, null, min(5));
+    expect([a.ackAfterSec, a.ackSince]).toEqual([null, null]);
+  });
+});
+
+describe('`heartbeat:` setting', () => {
+  it('set: its clock starts now, however long ago the agent was last heard from', () => {
+    const a = makeAgent('ann', { lastHeardAt: min(-600) });
+    setHeartbeat(a, 600, NOW);
+    expect(silentSince(a)).toEqual(NOW);
+    expect([isSilent(a, min(9)), isSilent(a, min(10))]).toEqual([false, true]);
+    expect(unavailability({ agent: a, active: 0, ownsCustomer: false }, min(10))).toBe('ann is unavailable: silent since 09:00 UTC');
+  });
+
+  it('set on an agent that did not acknowledge: it stays unavailable for that', () => {
+    const a = makeAgent('ann', { unresponsive: 'unacknowledged', unresponsiveReason: 'did not acknowledge T-2026-001 within 2m' });
+    setHeartbeat(a, 600, NOW);
+    expect([a.unresponsive, isAvailable(a, NOW)]).toEqual(['unacknowledged', false]);
+  });
+
+  it('set again on a silent agent: it stays silent until heard from', () => {
+    const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: min(-10), unresponsive: 'silent', unresponsiveReason: 'silent since 08:51 UTC' });
+    setHeartbeat(a, 600, NOW);
+    expect([a.unresponsive, isAvailable(a, NOW)]).toEqual(['silent', false]);
+  });
+
+  it('cleared on an agent that did not acknowledge: it stays unavailable for that', () => {
+    const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: min(-10), unresponsive: 'unacknowledged', unresponsiveReason: 'did not acknowledge T-2026-001 within 2m' });
+    setHeartbeat(a, null, NOW);
+    expect([a.unresponsive, a.unresponsiveReason, isAvailable(a, NOW)]).toEqual(['unacknowledged', 'did not acknowledge T-2026-001 within 2m', false]);
+  });
+
+  it('without a heartbeat an agent is never silent nor gone, however long since it was heard from', () => {
+    const a = makeAgent('ann', { lastHeardAt: min(-6000) });
+    expect([silentSince(a), isSilent(a, NOW), isGone(a, NOW), isAvailable(a, NOW)]).toEqual([null, false, false, true]);
+  });
+
+  it('a cleared heartbeat leaves no silence clock behind, even when an old start is still recorded', () => {
+    const a = makeAgent('ann', { heartbeatSec: null, heartbeatSince: min(-600) });
+    expect([silentSince(a), isSilent(a, NOW), isGone(a, NOW), isAvailable(a, NOW)]).toEqual([null, false, false, true]);
+  });
+
+  it('a heartbeat whose clock was never started does not count the time since it was last heard from', () => {
+    const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: null, lastHeardAt: min(-600) });
+    expect([silentSince(a), isSilent(a, NOW), isAvailable(a, NOW)]).toEqual([null, false, true]);
   });
 });

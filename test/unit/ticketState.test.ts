@@ -98,6 +98,16 @@ describe('assertTransition', () => {
     expect(() => assertTransition(t, action)).toThrow(`${KEY} is not assigned yet (it waits in intake: no \`legal\` agent is free: lex is busy).`);
   });
 
+  it('wait on a ticket already waiting on its requester: refused, saying how to resume it', () => {
+    const t = makeTicket({ key: KEY, status: 'active', assignee: 'iris', awaitingRequesterSince: new Date('2026-03-02T09:00:00Z') });
+    expect(() => assertTransition(t, 'wait')).toThrow(`${KEY} already waits on its requester; \`/ticket resume ${KEY}\` starts its clock again.`);
+  });
+
+  it('resume a ticket waiting on its requester: allowed', () => {
+    const t = makeTicket({ key: KEY, status: 'active', assignee: 'iris', awaitingRequesterSince: new Date('2026-03-02T09:00:00Z') });
+    expect(() => assertTransition(t, 'resume')).not.toThrow();
+  });
+
   it('covers every transition', () => {
     const all: Transition[] = ['assign', 'accept', 'resolve', 'reopen', 'escalate', 'handoff', 'takeover', 'claim', 'update', 'decline', 'wait', 'resume'];
     expect(Object.keys(TABLE).sort()).toEqual([...all].sort());
