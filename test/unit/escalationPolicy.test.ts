@@ -264,4 +264,16 @@ describe('escalationStep: a round started again that finds nobody', () => {
     const second = escalationStep(t, agents, min(5), { repeat: 1 });
     expect([second.target?.handle, t.escalationRound, t.escalatedTo, t.escalationLevel]).toEqual(['bob', 1, 'bob', 3]);
   });
+
+  it('a step that finds someone after the chain ran out makes the ticket due again, so the sweep goes on if nobody acts', () => {
+    const bob = makeAgent('bob', { busy: true });
+    const agents = roster(makeAgent('ann', { escalatesTo: 'bob' }), bob);
+    const t = makeTicket({ assignee: 'ann', status: 'active', escalationLevel: 0 });
+    expect(escalationStep(t, agents, NOW).target).toBeNull();
+    expect([t.chainExhausted, t.escalateDueAt]).toEqual([true, null]);
+    bob.busy = false;
+    expect(escalationStep(t, agents, min(5)).target?.handle).toBe('bob');
+    expect(t.chainExhausted).toBe(false);
+    expect(t.escalateDueAt).not.toBeNull();
+  });
 });
