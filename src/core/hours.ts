@@ -30,10 +30,10 @@ function hoursError(message: string): never {
 }
 
 function dayNumber(word: string, raw: string): number {
-  const w = word.trim().toLowerCase();
+  const w = word.toLowerCase();
   const i = DAY_NAMES.findIndex((d, n) => d.toLowerCase() === w || FULL_DAY_NAMES[n] === w);
   if (i < 0) {
-    hoursError(`\`hours:\` has an unknown day ${quoteValue(word.trim())} in ${quoteValue(raw)}; days are ${DAY_NAMES.join(', ')}, as in ${HOURS_EXAMPLE}.`);
+    hoursError(`\`hours:\` has an unknown day ${quoteValue(word)} in ${quoteValue(raw)}; days are ${DAY_NAMES.join(', ')}, as in ${HOURS_EXAMPLE}.`);
   }
   return i + 1;
 }
@@ -42,7 +42,7 @@ function parseDays(text: string, raw: string): number[] {
   const days = new Set<number>();
   for (const part of text.split(',')) {
     const [a, b, ...more] = part.split('-');
-    if (a === undefined || a.trim() === '' || more.length > 0 || b?.trim() === '') {
+    if (a === undefined || a === '' || more.length > 0 || b === '') {
       hoursError(`\`hours:\` takes days and a time range like ${HOURS_EXAMPLE} or \`Mon,Wed,Fri 08:00-12:00\` (or \`always\`); got ${quoteValue(raw)}.`);
     }
     const from = dayNumber(a, raw);

@@ -14,7 +14,7 @@ export function checkTimeZone(timeZone: string, field = 'timeZone', option?: str
   const raw = timeZone.trim();
   const known = canonical.get(raw);
   if (known) return known;
-  if (raw === '' || !IANAZone.isValidZone(raw)) {
+  if (!IANAZone.isValidZone(raw)) {
     const subject = option ? `\`${option}:\` takes an IANA time zone such as \`Europe/Paris\`, \`America/New_York\` or \`UTC\`; got ${quoteValue(timeZone)}.` : `Unknown time zone ${quoteValue(timeZone)}; use an IANA name like \`Europe/Paris\`, \`America/New_York\` or \`UTC\`.`;
     throw invalid(subject, field);
   }

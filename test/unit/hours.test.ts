@@ -3,13 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, isDomainError } from '../../src/core/errors.js';
 import {
+  ALWAYS,
   addBusinessSeconds,
   businessSeconds,
+  describeSchedule,
   formatHours,
   isOpen,
   nextOpen,
+  normalizeScheduleOptions,
   outsideHours,
   parseHours,
+  scheduleOf,
   type Schedule,
 } from '../../src/core/hours.js';
 import { checkTimeZone, formatDayTime } from '../../src/core/zone.js';
@@ -39,6 +43,11 @@ describe('parseHours', () => {
     ['Fri-Mon 10:00-14:00', 'Mon,Fri-Sun 10:00-14:00'],
     ['Monday-Friday 22:00-06:00', 'Mon-Fri 22:00-06:00'],
     ['Mon-Sun 00:00-24:00', 'Mon-Sun 00:00-24:00'],
+    ['  Mon-Fri 09:00-17:30  ', 'Mon-Fri 09:00-17:30'],
+    ['Mon, Wed 09:00-10:00', 'Mon,Wed 09:00-10:00'],
+    ['Mon - Fri 09:00-17:30', 'Mon-Fri 09:00-17:30'],
+    ['Mon-Fri 18:00-23:59', 'Mon-Fri 18:00-23:59'],
+    ['Mon-Fri 23:00-07:00', 'Mon-Fri 23:00-07:00'],
   ])('reads %j as %j', (text, normal) => {
     expect(formatHours(parseHours(text))).toBe(normal);
     expect(formatHours(parseHours(normal))).toBe(normal);
@@ -50,13 +59,29 @@ describe('parseHours', () => {
     expect(formatHours(null)).toBe('always');
   });
 
-  it.each([
+  it.each<[string, string]>([
     ['9-5', '`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `9-5`.'],
     ['Mon-Fri', '`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `Mon-Fri`.'],
     ['Mon-Fry 09:00-17:30', '`hours:` has an unknown day `Fry` in `Mon-Fry 09:00-17:30`; days are Mon, Tue, Wed, Thu, Fri, Sat, Sun, as in `Mon-Fri 09:00-17:30`.'],
     ['Mon-Fri 09:00-25:00', '`hours:` has the time `25:00` in `Mon-Fri 09:00-25:00`; times are 24-hour `HH:MM` from `00:00` to `23:59` (`24:00` may end a range), as in `Mon-Fri 09:00-17:30`.'],
     ['Mon-Fri 9am-5pm', '`hours:` has the time `9am` in `Mon-Fri 9am-5pm`; times are 24-hour `HH:MM` from `00:00` to `23:59` (`24:00` may end a range), as in `Mon-Fri 09:00-17:30`.'],
     ['Mon-Fri 09:00-09:00', '`hours:` opens and closes at the same time in `Mon-Fri 09:00-09:00`; for round-the-clock use `always`.'],
+    ['1 Mon-Fri 09:00-17:30', '`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `1 Mon-Fri 09:00-17:30`.'],
+    ['Mon-Fri 09:00-17:30 Paris', '`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `Mon-Fri 09:00-17:30 Paris`.'],
+    ...['Mon--Fri 09:00-17:30', 'Mon-Wed-Fri 09:00-17:30', 'Mon,,Fri 09:00-17:30', 'Mon- 09:00-17:30'].map((text): [string, string] => [
+      text,
+      `\`hours:\` takes days and a time range like \`Mon-Fri 09:00-17:30\` or \`Mon,Wed,Fri 08:00-12:00\` (or \`always\`); got \`${text}\`.`,
+    ]),
+    ...([
+      ['Mon 24:00-06:00', '24:00'],
+      ['Mon 09:00-24:30', '24:30'],
+      ['Mon-Fri 09:60-17:00', '09:60'],
+      ['Mon-Fri 109:00-17:00', '109:00'],
+      ['Mon-Fri 09:000-17:00', '09:000'],
+    ] as [string, string][]).map(([text, time]): [string, string] => [
+      text,
+      `\`hours:\` has the time \`${time}\` in \`${text}\`; times are 24-hour \`HH:MM\` from \`00:00\` to \`23:59\` (\`24:00\` may end a range), as in \`Mon-Fri 09:00-17:30\`.`,
+    ]),
   ])('refuses %j naming the allowed form', (text, message) => {
     const e = err(() => parseHours(text));
     expect(e.code).toBe('invalid_input');
@@ -192,5 +217,103 @@ describe('the due time after a wait and a resume', () => {
     expect(formatDayTime(resumed, 'Europe/Paris')).toBe('Tue 10:30 CET');
     // Resumed on Saturday: the 3h start on Monday.
     expect(formatDayTime(addBusinessSeconds(paris, at('2026-01-17T10:00:00Z'), left), 'Europe/Paris')).toBe('Mon 12:00 CET');
+  });
+});
+
+describe('hours and zone as an admin gives them', () => {
+  it('are stored in the form they are shown in: hours written back, the zone by its canonical name', () => {
+    expect(normalizeScheduleOptions({ handle: 'iris', hours: 'mon-fri 9:00-17:30', timeZone: 'europe/paris' })).toStrictEqual({
+      handle: 'iris',
+      hours: 'Mon-Fri 09:00-17:30',
+      timeZone: 'Europe/Paris',
+    });
+    expect(normalizeScheduleOptions({ hours: 'Always' })).toStrictEqual({ hours: null });
+    expect(normalizeScheduleOptions({ hours: null, timeZone: 'UTC' })).toStrictEqual({ hours: null, timeZone: 'UTC' });
+  });
+
+  it('leave what was not given alone', () => {
+    const roster: { handle: string; capacity: number; hours?: string | null; timeZone?: string } = { handle: 'iris', capacity: 3 };
+    expect(normalizeScheduleOptions(roster)).toStrictEqual({ handle: 'iris', capacity: 3 });
+    expect(normalizeScheduleOptions({ timeZone: 'America/New_York' })).toStrictEqual({ timeZone: 'America/New_York' });
+  });
+
+  it('are refused like `/agent update` refuses them, naming the option', () => {
+    const tz = err(() => normalizeScheduleOptions({ timeZone: 'Paris' }));
+    expect(tz.field).toBe('tz');
+    expect(tz.message).toBe('`tz:` takes an IANA time zone such as `Europe/Paris`, `America/New_York` or `UTC`; got `Paris`.');
+    const hours = err(() => normalizeScheduleOptions({ hours: '9-5' }));
+    expect(hours.field).toBe('hours');
+    expect(hours.message).toBe('`hours:` takes days and a time range like `Mon-Fri 09:00-17:30` (quoted, with the space) or `always`; got `9-5`.');
+  });
+
+  it('an agent’s stored hours read back as its schedule, and are shown with the zone or as `always`', () => {
+    expect(scheduleOf({ hours: null, timeZone: 'Europe/Paris' })).toStrictEqual({ hours: null, timeZone: 'Europe/Paris' });
+    const s = scheduleOf({ hours: 'Mon-Fri 09:00-17:30', timeZone: 'Europe/Paris' });
+    expect(s).toStrictEqual({ hours: { days: [1, 2, 3, 4, 5], start: 540, end: 1050 }, timeZone: 'Europe/Paris' });
+    expect(scheduleOf({ hours: 'Mon-Fri 09:00-17:30', timeZone: 'Europe/Paris' })).toStrictEqual(s);
+    expect(describeSchedule(s)).toBe('Mon-Fri 09:00-17:30 Europe/Paris');
+    expect(describeSchedule(sched('Mon-Fri 22:00-06:00', 'America/New_York'))).toBe('Mon-Fri 22:00-06:00 America/New_York');
+    expect(describeSchedule({ hours: null, timeZone: 'Europe/Paris' })).toBe('always');
+  });
+});
+
+describe('hours that end at 24:00', () => {
+  const late = sched('Mon-Fri 09:00-24:00', 'Europe/Paris');
+
+  it('are open until midnight and closed from it', () => {
+    expect(isOpen(late, at('2026-01-12T22:30:00Z'))).toBe(true); // Mon 23:30 CET
+    expect(isOpen(late, at('2026-01-12T23:00:00Z'))).toBe(false); // Tue 00:00 CET
+    expect(iso(nextOpen(late, at('2026-01-12T23:00:00Z')))).toBe('2026-01-13T08:00:00.000Z');
+    expect(outsideHours(late, at('2026-01-12T23:00:00Z'))).toBe('outside working hours until Tue 09:00 CET');
+  });
+});
+
+describe('the clock at the edges of a working day', () => {
+  it('a clock that runs out exactly at closing time is due at closing, not the next morning', () => {
+    // Mon 13:30 CET + 4h = Mon 17:30 CET.
+    const due = addBusinessSeconds(paris, at('2026-01-12T12:30:00Z'), 4 * 3600);
+    expect(iso(due)).toBe('2026-01-12T16:30:00.000Z');
+    expect(formatDayTime(due, 'Europe/Paris')).toBe('Mon 17:30 CET');
+  });
+
+  it('no working time passes from an instant to an earlier one', () => {
+    expect(businessSeconds(paris, at('2026-01-12T10:00:00Z'), at('2026-01-12T09:30:00Z'))).toBe(0);
+    expect(businessSeconds(paris, at('2026-01-12T10:00:00Z'), at('2026-01-12T10:00:00Z'))).toBe(0);
+    expect(businessSeconds(ALWAYS, at('2026-01-12T10:00:00Z'), at('2026-01-12T09:30:00Z'))).toBe(0);
+  });
+
+  it('always: every second counts and it is open now', () => {
+    expect(businessSeconds(ALWAYS, at('2026-01-10T03:00:00Z'), at('2026-01-10T04:30:15Z'))).toBe(5415);
+    expect(iso(nextOpen(ALWAYS, at('2026-01-10T03:00:00Z')))).toBe('2026-01-10T03:00:00.000Z');
+  });
+});
+
+describe('a window the clock skips', () => {
+  // Europe/Paris springs forward on Sun 29 Mar 2026 from 02:00 to 03:00.
+  it('never opens that night, and the next opening is a week later', () => {
+    const from = at('2026-03-28T12:00:00Z');
+    expect(iso(nextOpen(sched('Sun 02:00-03:00', 'Europe/Paris'), from))).toBe('2026-04-05T00:00:00.000Z');
+    expect(iso(nextOpen(sched('Sun 02:30-03:00', 'Europe/Paris'), from))).toBe('2026-04-05T00:30:00.000Z');
+  });
+
+  it('partly skipped, opens for the part that exists', () => {
+    const s = sched('Sun 02:00-03:30', 'Europe/Paris');
+    expect(iso(nextOpen(s, at('2026-03-28T12:00:00Z')))).toBe('2026-03-29T01:00:00.000Z'); // 03:00 CEST
+    expect(businessSeconds(s, at('2026-03-28T12:00:00Z'), at('2026-03-30T00:00:00Z'))).toBe(1800);
+  });
+});
+
+describe('hours with no working day', () => {
+  const never: Schedule = { hours: { days: [], start: 540, end: 1020 }, timeZone: 'Europe/Paris' };
+
+  it('are never open, with no next opening to name', () => {
+    const now = at('2026-01-12T10:00:00Z');
+    expect(isOpen(never, now)).toBe(false);
+    expect(nextOpen(never, now)).toBeNull();
+    expect(outsideHours(never, now)).toBe('outside working hours');
+  });
+
+  it('leave a clock to the wall clock rather than never falling due', () => {
+    expect(iso(addBusinessSeconds(never, at('2026-01-12T10:00:00Z'), 3600))).toBe('2026-01-12T11:00:00.000Z');
   });
 });

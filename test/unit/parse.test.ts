@@ -4,6 +4,7 @@ import {
   parseAgentRef,
   parseChannelRef,
   parseHandle,
+  parseHandoffTarget,
   parseThreadVerb,
   parseTicketCommand,
   parseTicketKey,
@@ -13,6 +14,8 @@ import {
   stripBotMention,
   tokenizeOptions,
 } from '../../src/core/parse/index.js';
+import { parsePriority } from '../../src/core/parse/values.js';
+import { takeWord } from '../../src/core/parse/text.js';
 import type { AgentCommand, TicketCommand, ThreadVerb } from '../../src/core/commands.js';
 import { DomainError, isDomainError } from '../../src/core/errors.js';
 import { LIMITS } from '../../src/core/types.js';
@@ -978,5 +981,189 @@ describe('parseAgentCommand hours: and tz:', () => {
       caught = e;
     }
     expect(caught).toMatchObject({ code: 'invalid_input', field, message });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe('/agent token', () => {
+  it.each<[string, AgentCommand]>([
+    ['token coder', { kind: 'token', agent: { handle: 'coder' }, revoke: false }],
+    ['TOKEN @Coder', { kind: 'token', agent: { handle: 'coder' }, revoke: false }],
+    ['token coder revoke', { kind: 'token', agent: { handle: 'coder' }, revoke: true }],
+    ['token coder REVOKE', { kind: 'token', agent: { handle: 'coder' }, revoke: true }],
+    ['token <@U123ABC> revoke', { kind: 'token', agent: { user: 'U123ABC' }, revoke: true }],
+  ])('%j', (input, command) => {
+    expect(parseAgentCommand(input)).toStrictEqual(command);
+  });
+
+  it.each<[string, string, string]>([
+    ['token', 'agent', '`/agent token` needs an agent. Usage: `/agent token HANDLE [revoke]`, e.g. `/agent token iris`.'],
+    ['token coder now', 'text', '`/agent token` got unexpected text `now`. Usage: `/agent token HANDLE [revoke]`, e.g. `/agent token iris`.'],
+    ['token coder revoke now', 'text', '`/agent token` got unexpected text `revoke now`. Usage: `/agent token HANDLE [revoke]`, e.g. `/agent token iris`.'],
+    ['token #coder', 'agent', `\`/agent token\` takes ${AGENT_DESC}; got \`#coder\`.`],
+  ])('refuses %j', (input, field, message) => {
+    expectInvalid(() => parseAgentCommand(input), field, message);
+  });
+});
+
+describe('/agent add and update: option values as people type them', () => {
+  it('skips empty entries in `skills:`', () => {
+    expect(parseAgentCommand('add iris skills:"billing, ,refunds"')).toStrictEqual({ kind: 'add', handle: 'iris', skills: ['billing', 'refunds'] });
+  });
+
+  it('takes a link Slack sent for `a2a:` with or without a label', () => {
+    expect(parseAgentCommand('update iris a2a:<https://agent.example.com/a2a>')).toStrictEqual({ kind: 'update', handle: 'iris', a2a: 'https://agent.example.com/a2a' });
+  });
+
+  it('undoes Slack’s escaping of `<` and `>` inside a `webhook:` link', () => {
+    expect(parseAgentCommand('update iris webhook:<https://hooks.example.com/h?x=&lt;1&gt;>')).toStrictEqual({
+      kind: 'update',
+      handle: 'iris',
+      webhook: 'https://hooks.example.com/h?x=<1>',
+    });
+  });
+
+  const CAPACITY = (got: string) => `\`capacity:\` takes a whole number from 1 to 100000, or \`unlimited\`; got \`${got}\`.`;
+  const ACK = (got: string) => `\`ack:\` takes a duration from \`1s\` to \`7d\` like \`2m\` or \`1h30m\`, or \`none\` to clear it; got \`${got}\`.`;
+  const UPDATE_USAGE =
+    'Usage: `/agent update HANDLE [skills:a,b] [channel:#…] [user:@…] [capacity:N] [escalates-to:HANDLE] [ack:DUR|none] [heartbeat:DUR|none] [hours:"Mon-Fri 09:00-17:30"] [tz:ZONE] [webhook:URL|none] [a2a:URL|none]`.';
+
+  it.each<[string, string, string]>([
+    ['update iris capacity:+3', 'capacity', CAPACITY('+3')],
+    ['update iris capacity:3.0', 'capacity', CAPACITY('3.0')],
+    ['update iris capacity:5e2', 'capacity', CAPACITY('5e2')],
+    ['update iris capacity:0x10', 'capacity', CAPACITY('0x10')],
+    ['update iris ack:20', 'ack', `${ACK('20')} A number needs a unit: \`s\`, \`m\`, \`h\` or \`d\`.`],
+    ['update iris ack:1.5', 'ack', ACK('1.5')],
+    ['update iris ack:-2', 'ack', ACK('-2')],
+    // a comma after a value that is not `skills:` is not a list of skills
+    ['update iris capacity:3, 4', 'text', `\`/agent update\` takes only \`name:value\` options after the handle; got unexpected text \`4\`. ${UPDATE_USAGE}`],
+    [
+      'update iris a2a:<https://agent.example.com>/x',
+      'a2a',
+      "`a2a:` takes the agent's http(s) URL, like `a2a:https://agent.example.com`, or `none`; `&lt;https://agent.example.com&gt;/x` is not a URL.",
+    ],
+    [
+      'update iris a2a:x<https://agent.example.com>',
+      'a2a',
+      "`a2a:` takes the agent's http(s) URL, like `a2a:https://agent.example.com`, or `none`; `x&lt;https://agent.example.com&gt;` is not a URL.",
+    ],
+    [
+      'update iris webhook:<https://hooks.example.com/h>/x',
+      'webhook',
+      '`webhook:` is not a URL Baton can read: `&lt;https://hooks.example.com/h&gt;/x`. Give a full address like `https://agents.example.com/baton`, or `none`.',
+    ],
+    [
+      'update iris webhook:x<https://hooks.example.com/h>',
+      'webhook',
+      '`webhook:` is not a URL Baton can read: `x&lt;https://hooks.example.com/h&gt;`. Give a full address like `https://agents.example.com/baton`, or `none`.',
+    ],
+    ['add bob@acme skills:a', 'handle', '`/agent add` takes an agent handle like `iris` or `@iris` (lowercase letters, digits, `-` and `_`); got `bob@acme`.'],
+    [
+      `add iris skills:a ${'x'.repeat(50)}:1`,
+      'x'.repeat(50),
+      `\`/agent add\` has no option \`${'x'.repeat(40)}:\`. Allowed: \`skills:\`, \`channel:\`, \`user:\`, \`capacity:\`, \`escalates-to:\`, \`ack:\`, \`heartbeat:\`, \`hours:\`, \`tz:\`.`,
+    ],
+  ])('refuses %j', (input, field, message) => {
+    expectInvalid(() => parseAgentCommand(input), field, message);
+  });
+});
+
+describe('/ticket new, why, wait, resume, list and handoff: the rest of the grammar', () => {
+  it.each<[string, TicketCommand]>([
+    ['new dedup:alert-42 customer:acme Disk full on db1', { kind: 'new', handoff: [], context: { customer: 'acme' }, title: 'Disk full on db1', description: 'Disk full on db1', dedupKey: 'alert-42' }],
+    ['new handoff:<@U1AB>,<@U2CD>,<@U1AB|x> x', { kind: 'new', handoff: [{ user: 'U1AB' }, { user: 'U2CD' }], context: {}, title: 'x', description: 'x' }],
+    ['new handoff:"legal, ,finance" x', { kind: 'new', handoff: [{ handle: 'legal' }, { handle: 'finance' }], context: {}, title: 'x', description: 'x' }],
+    ['why T-2026-001', { kind: 'why', key: 'T-2026-001' }],
+    ['Why t-2026-001', { kind: 'why', key: 'T-2026-001' }],
+    ['wait T-2026-001', { kind: 'wait', key: 'T-2026-001' }],
+    ['wait t-2026-001 which invoice?\nthe one from May', { kind: 'wait', key: 'T-2026-001', question: 'which invoice?\nthe one from May' }],
+    ['resume T-2026-001', { kind: 'resume', key: 'T-2026-001' }],
+    ['RESUME t-2026-001  ', { kind: 'resume', key: 'T-2026-001' }],
+    ['list page:12', { kind: 'list', filter: { kind: 'mine' }, page: 12 }],
+    ['list page:1 iris', { kind: 'list', filter: { kind: 'agent', agent: { handle: 'iris' } } }],
+    ['handoff T-2026-001 skill:Billing refund over 500', { kind: 'handoff', key: 'T-2026-001', agent: { skill: 'billing' }, note: 'refund over 500' }],
+  ])('%j', (input, command) => {
+    expect(parseTicketCommand(input)).toStrictEqual(command);
+  });
+
+  it('counts only context values, not the command’s own options, against the limit', () => {
+    const context = Object.fromEntries(Array.from({ length: LIMITS.contextEntries }, (_, i) => [`k${i}`, 'v']));
+    const opts = Object.keys(context).map((k) => `${k}:v`).join(' ');
+    expect(parseTicketCommand(`new type:billing priority:high dedup:d1 ${opts} x`)).toMatchObject({ kind: 'new', type: 'billing', priority: 'high', dedupKey: 'd1', context });
+  });
+
+  const LIST_FILTERS = `\`/ticket list\` takes \`mine\`, \`intake\`, \`active\`, \`completed\` or ${AGENT_DESC}, then \`page:N\` if you like; got`;
+
+  it.each<[string, string, string]>([
+    ['new dedup:"two words" x', 'dedupKey', '`dedup:` must be 1–200 visible characters without spaces, like `dedup:disk-full-db1`; got `two words`.'],
+    [`new dedup:${'d'.repeat(201)} x`, 'dedupKey', `\`dedup:\` must be 1–200 visible characters without spaces, like \`dedup:disk-full-db1\`; got \`${'d'.repeat(39)}…\`.`],
+    ['why', 'key', '`/ticket why` needs a ticket key. Usage: `/ticket why KEY`, e.g. `/ticket why T-2026-001`.'],
+    ['why T-2026-001 now', 'text', '`/ticket why` got unexpected text `now`. Usage: `/ticket why KEY`, e.g. `/ticket why T-2026-001`.'],
+    ['wait', 'key', '`/ticket wait` needs a ticket key. Usage: `/ticket wait KEY [question]`, e.g. `/ticket wait T-2026-001 which invoice number?`.'],
+    ['wait which invoice?', 'key', '`/ticket wait` takes a ticket key like `T-2026-001`; got `which`.'],
+    [`wait T-2026-001 ${'q'.repeat(LIMITS.note + 1)}`, 'note', `The note is ${LIMITS.note + 1} characters long; the limit is ${LIMITS.note}.`],
+    ['resume', 'key', '`/ticket resume` needs a ticket key. Usage: `/ticket resume KEY`, e.g. `/ticket resume T-2026-001`.'],
+    ['resume T-2026-001 now', 'text', '`/ticket resume` got unexpected text `now`. Usage: `/ticket resume KEY`, e.g. `/ticket resume T-2026-001`.'],
+    ['resume nope', 'key', '`/ticket resume` takes a ticket key like `T-2026-001`; got `nope`.'],
+    ['list page:0', 'page', '`page:` takes a page number like `page:2`; got `0`.'],
+    ['list page:x2', 'page', '`page:` takes a page number like `page:2`; got `x2`.'],
+    ['list page:2x', 'page', '`page:` takes a page number like `page:2`; got `2x`.'],
+    ['list page:12345', 'page', '`page:` takes a page number like `page:2`; got `12345`.'],
+    ['list mypage:2', 'filter', `${LIST_FILTERS} \`mypage:2\`.`],
+    ['assign T-2026-001 bob@acme', 'agent', `\`/ticket assign T-2026-001\` takes ${AGENT_DESC}; got \`bob@acme\`.`],
+    [
+      'handoff T-2026-001 skill:bad!',
+      'agent',
+      "`/ticket handoff T-2026-001`'s `skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
+    ],
+    ['handoff T-2026-001 myskill:billing', 'agent', `\`/ticket handoff T-2026-001\` takes ${AGENT_DESC}; got \`myskill:billing\`.`],
+  ])('refuses %j', (input, field, message) => {
+    expectInvalid(() => parseTicketCommand(input), field, message);
+  });
+});
+
+describe('values typed into forms and the API', () => {
+  it('a handoff target given with spaces around it: a skill or an agent', () => {
+    expect(parseHandoffTarget(' skill:Billing ')).toStrictEqual({ skill: 'billing' });
+    expect(parseHandoffTarget(' @Iris ')).toStrictEqual({ handle: 'iris' });
+    expectInvalid(
+      () => parseHandoffTarget('skill:bad!'),
+      'agent',
+      "The target's `skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
+    );
+  });
+
+  it('a handle, a user or a priority given with spaces around it', () => {
+    expect(parseHandle(' @Iris ')).toBe('iris');
+    expect(parseUserRef(' <@U123ABC> ')).toBe('U123ABC');
+    expect(parseUserRef(' none ')).toBeNull();
+    expect(parsePriority(' High ')).toBe('high');
+  });
+
+  it('an `@` inside a handle is not a handle', () => {
+    expectInvalid(() => parseHandle('ir@is'), 'handle', 'Expected an agent handle like `iris` or `@iris` (lowercase letters, digits, `-` and `_`); got `ir@is`.');
+    expectInvalid(() => parseAgentRef('bob@acme'), 'agent', `Expected ${AGENT_DESC}; got \`bob@acme\`.`);
+  });
+
+  it('refusals without a named option start with what was expected', () => {
+    expectInvalid(
+      () => parseChannelRef('#support'),
+      'channel',
+      'The channel got `#support` as plain text, so Baton cannot tell which channel it is. Pick the channel from Slack’s suggestions as you type `#` so Slack sends it as a link, or give its ID like `C0123ABCD`.',
+    );
+    expectInvalid(
+      () => parseUserRef('@bob'),
+      'user',
+      'The user got `@bob` as plain text, so Baton cannot tell which user it is. Pick the person from Slack’s suggestions as you type `@` so Slack sends a mention, or give their user ID like `U0123ABCD`.',
+    );
+    expectInvalid(() => parseTicketType('a'.repeat(41)), 'type', `A ticket type can be at most 40 characters long; \`${'a'.repeat(39)}…\` is 41.`);
+    expectInvalid(() => parseTicketType(' bug! ', '`type:`'), 'type', '`type:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bug!`.');
+  });
+
+  it('splitting off the first word leaves nothing of empty text', () => {
+    expect(takeWord('   ')).toStrictEqual({ word: undefined, rest: '' });
+    expect(takeWord('  resolve  the fix ')).toStrictEqual({ word: 'resolve', rest: 'the fix ' });
   });
 });

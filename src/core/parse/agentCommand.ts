@@ -35,7 +35,7 @@ function parseSkills(value: string): string[] {
 function parseCapacity(value: string): number {
   if (value.toLowerCase() === 'unlimited') return UNLIMITED_CAPACITY;
   const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!isCapacity(n) || n === UNLIMITED_CAPACITY) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\``, value, 'capacity');
+  if (!isCapacity(n)) throw expected('`capacity:`', `a whole number from 1 to ${LIMITS.capacity}, or \`unlimited\``, value, 'capacity');
   return n;
 }
 
