@@ -1116,7 +1116,7 @@ describe('/ticket new, why, wait, resume, list and handoff: the rest of the gram
     [
       'handoff T-2026-001 skill:bad!',
       'agent',
-      "`/ticket handoff T-2026-001`'s `skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
+      "`skill:` in `/ticket handoff T-2026-001` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
     ],
     ['handoff T-2026-001 myskill:billing', 'agent', `\`/ticket handoff T-2026-001\` takes ${AGENT_DESC}; got \`myskill:billing\`.`],
   ])('refuses %j', (input, field, message) => {
@@ -1131,7 +1131,7 @@ describe('values typed into forms and the API', () => {
     expectInvalid(
       () => parseHandoffTarget('skill:bad!'),
       'agent',
-      "The target's `skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
+      "`skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.",
     );
   });
 

@@ -61,7 +61,7 @@ describe('parseThreadVerb', () => {
   it('refuses a handoff to a skill that is not a ticket type, naming the verb', () => {
     const e = err(() => parseThreadVerb('handoff skill:bad! now'));
     expect(e.field).toBe('agent');
-    expect(e.message).toBe("`handoff`'s `skill:` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.");
+    expect(e.message).toBe("`skill:` in `handoff` takes a ticket type like `billing` or `bug-report` (lowercase letters, digits, `-` and `_`); got `bad!`.");
   });
 
   it('a bare mention leaves nothing to parse', () => {

@@ -57,7 +57,7 @@ export function parseAgentRef(text: string, what?: string, field = 'agent'): Age
 /** A handoff's target: an agent (as `parseAgentRef`), or `skill:TYPE` for whoever has that skill. */
 export function parseHandoffTarget(text: string, what?: string, field = 'agent'): HandoffTarget {
   const t = text.trim();
-  if (/^skill:/i.test(t)) return { skill: parseTicketType(t.slice('skill:'.length), `${what ?? 'The target'}'s \`skill:\``, field) };
+  if (/^skill:/i.test(t)) return { skill: parseTicketType(t.slice('skill:'.length), what ? `\`skill:\` in ${what}` : '`skill:`', field) };
   return parseAgentRef(t, what, field);
 }
 

@@ -97,7 +97,7 @@ export function registerModals(app: App, sd: SlackDeps): void {
     const v = readHandoffModal(view.state.values as unknown as ModalStateValues);
     let ref;
     try {
-      ref = parseHandoffTarget(v.agent, 'Hand off to');
+      ref = parseHandoffTarget(v.agent, 'the *Hand off to* field');
     } catch (e) {
       await ack({ response_action: 'errors', errors: { [HANDOFF_IDS.agent.blockId]: isDomainError(e) ? e.message : 'Not an agent.' } });
       return;
