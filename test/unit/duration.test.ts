@@ -9,17 +9,8 @@ import {
   parseDuration,
 } from '../../src/core/duration.js';
 import { quoteValue } from '../../src/core/validate.js';
-import { DomainError, isDomainError } from '../../src/core/errors.js';
+import { err } from '../support/refusal.js';
 
-function err(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 describe('parseDuration', () => {
   it.each([

@@ -1,7 +1,6 @@
 // The working-hours clock: open or not, when it opens, and the escalation due time counted only in an
 // agent's hours, across weekends, daylight-saving changes, midnight and half-hour zones. Time is passed in.
 import { describe, expect, it } from 'vitest';
-import { DomainError, isDomainError } from '../../src/core/errors.js';
 import {
   ALWAYS,
   addBusinessSeconds,
@@ -17,16 +16,8 @@ import {
   type Schedule,
 } from '../../src/core/hours.js';
 import { checkTimeZone, formatDayTime } from '../../src/core/zone.js';
+import { err } from '../support/refusal.js';
 
-function err(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date | null) => d?.toISOString();

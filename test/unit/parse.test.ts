@@ -17,20 +17,12 @@ import {
 import { parsePriority } from '../../src/core/parse/values.js';
 import { takeWord } from '../../src/core/parse/text.js';
 import type { AgentCommand, TicketCommand, ThreadVerb } from '../../src/core/commands.js';
-import { DomainError, isDomainError } from '../../src/core/errors.js';
+import { DomainError } from '../../src/core/errors.js';
 import { LIMITS } from '../../src/core/types.js';
 import { UNLIMITED_CAPACITY } from '../../src/core/validate.js';
 import { AGENT_SPEC } from '../../src/core/commandSpec.js';
+import { err } from '../support/refusal.js';
 
-function err(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 /** Asserts an invalid_input error with this field whose message is exactly, or matches, `message`. */
 function expectInvalid(fn: () => unknown, field: string, message: string | RegExp) {

@@ -3,17 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { closestThreadVerb, parseThreadVerb, stripBotMention, threadVerbHelp } from '../../src/core/parse/index.js';
 import type { ThreadVerb } from '../../src/core/commands.js';
-import { DomainError, isDomainError } from '../../src/core/errors.js';
+import { err } from '../support/refusal.js';
 
-function err(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 const LIST = [
   '• `@Baton accept` — you are on it',

@@ -2,18 +2,9 @@
 // around daylight-saving changes (including half-hour ones), and how an instant is shown in a zone.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Settings } from 'luxon';
-import { DomainError, isDomainError } from '../../src/core/errors.js';
 import { checkTimeZone, formatDayTime, localInstants } from '../../src/core/zone.js';
+import { err } from '../support/refusal.js';
 
-function err(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 const iso = (instants: number[]) => instants.map((t) => new Date(t).toISOString());
 
