@@ -2,6 +2,7 @@
 // (the intake thread, or a direct message), the clock stops keeping the time it had left, and the requester's
 // reply or `resume` starts it again; who may do it, and tickets with nobody to ask, are refused with nothing
 // changed.
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { addAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
@@ -12,7 +13,7 @@ import { BATON, user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
 import { DB_KINDS, type TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
-import { actionsOf, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
+import { actionsOf, auditOf, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const IRIS = 'UIRIS001';
@@ -51,6 +52,15 @@ describe.each(DB_KINDS)('waiting on the requester on %s', (kind) => {
     const resumed = (await texts(f.ticket.key)).map((m) => m.text).find((t) => t.includes(":arrow_forward:"));
     expect(resumed).toContain(`:arrow_forward: Resumed by <@${IRIS}>: the escalation clock runs again; due`);
     expect(await actionsOf(db, f.ticket.key)).toEqual(['filed', 'assigned', 'waiting_on_requester', 'resumed']);
+    const trail = await auditOf(db, f.ticket.key);
+    expect(trail[2]).toMatchObject({ actor: IRIS, note: 'Which office are you in?', data: { clockLeftSec: 3 * 3600 } });
+    expect(trail[3]).toMatchObject({ actor: IRIS, note: null, data: { dueAt: r.ticket.escalateDueAt!.toISOString() } });
+    // The card shows it waiting, then running again: one edit each, keyed by its event.
+    const edits = (await outboxOf(db, f.ticket.key)).filter((m) => m.idempotencyKey.includes(':card-')).map((m) => m.idempotencyKey);
+    expect(edits).toEqual([`${trail[2]!.id}:card-waiting-requester`, `${trail[3]!.id}:card-resumed`]);
+    // Waiting again without a question: the trail keeps no note.
+    await waitOnRequesterTicket(deps, user(IRIS), f.ticket.key, '   ');
+    expect((await auditOf(db, f.ticket.key)).at(-1)).toMatchObject({ action: 'waiting_on_requester', note: null });
   });
 
   it('a ticket filed from an intake message: the question goes in its thread; the requester’s reply there starts the clock again, anyone else’s does not', async () => {
@@ -62,6 +72,7 @@ describe.each(DB_KINDS)('waiting on the requester on %s', (kind) => {
     expect(q).toMatchObject({ channel: origin.channel, thread: origin.ts });
     expect(q.text).toContain(`:question: <@${REQ}> @iris needs your answer to go on with ${f.ticket.key} — reply in this thread.`);
 
+    await deliverHome(db, f.ticket.key, '1700000000.000900');
     clock.advance(10 * MIN);
     expect(await inTransaction(deps, (uow) => resumeOnRequesterReply(uow, f.ticket.key, 'USOMEONE'))).toBe(false);
     expect((await getTicket(db.db, f.ticket.key))!.awaitingRequesterSince).not.toBeNull();
@@ -69,9 +80,21 @@ describe.each(DB_KINDS)('waiting on the requester on %s', (kind) => {
     expect(reply.resumed).toBe(true);
     expect((await getTicket(db.db, f.ticket.key))!.awaitingRequesterSince).toBeNull();
     expect(await actionsOf(db, f.ticket.key)).toEqual(['filed', 'assigned', 'waiting_on_requester', 'commented', 'requester_replied']);
+    const replied = (await auditOf(db, f.ticket.key)).at(-1)!;
+    expect(replied).toMatchObject({ actor: REQ, action: 'requester_replied' });
+    // The home thread hears it, with the due time in the agent's zone.
+    const home = (await outboxOf(db, f.ticket.key)).find((m) => m.idempotencyKey === `${replied.id}:resumed`)!;
+    expect(home).toMatchObject({ threadOfTicket: f.ticket.key, threadOf: 'home' });
+    expect(home.text).toContain(':speech_balloon: The requester replied: the escalation clock runs again; due ');
+    expect(home.text).toMatch(/due [A-Z][a-z]{2} \d\d:\d\d UTC/);
     // A second reply is a comment only.
     const again = await recordThreadReply(deps, { ticketKey: f.ticket.key, user: REQ, text: 'Also the scanner', ts: '1700000000.000400' });
     expect(again.resumed).toBe(false);
+    // A completed ticket never starts a clock, even on its requester's reply.
+    await waitOnRequesterTicket(deps, user(IRIS), f.ticket.key, 'One more thing?');
+    await db.db.execute(sql`update tickets set status = 'completed' where key = ${f.ticket.key}`);
+    expect(await inTransaction(deps, (uow) => resumeOnRequesterReply(uow, f.ticket.key, REQ))).toBe(false);
+    expect(await inTransaction(deps, (uow) => resumeOnRequesterReply(uow, 'T-2026-999', REQ))).toBe(false);
   });
 
   it('refuses, changing nothing: a ticket with nobody to ask, someone who is not its agent, an over-long question, and waiting twice', async () => {
