@@ -183,15 +183,21 @@ describe.each(E2E_KINDS)('A2A dispatch on %s', (kind) => {
   });
 });
 
-describe.each(E2E_KINDS)('A2A dispatch without BATON_PUBLIC_URL on %s', (kind) => {
+/** The polled case for both protocol versions the SDK speaks (the v0.3 agent's other cases: a2aV03.e2e.test.ts). */
+const POLLED = E2E_KINDS.flatMap((kind) => [
+  { kind, protocol: '1.0' as const, name: 'Polled Agent' },
+  { kind, protocol: '0.3' as const, name: 'Polled Legacy Agent' },
+]);
+
+describe.each(POLLED)('A2A dispatch (v$protocol) without BATON_PUBLIC_URL on $kind', ({ kind, protocol, name }) => {
   let h: Harness;
   let a2a: TestA2aAgent;
 
   beforeAll(async () => {
-    a2a = await startA2aAgent('Polled Agent');
+    a2a = await startA2aAgent(name, { protocol });
     h = await startHarness(kind);
     await addAgent(h, 'ada', 'skills:refunds', 'CADA0001');
-    expect(await agent(h, `update ada a2a:${a2a.url}`)).toContain('A2A: *Polled Agent*');
+    expect(await agent(h, `update ada a2a:${a2a.url}`)).toContain(`A2A: *${name}*`);
   });
   afterAll(async () => {
     await h?.close();
@@ -209,5 +215,8 @@ describe.each(E2E_KINDS)('A2A dispatch without BATON_PUBLIC_URL on %s', (kind) =
       expect(t).toEqual({ status: 'completed', resolution: 'Refund issued: 42 EUR' });
     }, WAIT);
     expect((await auditOf(h.baton.database, key)).find((e) => e.action === 'resolved')).toMatchObject({ actor: 'agent:ada', data: { via: 'a2a' } });
+    expect(a2a.pushed).toEqual([]);
+    // A v0.3 agent is spoken to in v0.3 only: `message/send`, then `tasks/get` on each sweep.
+    if (protocol === '0.3') expect(new Set(a2a.calls.map((c) => c.method))).toEqual(new Set(['message/send', 'tasks/get']));
   });
 });

@@ -4,7 +4,7 @@
 // card, sends `message/send` and reads tasks with `tasks/get`. The agent pushes its task updates to Baton
 // (BATON_PUBLIC_URL set) in their v0.3 shape (the bare v0.3 Task, `kind: 'task'`, lower-case states, with the
 // token in X-A2A-Notification-Token); Baton reads the task (`tasks/get`) on each of them, without waiting for a
-// sweep. Without BATON_PUBLIC_URL, the sweep reads it.
+// sweep. Without BATON_PUBLIC_URL, the sweep reads it (a2a.e2e.test.ts, the polled case, for both versions).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startA2aAgent, type TestA2aAgent } from '../support/a2aAgent.js';
@@ -151,37 +151,6 @@ describe.each(E2E_KINDS)('A2A dispatch to a v0.3 agent on %s', (kind) => {
     await waitThreadPost(h, 'CBETA001', betaCard.ts, 'Taken back from @alpha (A2A task failed: cannot reach the billing system) and routed here', WAIT.timeout);
     const failed = a2a.received.find((x) => x.contextId === key)!;
     expect(pushedStates(a2a, failed.taskId)).toContain('failed');
-    onlyV03(a2a, ['message/send', 'tasks/get']);
-  });
-});
-
-describe.each(E2E_KINDS)('A2A dispatch to a v0.3 agent without BATON_PUBLIC_URL on %s', (kind) => {
-  let h: Harness;
-  let a2a: TestA2aAgent;
-
-  beforeAll(async () => {
-    a2a = await startA2aAgent('Polled Legacy Agent', { protocol: '0.3' });
-    h = await startHarness(kind);
-    await addAgent(h, 'ada', 'skills:refunds', 'CADA0001');
-    expect(await agent(h, `update ada a2a:${a2a.url}`)).toContain('A2A: *Polled Legacy Agent*');
-  });
-  afterAll(async () => {
-    await h?.close();
-    await a2a?.close();
-  });
-
-  it('when the agent cannot push, then each sweep reads its task with tasks/get and the completed task resolves the ticket', async () => {
-    const key = await fileTicket(h, 'type:refunds complete: refund order 9');
-    await vi.waitFor(() => expect(a2a.received.find((x) => x.contextId === key)).toBeDefined(), WAIT);
-    const [task] = await h.baton.database.rows<{ push_token_hash: string | null }>(h.baton.database.db, sql`select push_token_hash from a2a_tasks where ticket_key = ${key}`);
-    expect(task!.push_token_hash).toBeNull();
-    await vi.waitFor(async () => {
-      await h.baton.scheduler.tick();
-      const [t] = await h.baton.database.rows<{ status: string; resolution: string | null }>(h.baton.database.db, sql`select status, resolution from tickets where key = ${key}`);
-      expect(t).toEqual({ status: 'completed', resolution: 'Refund issued: 42 EUR' });
-    }, WAIT);
-    expect((await auditOf(h.baton.database, key)).find((e) => e.action === 'resolved')).toMatchObject({ actor: 'agent:ada', data: { via: 'a2a' } });
-    expect(a2a.pushed).toEqual([]);
     onlyV03(a2a, ['message/send', 'tasks/get']);
   });
 });
