@@ -91,7 +91,7 @@ export function escalationStep(t: Ticket, byHandle: Map<string, Agent>, now: Dat
   t.clockStartedAt = now;
   // A step that finds someone (a manual escalate after the chain ran out, when an agent of it is free again)
   // starts the clock again for the sweep; one that finds nobody stops it.
-  t.escalatedTo = target ? target.handle : t.escalatedTo;
+  if (target) t.escalatedTo = target.handle;
   t.chainExhausted = target === null;
   t.escalateDueAt = dueAt(t, now, clockScheduleOf(t, byHandle));
   return { target, from };

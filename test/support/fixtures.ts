@@ -1,5 +1,6 @@
 // Plain domain objects for unit tests.
 import type { Agent, Ticket } from '../../src/core/types.js';
+import type { Candidate } from '../../src/core/routing.js';
 
 export function makeAgent(handle: string, o: Partial<Agent> = {}): Agent {
   return {
@@ -69,4 +70,10 @@ export function makeTicket(o: Partial<Ticket> = {}): Ticket {
     escalationRound: 0,
     ...o,
   };
+}
+
+/** A routing candidate: the agent, its active tickets and whether it owns the ticket's customer. */
+export function makeCandidate(handle: string, o: Partial<Agent> & { active?: number; ownsCustomer?: boolean } = {}): Candidate {
+  const { active = 0, ownsCustomer = false, ...a } = o;
+  return { agent: makeAgent(handle, a), active, ownsCustomer };
 }

@@ -19,15 +19,12 @@ import {
   type RoutingRequest,
 } from '../../src/core/routing.js';
 import type { Agent } from '../../src/core/types.js';
-import { makeAgent } from '../support/fixtures.js';
+import { makeAgent, makeCandidate } from '../support/fixtures.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const min = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
-function cand(handle: string, o: Partial<Agent> & { active?: number; ownsCustomer?: boolean } = {}): Candidate {
-  const { active = 0, ownsCustomer = false, ...a } = o;
-  return { agent: makeAgent(handle, a), active, ownsCustomer };
-}
+const cand = makeCandidate;
 
 const req = (o: Partial<RoutingRequest> = {}): RoutingRequest => ({ type: 'billing', now: NOW, ...o });
 

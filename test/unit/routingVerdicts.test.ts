@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type Candidate, type RoutingOutcome, type RoutingRequest } from '../../src/core/routing.js';
 import type { Agent } from '../../src/core/types.js';
-import { makeAgent } from '../support/fixtures.js';
+import { makeCandidate } from '../support/fixtures.js';
 
 // What `/ticket why` shows: every candidate's verdict, the chosen one first, then the others in roster order.
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const min = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
-function cand(handle: string, o: Partial<Agent> & { active?: number; ownsCustomer?: boolean } = {}): Candidate {
-  const { active = 0, ownsCustomer = false, ...a } = o;
-  return { agent: makeAgent(handle, a), active, ownsCustomer };
-}
+const cand = makeCandidate;
 
 const req = (o: Partial<RoutingRequest> = {}): RoutingRequest => ({ type: 'billing', now: NOW, ...o });
 const chosen = (handle: string, why: string) => ({ handle, chosen: true, why });
