@@ -56,7 +56,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 // ------------------------------------------------------------------------------------------ databases
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATON_TABLES = ['agents', 'tickets', 'audit_events', 'outbox', 'processed_requests', 'ticket_sequences', 'schedule_runs', 'api_idempotency', 'home_users'];
+const BATON_TABLES = ['agents', 'tickets', 'audit_events', 'outbox', 'processed_requests', 'ticket_sequences', 'schedule_runs', 'api_idempotency', 'home_users', 'agent_loads'];
 
 export interface BenchDatabase {
   url: string;

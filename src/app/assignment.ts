@@ -1,12 +1,12 @@
 // Shared steps of the use cases: finding agents, routing a ticket, assigning it, releasing held work.
 import type { AgentRef } from '../core/commands.js';
 import { DomainError, unknownAgent } from '../core/errors.js';
-import { decide, unavailability, type Candidate, type Verdict } from '../core/routing.js';
+import { decide, preference, unavailability, type Candidate, type RoutingRequest, type Verdict } from '../core/routing.js';
 import { scheduleOf } from '../core/hours.js';
 import { assign } from '../core/ticketState.js';
 import { mentionParts } from '../core/words.js';
 import type { Agent, Ticket } from '../core/types.js';
-import { agentByUser, agentsWithSkill, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, markAssigned } from '../storage/agents.js';
+import { agentByUser, agentsWithSkill, agentsWithSkillAndLoads, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, lockFirstFree, markAssigned, routingSavepoint } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -56,31 +56,8 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
   const request = { type: t.type, pinned: t.pinnedAgent, followsAssignee, previousAssignee, excluded, declined: t.declinedBy, now: uow.now, timeZone: uow.deps.timeZone };
   const assignOpts = { agentLocked: true, continueHomeOf: previousAssignee };
   if (!t.pinnedAgent && !t.context.customer && !followsAssignee && !previousAssignee) {
-    // Fast path: lock the candidates no other transaction holds right now (SKIP LOCKED) and choose among
-    // them, so concurrent filings of one type use disjoint agents instead of queueing on all of them. Their
-    // loads and the whole roster of the type (for `why`) are read together (pipelined).
-    const locked = await lockAgentsWithSkill(uow.tx, t.type, { skipLocked: true });
-    const [counts, everyone] = await Promise.all([countActive(uow.tx, locked.map((a) => a.handle)), agentsWithSkill(uow.tx, t.type)]);
-    const free: Candidate[] = locked.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: false }));
-    const quick = free.length ? decide(request, free) : null;
-    if (quick?.decision.kind === 'assign') {
-      const { handle, reason } = quick.decision;
-      const agent = free.find((c) => c.agent.handle === handle)!.agent;
-      // Those held by another transaction were not offered it: said so, so that `why` names every candidate.
-      const seen = new Set(free.map((c) => c.agent.handle));
-      const skipped = everyone
-        .filter((a) => !seen.has(a.handle))
-        .map((a): Verdict => ({ handle: a.handle, chosen: false, why: 'was being given another ticket at that moment' }));
-      await assignTo(uow, t, agent, actor, reason, { ...assignOpts, verdicts: [...quick.verdicts, ...skipped] });
-      return { agent, reason };
-    }
-    // Nobody free among those: if the whole roster, read without locks, agrees, hold without taking
-    // locks either. (Should an agent free up at this very instant and miss this ticket, the sweep's
-    // release of held work assigns it.)
-    const allCounts = await countActive(uow.tx, everyone.map((a) => a.handle));
-    const all: Candidate[] = everyone.map((agent) => ({ agent, active: allCounts.get(agent.handle) ?? 0, ownsCustomer: false }));
-    const { decision, verdicts } = decide(request, all);
-    if (decision.kind === 'hold') return hold(uow, t, actor, decision.reason, verdicts);
+    const routed = await routeOnLoad(uow, t, actor, request, assignOpts);
+    if (routed) return routed;
   }
   // Routing decides under the locks of every candidate (in handle order): loads are exact, capacity holds,
   // two filings for one customer cannot race to two agents, and a ticket is never held while an agent that
@@ -93,6 +70,90 @@ export async function routeTicket(uow: UnitOfWork, t: Ticket, actor: string, o: 
     return { agent, reason: decision.reason };
   }
   return hold(uow, t, actor, decision.reason, verdicts);
+}
+
+/** Said of an agent routing preferred but another transaction was giving a ticket at that moment. */
+const IN_FLIGHT = 'was being given another ticket at that moment';
+
+/**
+ * Routing on load alone (no pin, customer, reopening or \`follows:\`), holding one agent's lock, not every
+ * candidate's: concurrent filings of one type lock different agents instead of queueing on all of them.
+ * - Loads come from \`agent_loads\` (kept by triggers in the transaction that changes a ticket): read once
+ *   without locks to rank the candidates, and again right after the lock, so the locked agent's load is
+ *   exact (every assignment to an agent holds its lock).
+ * - It locks the first agent of the ranking that no other transaction holds (SKIP LOCKED, one row). Those it
+ *   skipped are being given a ticket at that moment and will each have one more: the locked agent is taken
+ *   when no free agent comes before it and its load is at most each skipped one's plus one. So the chosen
+ *   agent has the fewest active tickets, counting the ones being given one, and capacity holds.
+ * - When every one is held, it waits for the first one's lock (holding none), then checks the same way.
+ * - Otherwise it lets go of its lock (a savepoint) and looks again. Waiting only while holding no agent
+ *   keeps it free of deadlocks. Returns null when it cannot settle in a few rounds (the caller then decides
+ *   under every candidate's lock).
+ */
+async function routeOnLoad(
+  uow: UnitOfWork,
+  t: Ticket,
+  actor: string,
+  request: RoutingRequest,
+  assignOpts: { agentLocked: boolean; continueHomeOf: string | null },
+): Promise<RouteResult | null> {
+  const tx = uow.tx;
+  const [, roster] = await Promise.all([routingSavepoint.mark(tx), agentsWithSkillAndLoads(tx, t.type)]);
+  const handles = roster.map((r) => r.agent.handle);
+  let loads = new Map(roster.map((r) => [r.agent.handle, r.active]));
+  let mine: Agent | null = null;
+  const candidates = (): Candidate[] =>
+    roster.map(({ agent }) => ({ agent: mine?.handle === agent.handle ? mine : agent, active: loads.get(agent.handle) ?? 0, ownsCustomer: false }));
+  const load = (h: string) => loads.get(h) ?? 0;
+  let waitFor: string | null = null;
+  for (let round = 0; round < 8; round++) {
+    const order = preference(request, candidates()).map((c) => c.agent.handle);
+    if (order.length === 0) {
+      // Nobody can take it now: it waits, with every candidate's reason. (An agent freeing up at this very
+      // instant gets it from the sweep's release of held work.)
+      const { decision, verdicts } = decide(request, candidates());
+      await routingSavepoint.release(tx);
+      return decision.kind === 'hold' ? hold(uow, t, actor, decision.reason, verdicts) : null;
+    }
+    // The lock, then every load read again after it (sent together: one round trip). Those it passes over
+    // are held by other transactions; when every one is, it waits for the first (holding none).
+    let got: Agent | null = null;
+    let wasHeld = order;
+    if (waitFor === null || !order.includes(waitFor)) {
+      const [free, fresh] = await Promise.all([lockFirstFree(tx, order), countActive(tx, handles)]);
+      [got, loads] = [free, fresh];
+      if (got) wasHeld = order.slice(0, order.indexOf(got.handle));
+    }
+    if (!got) {
+      const target: string = waitFor !== null && order.includes(waitFor) ? waitFor : order[0]!;
+      const [waited, fresh]: [Agent[], Map<string, number>] = await Promise.all([lockAgents(tx, [target]), countActive(tx, handles)]);
+      [got, loads] = [waited[0] ?? null, fresh];
+    }
+    mine = got;
+    waitFor = null;
+    if (mine) {
+      const chosen: string = mine.handle;
+      // Ahead of it on the loads read now: it is taken when each of those has as many active tickets and is
+      // held by another transaction (being given one at this moment). One with fewer: wait for it, look again.
+      const ranking: string[] = preference(request, candidates()).map((c) => c.agent.handle);
+      const ahead: string[] | null = ranking.includes(chosen) ? ranking.slice(0, ranking.indexOf(chosen)) : null;
+      if (ahead && ahead.every((h) => wasHeld.includes(h) && load(h) >= load(chosen))) {
+        const rest = decide(request, candidates().filter((c) => !ahead.includes(c.agent.handle)));
+        if (rest.decision.kind === 'assign' && rest.decision.handle === chosen) {
+          const verdicts = [...rest.verdicts, ...ahead.map((h): Verdict => ({ handle: h, chosen: false, why: IN_FLIGHT }))];
+          const released = routingSavepoint.release(tx);
+          await assignTo(uow, t, mine, actor, rest.decision.reason, { ...assignOpts, verdicts });
+          await released;
+          return { agent: mine, reason: rest.decision.reason };
+        }
+      }
+      waitFor = ahead?.find((h) => wasHeld.includes(h) && load(h) < load(chosen)) ?? null;
+    }
+    await routingSavepoint.rollback(tx);
+    mine = null;
+  }
+  await routingSavepoint.release(tx);
+  return null;
 }
 
 /**

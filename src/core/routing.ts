@@ -248,6 +248,18 @@ export function decide(req: RoutingRequest, candidates: Candidate[]): RoutingOut
   return done({ kind: 'assign', handle: best.agent.handle, reason: `${moved}${reason}` }, lacksSkill);
 }
 
+/**
+ * The agents a ticket can go to on load alone, best first: those with its type, not excluded, free now, in
+ * the order `decide` prefers them when no pin, customer, reopening or `follows:` rule applies (fewest active,
+ * then the longest since last assignment, then by handle). Routing locks the first of these it can.
+ */
+export function preference(req: RoutingRequest, candidates: Candidate[]): Candidate[] {
+  const tz = req.timeZone ?? 'UTC';
+  return candidates
+    .filter((c) => c.agent.skills.includes(req.type) && !req.excluded?.includes(c.agent.handle) && whyNot(c, req.now, tz) === null)
+    .sort(compareLoad);
+}
+
 /** Why a free agent lost to `best` on load. */
 function loadVerdict(c: Candidate, best: Candidate): string {
   if (c.active > best.active) return `has more active tickets: ${c.active} (${best.agent.handle} has ${best.active})`;

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Agent } from '../core/types.js';
 import { rowsOf, type Queryable } from './db.js';
-import { agents } from './schema.js';
+import { agentLoads, agents } from './schema.js';
 
 type Row = typeof agents.$inferSelect;
 
@@ -63,6 +63,44 @@ export async function lockAgentsWithAnySkill(q: Queryable, skills: string[]): Pr
   return rows.map(toAgent);
 }
 
+/** Agents with this skill and their active tickets, read without locking, in handle order: one statement. */
+export async function agentsWithSkillAndLoads(q: Queryable, skill: string): Promise<Array<{ agent: Agent; active: number }>> {
+  const rows = await q
+    .select({ agent: agents, active: sql<number | null>`${agentLoads.active}` })
+    .from(agents)
+    .leftJoin(agentLoads, eq(agentLoads.handle, agents.handle))
+    .where(sql`${skill} = any(${agents.skills})`)
+    .orderBy(asc(agents.handle));
+  return rows.map((r) => ({ agent: toAgent(r.agent), active: Number(r.active ?? 0) }));
+}
+
+/**
+ * The first of these agents, in the order given, that no other transaction holds, locked; null when every
+ * one is held (SKIP LOCKED: it never waits). Locks one row only.
+ */
+export async function lockFirstFree(q: Queryable, handles: string[]): Promise<Agent | null> {
+  if (handles.length === 0) return null;
+  const list = sql`array[${sql.join(handles.map((h) => sql`${h}`), sql`, `)}]::text[]`;
+  const rows = await q
+    .select()
+    .from(agents)
+    .where(inArray(agents.handle, handles))
+    .orderBy(sql`array_position(${list}, ${agents.handle})`)
+    .limit(1)
+    .for('update', { skipLocked: true });
+  return rows[0] ? toAgent(rows[0]) : null;
+}
+
+/**
+ * A savepoint routing can roll back to, letting go of the agent locks it took since (\`mark\`), or keep
+ * (\`release\`). One name: routing never nests it.
+ */
+export const routingSavepoint = {
+  mark: (q: Queryable) => q.execute(sql`savepoint baton_routing`),
+  rollback: (q: Queryable) => q.execute(sql`rollback to savepoint baton_routing`),
+  release: (q: Queryable) => q.execute(sql`release savepoint baton_routing`),
+};
+
 export async function insertAgent(q: Queryable, a: Agent): Promise<void> {
   await q.insert(agents).values(toRow(a));
 }
@@ -109,7 +147,7 @@ export async function agentsWithRoomAndWaitingWork(q: Queryable, now: Date): Pro
     sql`select a.handle from agents a
         where (not a.busy or (a.busy_until is not null and a.busy_until <= ${now.toISOString()}::timestamptz))
           and a.unresponsive is null
-          and (select count(*) from tickets t where t.assignee = a.handle and t.status = 'active') < a.capacity
+          and coalesce((select l.active from agent_loads l where l.handle = a.handle), 0) < a.capacity
           and exists (select 1 from tickets t where t.status = 'intake'
                       and (t.pinned_agent = a.handle or (t.pinned_agent is null and t.type = any(a.skills))))
         order by a.handle`,

@@ -55,6 +55,17 @@ export const agents = pgTable('agents', {
   index('agents_heartbeat_idx').on(t.handle).where(sql`${t.heartbeatSec} is not null`),
 ]);
 
+/**
+ * Each agent's active tickets, counted: kept by triggers on `tickets` (drizzle/0021_agent_loads.sql) in the
+ * transaction that changes a ticket, so it always equals `count(*)` of its active tickets. Routing reads loads
+ * here (one row per agent, not a count over its tickets) and locks only the `agents` row it chooses; this table
+ * is apart from `agents` so that a ticket changing hands never takes the agents' row locks routing waits on.
+ */
+export const agentLoads = pgTable('agent_loads', {
+  handle: text('handle').primaryKey(),
+  active: integer('active').notNull().default(0),
+});
+
 export const tickets = pgTable('tickets', {
   key: text('key').primaryKey(),
   type: text('type').notNull(),

@@ -5,7 +5,7 @@ import { ticketKey } from '../core/ticketKey.js';
 import { PRIORITY_RANK } from '../core/types.js';
 import type { LineageStep } from '../core/handoff.js';
 import { rowsOf, type Queryable } from './db.js';
-import { tickets, ticketSequences } from './schema.js';
+import { agentLoads, tickets, ticketSequences } from './schema.js';
 
 type Row = typeof tickets.$inferSelect;
 
@@ -127,15 +127,12 @@ export async function ticketByThread(q: Queryable, channel: string, ts: string):
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
+/** Each agent's active tickets (0 for an agent with none), read from the counts the triggers keep. */
 export async function countActive(q: Queryable, handles: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>(handles.map((h) => [h, 0]));
   if (handles.length === 0) return out;
-  const rows = await q
-    .select({ assignee: tickets.assignee, n: sql<number>`count(*)::int` })
-    .from(tickets)
-    .where(and(eq(tickets.status, 'active'), inArray(tickets.assignee, handles)))
-    .groupBy(tickets.assignee);
-  for (const r of rows) if (r.assignee) out.set(r.assignee, Number(r.n));
+  const rows = await q.select().from(agentLoads).where(inArray(agentLoads.handle, handles));
+  for (const r of rows) out.set(r.handle, r.active);
   return out;
 }
 

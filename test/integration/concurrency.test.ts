@@ -49,6 +49,11 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
     return new Map(rows.map((r) => [r.assignee, Number(r.n)]));
   };
 
+  const storedLoads = async () => {
+    const rows = await db.rows<{ handle: string; active: number }>(db.db, sql`select handle, active from agent_loads order by handle`);
+    return new Map(rows.map((r) => [r.handle, Number(r.active)]));
+  };
+
   /** Files tickets of `type` while its agents are busy for an hour, then moves past that hour: they wait in intake. */
   async function heldTickets(handles: string[], type: string, n: number) {
     const until = new Date(clock.now().getTime() + HOUR);
@@ -77,6 +82,7 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
     expect(Number(count!.n)).toBe(200);
     // Routing stayed fair under load: 50 each.
     expect([...(await activeCounts()).values()]).toEqual([50, 50, 50, 50]);
+    expect([...(await storedLoads()).values()]).toEqual([50, 50, 50, 50]);
   });
 
   it('8 agents claiming at once never get the same ticket; each ticket is claimed once', async () => {
@@ -130,6 +136,9 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
 
       const counts = await activeCounts();
       for (const h of agents) expect(counts.get(h) ?? 0, `${h} after batch ${batch}`).toBeLessThanOrEqual(3);
+      // The loads routing reads (kept by triggers) equal the active tickets counted, after every batch.
+      const stored = await storedLoads();
+      expect(agents.map((h) => stored.get(h) ?? 0), `loads after batch ${batch}`).toEqual(agents.map((h) => counts.get(h) ?? 0));
       clock.advance(MIN);
     }
   });

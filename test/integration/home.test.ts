@@ -104,7 +104,7 @@ describe.each(DB_KINDS)('App Home with 300 tickets and 40 agents on %s', (kind) 
     const plain = homeView(await homeOf(deps, 'UPLAIN001'), { now: clock.now(), timeZone: 'UTC' });
     expect(viewErrors(plain)).toEqual([]);
     expect(JSON.stringify(plain.blocks)).not.toMatch(/Team \(|Queues|Your work/);
-  });
+  }, 90_000);
 
   async function countOlderThanWeek(): Promise<number> {
     const [r] = await rowsOf<{ n: number }>(deps.database.db, sql`select count(*)::int as n from tickets where created_at < ${new Date(clock.now().getTime() - 7 * 86_400_000).toISOString()}::timestamptz`);

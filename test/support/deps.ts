@@ -1,5 +1,6 @@
 // Use-case dependencies for tests: a real database, the real renderer, and a clock the test moves.
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Deps } from '../../src/app/context.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Database } from '../../src/storage/db.js';
@@ -58,4 +59,19 @@ export function useCaseBed(kind: DbKind, o: { per: 'block' | 'test'; poolSize?: 
     use({ db, clock, deps: makeDeps(db, { clock }) });
   });
   after(async () => db?.close());
+  // (Registered after the close: after-hooks run last registered first.)
+  // After every test: the loads routing reads (kept by triggers on tickets) equal the active tickets counted,
+  // whatever the test did to its tickets.
+  afterEach(async () => {
+    if (!db) return;
+    const rows = await db.rows<{ handle: string; stored: number; counted: number }>(
+      db.db,
+      sql`select coalesce(l.handle, c.assignee) as handle, coalesce(l.active, 0)::int as stored, coalesce(c.n, 0)::int as counted
+          from agent_loads l
+          full join (select assignee, count(*)::int as n from tickets where status = 'active' and assignee is not null group by assignee) c
+            on c.assignee = l.handle
+          where coalesce(l.active, 0) <> coalesce(c.n, 0)`,
+    );
+    expect(rows, 'agent_loads differs from the active tickets counted').toEqual([]);
+  });
 }

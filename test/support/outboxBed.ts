@@ -30,7 +30,7 @@ export function useOutboxBed(kind: DbKind, use: (bed: OutboxBed) => void): Outbo
   });
   afterAll(async () => db?.close());
   beforeEach(async () => {
-    await db!.db.execute(sql`truncate outbox, tickets restart identity`);
+    await db!.db.execute(sql`truncate outbox, tickets, agent_loads restart identity`);
     fake = await startFakeSlack();
     use({ db: db!, fake });
   });

@@ -8,6 +8,7 @@ import {
   makeResponsive,
   markHeard,
   markUnresponsive,
+  preference,
   route,
   setAck,
   setHeartbeat,
@@ -529,5 +530,39 @@ describe('`heartbeat:` setting', () => {
   it('a heartbeat whose clock was never started does not count the time since it was last heard from', () => {
     const a = makeAgent('ann', { heartbeatSec: 60, heartbeatSince: null, lastHeardAt: min(-600) });
     expect([silentSince(a), isSilent(a, NOW), isAvailable(a, NOW)]).toEqual([null, false, true]);
+  });
+});
+
+describe('preference', () => {
+  it('ranks the free agents with the type, not excluded, fewest active first, as decide would choose them', () => {
+    const cs = [
+      cand('busy', { busy: true, busyReason: 'lunch' }),
+      cand('full', { capacity: 2, active: 2 }),
+      cand('other', { skills: ['refunds'] }),
+      cand('declined'),
+      cand('two', { active: 2 }),
+      cand('recent', { active: 1, lastAssignedAt: min(-1) }),
+      cand('older', { active: 1, lastAssignedAt: min(-30) }),
+      cand('zero', { active: 0, lastAssignedAt: min(-1) }),
+    ];
+    const r = req({ excluded: ['declined'], declined: ['declined'] });
+    const ranked = preference(r, cs).map((c) => c.agent.handle);
+    expect(ranked).toEqual(['zero', 'older', 'recent', 'two']);
+    expect(route(r, cs)).toEqual({ kind: 'assign', handle: ranked[0], reason: 'zero has the fewest active tickets: 0' });
+  });
+
+  it('is empty when nobody with the type is free (routing holds the ticket)', () => {
+    const cs = [cand('busy', { busy: true }), cand('full', { capacity: 1, active: 1 }), cand('other', { skills: ['refunds'] })];
+    expect(preference(req(), cs)).toEqual([]);
+    expect(route(req(), cs).kind).toBe('hold');
+  });
+
+  it('leaves out an agent outside its working hours or silent past its heartbeat', () => {
+    const cs = [
+      cand('closed', { hours: 'Mon-Fri 13:00-17:00', timeZone: 'UTC' }),
+      cand('silent', { heartbeatSec: 60, heartbeatSince: min(-5) }),
+      cand('open', { active: 3 }),
+    ];
+    expect(preference(req(), cs).map((c) => c.agent.handle)).toEqual(['open']);
   });
 });
