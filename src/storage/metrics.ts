@@ -1,5 +1,6 @@
 // What /metrics reads from the database at scrape time, so that every copy reports the same queues: a
-// handful of counts over partial indexes and small tables, in one statement.
+// handful of counts over partial indexes and small tables, in one statement. Active tickets are the sum of the
+// loads the triggers keep per agent (one row per agent, not a count over every active ticket).
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from './db.js';
 
@@ -20,7 +21,7 @@ export async function queueSnapshot(q: Queryable, now: Date): Promise<QueueSnaps
     sql`select
           (select count(*) from tickets where status = 'intake')::int as intake,
           (select count(*) from tickets where status = 'intake' and hold_reason is not null)::int as held,
-          (select count(*) from tickets where status = 'active')::int as active,
+          (select coalesce(sum(active), 0) from agent_loads)::int as active,
           (select count(*) from outbox where status = 'pending')::int as pending,
           (select count(*) from outbox where status = 'failed')::int as failed,
           (select extract(epoch from (${now.toISOString()}::timestamptz - min(created_at))) from outbox where status = 'pending')::float8 as oldest`,
