@@ -85,6 +85,19 @@ describe.skipIf(!HAS_POSTGRES)('concurrency on PostgreSQL', { timeout: 120_000 }
     expect([...(await storedLoads()).values()]).toEqual([50, 50, 50, 50]);
   });
 
+  it('filings at once from two copies go to the fewest active: agents that start unequal end level', async () => {
+    const agents = await addAgents('f', 4, 'fair', 100);
+    // f1 starts with 6 tickets (asked for by name); the others with none.
+    for (let i = 0; i < 6; i++) await fileTicket(deps, user(REQ), input(`pinned ${i}`, { type: 'fair', assign: { handle: 'f1' } }));
+    const copy = await secondCopy();
+    const filed = await Promise.all(Array.from({ length: 30 }, (_, i) => fileTicket(i % 2 ? deps : copy, user(REQ), input(`level ${i}`, { type: 'fair' }))));
+    expect(filed.every((f) => f.agent !== null)).toBe(true);
+    // 36 tickets over 4 agents: 9 each, f1 given 3 of the 30.
+    const counts = await activeCounts();
+    expect(agents.map((h) => counts.get(h) ?? 0)).toEqual([9, 9, 9, 9]);
+    expect(filed.filter((f) => f.agent?.handle === 'f1')).toHaveLength(3);
+  });
+
   it('8 agents claiming at once never get the same ticket; each ticket is claimed once', async () => {
     const agents = await addAgents('c', 8, 'claim', 100);
     const keys = await heldTickets(agents, 'claim', 120);
