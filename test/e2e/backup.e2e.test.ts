@@ -150,7 +150,7 @@ describe('backup and restore', { timeout: 300_000 }, () => {
 
       const intoUsed = await runScript('restore', file, { DATABASE_URL: source.url });
       expect(intoUsed.code).toBe(1);
-      expect(intoUsed.err).toMatch(/The database at .* is not empty \(it has .*public\.agents.*\); restore into an empty database/);
+      expect(intoUsed.err).toMatch(/The database at .* is not empty \(it has .*public\.agent_loads, public\.agent_tokens.*\); restore into an empty database/);
       const pgliteFile = path.join(tmp, 'pglite.backup');
       if (existsSync(pgliteFile)) {
         const wrongKind = await runScript('restore', pgliteFile, { DATABASE_URL: emptyUrl });
