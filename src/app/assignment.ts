@@ -285,6 +285,19 @@ function tellRequesterHeldAssigned(uow: UnitOfWork, t: Ticket, agent: Agent, act
 }
 
 /**
+ * Lock, in handle order, every agent sharing a skill with this one (what \`releaseHeld\` routes among); false
+ * when it is not on the roster. A use case that frees an agent calls it before changing the ticket: changing
+ * a ticket's status changes its agent's load row (\`agent_loads\`), and routing holds an agent's lock while it
+ * changes that agent's load — so agent locks always come first, and the two never wait on each other in a circle.
+ */
+export async function lockForRelease(uow: UnitOfWork, handle: string): Promise<boolean> {
+  const current = await getAgent(uow.tx, handle);
+  if (!current) return false;
+  await lockAgentsWithAnySkill(uow.tx, current.skills);
+  return true;
+}
+
+/**
  * Offer held tickets to an agent that gained room (available again, capacity freed, joined),
  * most urgent and oldest first, until it is full or nothing it can take is waiting.
  */
@@ -294,9 +307,7 @@ export async function releaseHeld(uow: UnitOfWork, handle: string): Promise<stri
   // Routing a held ticket locks every agent with its type. Lock all agents sharing a skill with this one
   // up front, in handle order (the order routing uses), so that concurrent resolves and filings queue up
   // instead of deadlocking on each other's agents.
-  const current = await getAgent(uow.tx, handle);
-  if (!current) return assigned;
-  await lockAgentsWithAnySkill(uow.tx, current.skills);
+  if (!(await lockForRelease(uow, handle))) return assigned;
   for (let i = 0; i < 100; i++) {
     const [agent] = await lockAgents(uow.tx, [handle]);
     if (!agent) return assigned;

@@ -8,7 +8,7 @@ import { validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { lastAssignmentTo } from '../storage/audit.js';
 import { getTicket, saveTicket } from '../storage/tickets.js';
-import { releaseHeld, routeTicket } from './assignment.js';
+import { lockForRelease, releaseHeld, routeTicket } from './assignment.js';
 import type { Deps, TxOptions } from './context.js';
 import { actOnTicket } from './ticketActions.js';
 
@@ -24,6 +24,8 @@ export async function declineTicket(deps: Deps, by: Principal, key: string, reas
     const oldHome = t.home;
     const assignment = await lastAssignmentTo(uow.tx, t.key, decliner);
     const declined = await uow.audit({ ticketKey: t.key, actor: actorName(by), action: 'declined', fromStatus: 'active', toStatus: 'intake', note, data: { agent: decliner } });
+    // The agents it frees are locked before its load changes (see lockForRelease).
+    await lockForRelease(uow, decliner);
     unassign(t);
     t.declinedBy = [...new Set([...t.declinedBy, decliner])];
     await saveTicket(uow.tx, t);

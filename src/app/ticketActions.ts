@@ -12,7 +12,7 @@ import { cutText, validateText } from '../core/validate.js';
 import { getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
-import { assertCanTake, assignTo, findAgent, releaseHeld, routeTicket, trailNames } from './assignment.js';
+import { assertCanTake, assignTo, findAgent, lockForRelease, releaseHeld, routeTicket, trailNames } from './assignment.js';
 import { forwardReplyToA2a } from './a2aDispatch.js';
 import { editCard } from './cards.js';
 import { inTransaction, type Deps, type TxOptions, type UnitOfWork } from './context.js';
@@ -93,6 +93,8 @@ export async function resolveTicket(
         'force',
       );
     }
+    // The agents it frees are locked before its load changes (see lockForRelease).
+    if (assignee) await lockForRelease(uow, assignee);
     complete(t, note?.trim() || null, uow.now);
     t.waitingOn = null;
     await saveTicket(uow.tx, t);
