@@ -32,7 +32,10 @@ function stale(row: A2aTaskRow, view: A2aTaskView): boolean {
   if (!view.at || !row.statusAt) return false;
   const a = Date.parse(view.at);
   const b = Date.parse(row.statusAt);
-  return Number.isFinite(a) && Number.isFinite(b) && a <= b;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  // Stamped the same instant as the state acted on (agents often stamp whole seconds): a different state that
+  // ends the task or asks for something is news; falling back to submitted or working is not.
+  return a < b || (a === b && (view.state === 'submitted' || view.state === 'working'));
 }
 
 /**
