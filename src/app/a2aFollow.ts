@@ -28,14 +28,16 @@ export const hashPushToken = (token: string): string => createHash('sha256').upd
 const GIVE_BACK: ReadonlySet<A2aState> = new Set(['failed', 'rejected', 'canceled']);
 
 /** Whether `view` is not newer than what Baton last acted on (push notifications may arrive out of order, and twice). */
+const ENDS_TASK = new Set<A2aState>(['completed', 'failed', 'rejected', 'canceled']);
+
 function stale(row: A2aTaskRow, view: A2aTaskView): boolean {
   if (!view.at || !row.statusAt) return false;
   const a = Date.parse(view.at);
   const b = Date.parse(row.statusAt);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-  // Stamped the same instant as the state acted on (agents often stamp whole seconds): a different state that
-  // ends the task or asks for something is news; falling back to submitted or working is not.
-  return a < b || (a === b && (view.state === 'submitted' || view.state === 'working'));
+  // Stamped the same instant as the state acted on (agents often stamp whole seconds), which came first cannot be
+  // told — except for a state that ends the task: the task did end, so that is acted on; any other is not.
+  return a < b || (a === b && !ENDS_TASK.has(view.state));
 }
 
 /**
