@@ -14,7 +14,7 @@ import type { A2aLink } from '../../src/core/types.js';
 import { getA2aTask, openA2aTaskOf, updateA2aTask } from '../../src/storage/a2aTasks.js';
 import { getAgent } from '../../src/storage/agents.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, allOutbox, auditOf, deliverHome, input, outboxOf } from '../support/inspect.js';
 
@@ -23,7 +23,8 @@ const REQ = 'UREQ0001';
 
 const view = (state: A2aState, o: Partial<A2aTaskView> = {}): A2aTaskView => ({ taskId: 'task-1', state, message: '', artifacts: '', ...o });
 
-describe.each(DB_KINDS)('following A2A tasks on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('following A2A tasks on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

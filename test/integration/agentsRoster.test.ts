@@ -9,7 +9,7 @@ import { agentPrincipal, user } from '../../src/core/permissions.js';
 import type { A2aLink } from '../../src/core/types.js';
 import { getAgent } from '../../src/storage/agents.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, auditOf, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
@@ -18,7 +18,8 @@ const REQ = 'UREQ0001';
 
 const card = (url: string): A2aLink => ({ url, name: 'Helper', skills: ['support'] }) as unknown as A2aLink;
 
-describe.each(DB_KINDS)('the roster use cases on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('the roster use cases on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

@@ -9,14 +9,15 @@ import { fileTicket } from '../../src/app/fileTicket.js';
 import { handoffTicket } from '../../src/app/handoff.js';
 import { agentPrincipal, user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, allOutbox, auditOf, deliverHome, expectDomainError, input, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('declining a handoff on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('declining a handoff on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

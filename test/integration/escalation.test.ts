@@ -7,7 +7,7 @@ import { escalateDue, escalateTicket, REPEAT_ESCALATION_WINDOW_SEC, takeOver } f
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { auditOf, deliverHome, expectDomainError, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
@@ -15,7 +15,8 @@ const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 const SEC = 1000;
 
-describe.each(DB_KINDS)('escalation by hand and take-over on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('escalation by hand and take-over on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

@@ -9,7 +9,7 @@ import { HOME_DESTINATION, openHome } from '../../src/app/home.js';
 import { debouncedDue, HOME_DEBOUNCE_MS, HOME_USERS_RECHECK_MS } from '../../src/app/homeRefresh.js';
 import { acceptTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { allOutbox, input } from '../support/inspect.js';
 
@@ -28,7 +28,8 @@ describe('the debounce window', () => {
   });
 });
 
-describe.each(DB_KINDS)('Home refreshes on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('Home refreshes on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

@@ -9,14 +9,15 @@ import { assignChoices, SUMMARY_OVER } from '../../src/app/managers.js';
 import { assignTicket, resolveTicket } from '../../src/app/ticketActions.js';
 import { user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { allOutbox, auditOf, expectDomainError, HOUR, input, outboxOf } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('the managers’ channel on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('the managers’ channel on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

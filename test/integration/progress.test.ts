@@ -6,14 +6,15 @@ import { addAgent } from '../../src/app/agents.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { postUpdate } from '../../src/app/progress.js';
 import { agentPrincipal, user } from '../../src/core/permissions.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { auditOf, deliverHome, expectDomainError, input, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('progress notes on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('progress notes on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

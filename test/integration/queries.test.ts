@@ -9,14 +9,15 @@ import { agentByUserId, checkAddable, LIST_PAGE_SIZE, listFor, ticketForDirectMe
 import { resolveTicket } from '../../src/app/ticketActions.js';
 import { waitOnRequesterTicket } from '../../src/app/waiting.js';
 import { agentPrincipal, BATON, user } from '../../src/core/permissions.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { deliverHome, domainError, expectDomainError, input } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('read-only use cases on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('read-only use cases on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

@@ -9,14 +9,15 @@ import { handoffTicket } from '../../src/app/handoff.js';
 import { acceptTicket, assignTicket, claimNext, reopenTicket, resolveTicket, showTicket } from '../../src/app/ticketActions.js';
 import { agentPrincipal, BATON, user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { actionsOf, auditOf, deliverHome, expectDomainError, HOUR, input, MIN, outboxOf, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('ticket actions on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('ticket actions on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

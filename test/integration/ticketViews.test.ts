@@ -8,14 +8,15 @@ import { handoffTicket } from '../../src/app/handoff.js';
 import { answerTo, keepAnswer } from '../../src/app/idempotency.js';
 import { agentWithLoad, ticketPage, ticketWithFamily } from '../../src/app/ticketViews.js';
 import { user } from '../../src/core/permissions.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { expectDomainError, input } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
 
-describe.each(DB_KINDS)('API views on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('API views on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { addAgent, removeAgent } from '../../src/app/agents.js';
 import { agentOfToken, hashToken, issueToken, revokeToken } from '../../src/app/tokens.js';
 import { agentPrincipal, user } from '../../src/core/permissions.js';
-import { DB_KINDS, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
 import { auditOf, expectDomainError, MIN, snapshot } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 
-describe.each(DB_KINDS)('API tokens on %s', (kind) => {
+// Use cases at their boundary, on the embedded database only (the storage and concurrency suites run on both).
+describe.each(['pglite'] as const)('API tokens on %s', (kind) => {
   let db: TestDatabase;
   let clock: ManualClock;
   let deps: ReturnType<typeof makeDeps>;
