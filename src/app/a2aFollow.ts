@@ -27,9 +27,9 @@ export const hashPushToken = (token: string): string => createHash('sha256').upd
 
 const GIVE_BACK: ReadonlySet<A2aState> = new Set(['failed', 'rejected', 'canceled']);
 
-/** Whether `view` is not newer than what Baton last acted on (push notifications may arrive out of order, and twice). */
-const ENDS_TASK = new Set<A2aState>(['completed', 'failed', 'rejected', 'canceled']);
+const ENDS_TASK: ReadonlySet<A2aState> = new Set([...GIVE_BACK, 'completed']);
 
+/** Whether `view` is not newer than what Baton last acted on (push notifications may arrive out of order, and twice). */
 function stale(row: A2aTaskRow, view: A2aTaskView): boolean {
   if (!view.at || !row.statusAt) return false;
   const a = Date.parse(view.at);

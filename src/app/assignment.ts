@@ -25,13 +25,13 @@ export async function findAgent(q: Queryable, ref: AgentRef): Promise<Agent> {
   return a;
 }
 
-async function candidatesFor(uow: UnitOfWork, t: Ticket, o: { skipLocked?: boolean; read?: boolean } = {}): Promise<Candidate[]> {
+async function candidatesFor(uow: UnitOfWork, t: Ticket, o: { read?: boolean } = {}): Promise<Candidate[]> {
   const q = uow.tx;
   const agents: Agent[] = o.read
     ? await agentsWithSkill(q, t.type)
     : t.pinnedAgent
       ? await lockAgents(q, [t.pinnedAgent])
-      : await lockAgentsWithSkill(q, t.type, o);
+      : await lockAgentsWithSkill(q, t.type);
   const counts = await countActive(q, agents.map((a) => a.handle));
   const owners = t.context.customer ? await customerOwners(q, t.context.customer) : new Set<string>();
   return agents.map((agent) => ({ agent, active: counts.get(agent.handle) ?? 0, ownsCustomer: owners.has(agent.handle) }));
@@ -82,11 +82,11 @@ const IN_FLIGHT = 'was being given another ticket at that moment';
  *   without locks to rank the candidates, and again right after the lock, so the locked agent's load is
  *   exact (every assignment to an agent holds its lock).
  * - It locks the first agent of the ranking that no other transaction holds (SKIP LOCKED, one row). Those it
- *   skipped are being given a ticket at that moment and will each have one more: the locked agent is taken
- *   when no free agent comes before it and its load is at most each skipped one's plus one. So the chosen
- *   agent has the fewest active tickets, counting the ones being given one, and capacity holds.
+ *   skipped are being given a ticket at that moment: the locked agent is taken when no free agent comes
+ *   before it and each skipped one has at least as many active tickets. So the chosen agent has the fewest
+ *   active tickets, and capacity holds.
  * - When every one is held, it waits for the first one's lock (holding none), then checks the same way.
- * - Otherwise it lets go of its lock (a savepoint) and looks again. Waiting only while holding no agent
+ * - Otherwise it lets go of its lock (a savepoint), waits for the one with fewer, and looks again. Waiting only while holding no agent
  *   keeps it free of deadlocks. Returns null when it cannot settle in a few rounds (the caller then decides
  *   under every candidate's lock).
  */

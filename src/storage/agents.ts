@@ -41,13 +41,13 @@ export async function lockAgents(q: Queryable, handles: string[]): Promise<Agent
 }
 
 /** Agents with one of these skills, locked in handle order. */
-export async function lockAgentsWithSkill(q: Queryable, skill: string, o: { skipLocked?: boolean } = {}): Promise<Agent[]> {
+export async function lockAgentsWithSkill(q: Queryable, skill: string): Promise<Agent[]> {
   const rows = await q
     .select()
     .from(agents)
     .where(sql`${skill} = any(${agents.skills})`)
     .orderBy(asc(agents.handle))
-    .for('update', o.skipLocked ? { skipLocked: true } : {});
+    .for('update');
   return rows.map(toAgent);
 }
 
