@@ -1,6 +1,7 @@
 // Test databases: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. Each call gives a fresh,
 // migrated database (a loaded PGlite dump, or a clone of the template database).
 import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/db.js';
@@ -60,4 +61,21 @@ export async function clonePostgres(): Promise<{ url: string; name: string; drop
       await onServer(server, (sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/**
+ * Empties every table of a test database and restarts its sequences: the state of a freshly migrated one
+ * (migrations add no rows), in tens of milliseconds where loading a data directory takes over a second.
+ * Triggers are off for the statement (the trail refuses TRUNCATE; the loads table is emptied with the rest).
+ */
+export async function resetTestDatabase(db: TestDatabase): Promise<void> {
+  const tables = await db.rows<{ name: string }>(
+    db.db,
+    sql`select quote_ident(table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  if (tables.length === 0) return;
+  await db.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    await tx.execute(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`));
+  });
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../../src/app/context.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Database } from '../../src/storage/db.js';
 import { blockKitRenderer } from '../../src/slack/renderer.js';
-import { openTestDatabase, type DbKind, type TestDatabase } from './db.js';
+import { openTestDatabase, resetTestDatabase, type DbKind, type TestDatabase } from './db.js';
 
 /** A clock the test moves by hand; it starts on Monday 2026-03-02 09:00 UTC unless told otherwise. */
 export class ManualClock implements Clock {
@@ -47,19 +47,28 @@ export interface UseCaseBed {
 
 /**
  * A database on `kind`, a ManualClock at its default start and use-case deps, for the tests of the
- * enclosing describe block: opened once before them all (`per: 'block'`) or afresh before each test
- * (`per: 'test'`), handed to `use`, and closed after.
+ * enclosing describe block: opened once before them all and handed to `use` once (`per: 'block'`) or
+ * emptied and handed anew, with a new clock, before each test (`per: 'test'`); closed after.
  */
 export function useCaseBed(kind: DbKind, o: { per: 'block' | 'test'; poolSize?: number }, use: (bed: UseCaseBed) => void): void {
-  const [before, after] = o.per === 'block' ? [beforeAll, afterAll] : [beforeEach, afterEach];
   let db: TestDatabase | undefined;
-  before(async () => {
-    db = await openTestDatabase(kind, { poolSize: o.poolSize });
+  const hand = () => {
     const clock = new ManualClock();
-    use({ db, clock, deps: makeDeps(db, { clock }) });
+    // Per test, a new object over the same connection: what a process keeps per database (Object identity) starts afresh.
+    const fresh: TestDatabase = o.per === 'test' ? Object.create(db!) : db!;
+    use({ db: fresh, clock, deps: makeDeps(fresh, { clock }) });
+  };
+  beforeAll(async () => {
+    db = await openTestDatabase(kind, { poolSize: o.poolSize });
+    if (o.per === 'block') hand();
   });
-  after(async () => db?.close());
-  // (Registered after the close: after-hooks run last registered first.)
+  // `per: 'test'`: the same database emptied before each test (as fresh as a new one, without loading one).
+  if (o.per === 'test')
+    beforeEach(async () => {
+      await resetTestDatabase(db!);
+      hand();
+    });
+  afterAll(async () => db?.close());
   // After every test: the loads routing reads (kept by triggers on tickets) equal the active tickets counted,
   // whatever the test did to its tickets.
   afterEach(async () => {
