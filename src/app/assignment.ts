@@ -6,7 +6,7 @@ import { scheduleOf } from '../core/hours.js';
 import { assign } from '../core/ticketState.js';
 import { mentionParts } from '../core/words.js';
 import type { Agent, Ticket } from '../core/types.js';
-import { agentByUser, agentsWithSkill, agentsWithSkillAndLoads, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, lockFirstFree, markAssigned, routingSavepoint } from '../storage/agents.js';
+import { agentByUser, agentsWithSkill, agentsWithSkillAndLoads, getAgent, listAgents, lockAgents, lockAgentsWithAnySkill, lockAgentsWithSkill, lockAgentWithLoads, lockFirstFreeWithLoads, markAssigned, routingSavepoint } from '../storage/agents.js';
 import type { Queryable } from '../storage/db.js';
 import { countActive, customerOwners, getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import type { UnitOfWork } from './context.js';
@@ -120,14 +120,12 @@ async function routeOnLoad(
     let got: Agent | null = null;
     let wasHeld = order;
     if (waitFor === null || !order.includes(waitFor)) {
-      const [free, fresh] = await Promise.all([lockFirstFree(tx, order), countActive(tx, handles)]);
-      [got, loads] = [free, fresh];
+      [got, loads] = await lockFirstFreeWithLoads(tx, order, handles);
       if (got) wasHeld = order.slice(0, order.indexOf(got.handle));
     }
     if (!got) {
       const target: string = waitFor !== null && order.includes(waitFor) ? waitFor : order[0]!;
-      const [waited, fresh]: [Agent[], Map<string, number>] = await Promise.all([lockAgents(tx, [target]), countActive(tx, handles)]);
-      [got, loads] = [waited[0] ?? null, fresh];
+      [got, loads] = await lockAgentWithLoads(tx, target, handles);
     }
     mine = got;
     waitFor = null;

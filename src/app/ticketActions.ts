@@ -21,6 +21,7 @@ import { tellManagersOutcome } from './managers.js';
 import { messageLink } from './links.js';
 import { resumeOnRequesterReply } from './waiting.js';
 import { actOnTicket } from './actOnTicket.js';
+import { explainFromTrail, explainRouting } from './why.js';
 
 export { actOnTicket };
 
@@ -273,13 +274,16 @@ export async function claimNext(deps: Deps, by: Principal, ref: AgentRef, o: { r
   );
 }
 
-export async function showTicket(deps: Deps, key: string) {
-  const t = await getTicket(deps.database.db, key);
+/**
+ * A ticket with its trail, the zone its due time reads in (its assignee's, where its clock runs) and how routing
+ * decided (with \`why\`): the ticket and its trail read at once; for a ticket in intake, its verdicts computed now.
+ */
+export async function showTicket(deps: Deps, key: string, o: { why?: boolean } = {}) {
+  const db = deps.database.db;
+  const [t, trail] = await Promise.all([getTicket(db, key), trailOf(db, key)]);
   if (!t) throw unknownTicket(key);
-  const trail = await trailOf(deps.database.db, key);
-  // Its due time reads in its assignee's zone, where its clock runs.
-  const dueZone = t.assignee ? ((await getAgent(deps.database.db, t.assignee))?.timeZone ?? null) : null;
-  return { ticket: t, trail, dueZone };
+  const [assignee, why] = await Promise.all([t.assignee ? getAgent(db, t.assignee) : null, o.why ? (explainFromTrail(t, trail) ?? explainRouting(deps, key)) : null]);
+  return { ticket: t, trail, dueZone: assignee?.timeZone ?? null, why };
 }
 
 /** A reply in a ticket's thread goes into its audit trail. */

@@ -24,6 +24,18 @@ function lastAssignment(t: Ticket, trail: AuditEvent[]): AuditEvent | null {
   return null;
 }
 
+/**
+ * How routing decided for a ticket that left intake, from its trail (no database read); null for a ticket in
+ * intake, whose verdicts are computed now (`explainRouting`).
+ */
+export function explainFromTrail(t: Ticket, trail: AuditEvent[]): RoutingExplanation | null {
+  if (t.status === 'intake') return null;
+  const e = lastAssignment(t, trail);
+  if (!e) return { ticket: t, kind: 'never', reason: 'it was never assigned', event: null, verdicts: [] };
+  if (isVerdicts(e.data.verdicts)) return { ticket: t, kind: 'routed', reason: e.note ?? '', event: e, verdicts: e.data.verdicts };
+  return { ticket: t, kind: 'manual', reason: e.note ?? '', event: e, verdicts: [] };
+}
+
 export function explainRouting(deps: Deps, key: string): Promise<RoutingExplanation> {
   return inTransaction(deps, async (uow) => {
     const t = await getTicket(uow.tx, key);
@@ -32,10 +44,6 @@ export function explainRouting(deps: Deps, key: string): Promise<RoutingExplanat
       const now = await verdictsNow(uow, t);
       return { ticket: t, kind: 'held', reason: t.holdReason ?? now.reason, event: null, verdicts: now.verdicts };
     }
-    const trail = await trailOf(uow.tx, key);
-    const e = lastAssignment(t, trail);
-    if (!e) return { ticket: t, kind: 'never', reason: 'it was never assigned', event: null, verdicts: [] };
-    if (isVerdicts(e.data.verdicts)) return { ticket: t, kind: 'routed', reason: e.note ?? '', event: e, verdicts: e.data.verdicts };
-    return { ticket: t, kind: 'manual', reason: e.note ?? '', event: e, verdicts: [] };
+    return explainFromTrail(t, await trailOf(uow.tx, key))!;
   });
 }

@@ -1,7 +1,9 @@
 // Agent repository: returns core types, never rows.
-import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Agent } from '../core/types.js';
+import { Compiled, inOrder, textArray } from './compiled.js';
 import { rowsOf, type Queryable } from './db.js';
+import { loadsOf, toLoads } from './tickets.js';
 import { agentLoads, agents } from './schema.js';
 
 type Row = typeof agents.$inferSelect;
@@ -15,9 +17,49 @@ function toRow({ user, a2a, ...same }: Agent): Row {
   return { ...same, slackUser: user, a2a: a2a ?? null };
 }
 
+// Built once: the statements routing runs for every filing (see compiled.ts).
+const agentColumns = getTableColumns(agents);
+const getAgentQ = new Compiled<{ handle: string }>((q) => q.select().from(agents).where(eq(agents.handle, sql.placeholder('handle'))), { columns: agentColumns });
+const lockAgentsQ = new Compiled<{ handles: string }>(
+  (q) =>
+    q
+      .select()
+      .from(agents)
+      .where(sql`${agents.handle} = any(${sql.placeholder('handles')}::text[])`)
+      .orderBy(asc(agents.handle))
+      .for('update'),
+  { columns: agentColumns },
+);
+const lockFirstFreeQ = new Compiled<{ handles: string }>(
+  (q) =>
+    q
+      .select()
+      .from(agents)
+      .where(sql`${agents.handle} = any(${sql.placeholder('handles')}::text[])`)
+      .orderBy(sql`array_position(${sql.placeholder('handles')}::text[], ${agents.handle})`)
+      .limit(1)
+      .for('update', { skipLocked: true }),
+  { columns: agentColumns },
+);
+const withSkillAndLoadsQ = new Compiled<{ skill: string }>(
+  (q) =>
+    q
+      .select({ ...agentColumns, active: sql<number | null>`(select l.active from agent_loads l where l.handle = "agents"."handle")`.as('active') })
+      .from(agents)
+      .where(sql`${sql.placeholder('skill')}::text = any(${agents.skills})`)
+      .orderBy(asc(agents.handle)),
+  { columns: agentColumns, extra: ['active'] },
+);
+const markAssignedQ = new Compiled<{ at: Date; handle: string }>((q) =>
+  q
+    .update(agents)
+    .set({ lastAssignedAt: sql.placeholder('at') as never })
+    .where(eq(agents.handle, sql.placeholder('handle'))),
+);
+
 export async function getAgent(q: Queryable, handle: string): Promise<Agent | null> {
-  const rows = await q.select().from(agents).where(eq(agents.handle, handle));
-  return rows[0] ? toAgent(rows[0]) : null;
+  const rows = await getAgentQ.run(q, { handle });
+  return rows[0] ? toAgent(rows[0] as Row) : null;
 }
 
 export async function agentByUser(q: Queryable, user: string): Promise<Agent | null> {
@@ -36,8 +78,13 @@ export async function listAgents(q: Queryable): Promise<Agent[]> {
 /** Lock agents in handle order (a fixed order keeps concurrent transactions from deadlocking). */
 export async function lockAgents(q: Queryable, handles: string[]): Promise<Agent[]> {
   if (handles.length === 0) return [];
-  const rows = await q.select().from(agents).where(inArray(agents.handle, handles)).orderBy(asc(agents.handle)).for('update');
-  return rows.map(toAgent);
+  return (await lockAgentsQ.run(q, { handles: textArray(handles) })).map((r) => toAgent(r as Row));
+}
+
+/** Waits for one agent's lock, then reads the loads of \`handles\`: one round trip, the loads read after the lock. */
+export async function lockAgentWithLoads(q: Queryable, handle: string, handles: string[]): Promise<[Agent | null, Map<string, number>]> {
+  const [locked, loads] = await inOrder(q, [lockAgentsQ, { handles: textArray([handle]) }], loadsOf(handles));
+  return [locked[0] ? toAgent(locked[0] as Row) : null, toLoads(handles, loads)];
 }
 
 /** Agents with one of these skills, locked in handle order. */
@@ -65,30 +112,19 @@ export async function lockAgentsWithAnySkill(q: Queryable, skills: string[]): Pr
 
 /** Agents with this skill and their active tickets, read without locking, in handle order: one statement. */
 export async function agentsWithSkillAndLoads(q: Queryable, skill: string): Promise<Array<{ agent: Agent; active: number }>> {
-  const rows = await q
-    .select({ agent: agents, active: sql<number | null>`${agentLoads.active}` })
-    .from(agents)
-    .leftJoin(agentLoads, eq(agentLoads.handle, agents.handle))
-    .where(sql`${skill} = any(${agents.skills})`)
-    .orderBy(asc(agents.handle));
-  return rows.map((r) => ({ agent: toAgent(r.agent), active: Number(r.active ?? 0) }));
+  const rows = await withSkillAndLoadsQ.run(q, { skill });
+  return rows.map(({ active, ...agent }) => ({ agent: toAgent(agent as Row), active: Number(active ?? 0) }));
 }
 
 /**
  * The first of these agents, in the order given, that no other transaction holds, locked; null when every
- * one is held (SKIP LOCKED: it never waits). Locks one row only.
+ * one is held (SKIP LOCKED: it never waits). Locks one row only. Then, in the same round trip, the loads of
+ * \`handles\` read after that lock.
  */
-export async function lockFirstFree(q: Queryable, handles: string[]): Promise<Agent | null> {
-  if (handles.length === 0) return null;
-  const list = sql`array[${sql.join(handles.map((h) => sql`${h}`), sql`, `)}]::text[]`;
-  const rows = await q
-    .select()
-    .from(agents)
-    .where(inArray(agents.handle, handles))
-    .orderBy(sql`array_position(${list}, ${agents.handle})`)
-    .limit(1)
-    .for('update', { skipLocked: true });
-  return rows[0] ? toAgent(rows[0]) : null;
+export async function lockFirstFreeWithLoads(q: Queryable, order: string[], handles: string[]): Promise<[Agent | null, Map<string, number>]> {
+  if (order.length === 0) return [null, toLoads(handles, [])];
+  const [locked, loads] = await inOrder(q, [lockFirstFreeQ, { handles: textArray(order) }], loadsOf(handles));
+  return [locked[0] ? toAgent(locked[0] as Row) : null, toLoads(handles, loads)];
 }
 
 /**
@@ -112,7 +148,7 @@ export async function saveAgent(q: Queryable, a: Agent): Promise<void> {
 
 /** The agent was just given a ticket (routing's tie-break reads when): one narrow update, not the whole row. */
 export async function markAssigned(q: Queryable, handle: string, at: Date): Promise<void> {
-  await q.update(agents).set({ lastAssignedAt: at }).where(eq(agents.handle, handle));
+  await markAssignedQ.run(q, { at, handle });
 }
 
 export async function deleteAgent(q: Queryable, handle: string): Promise<void> {

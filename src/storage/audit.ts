@@ -1,7 +1,8 @@
 // Audit-trail repository: events appended, never changed; read back as core types.
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, sql } from 'drizzle-orm';
 import type { EscalationSince } from '../core/briefing.js';
 import type { AuditEvent, TicketStatus } from '../core/types.js';
+import { Compiled, placeholdersOf } from './compiled.js';
 import type { Queryable } from './db.js';
 import { auditEvents, tickets } from './schema.js';
 
@@ -21,29 +22,33 @@ export async function appendAudit(q: Queryable, e: NewAuditEvent): Promise<numbe
   return id!;
 }
 
+type EventRow = Omit<typeof auditEvents.$inferInsert, 'id'>;
+const eventRow = (e: NewAuditEvent): EventRow => ({
+  ticketKey: e.ticketKey,
+  at: e.at,
+  actor: e.actor,
+  action: e.action,
+  fromStatus: e.fromStatus ?? null,
+  toStatus: e.toStatus ?? null,
+  note: e.note ?? null,
+  data: e.data ?? {},
+});
+// Built once: one event, the trail of every use case (see compiled.ts).
+const appendOneQ = new Compiled<EventRow>((q) => q.insert(auditEvents).values(placeholdersOf(auditEvents, ['id']) as never).returning({ id: auditEvents.id }));
+const trailQ = new Compiled<{ key: string }>((q) => q.select().from(auditEvents).where(eq(auditEvents.ticketKey, sql.placeholder('key'))).orderBy(asc(auditEvents.id)), {
+  columns: getTableColumns(auditEvents),
+});
+
 /** Several events in one statement; their ids in the order given (a bigserial is drawn row by row). */
 export async function appendAudits(q: Queryable, es: NewAuditEvent[]): Promise<number[]> {
   if (es.length === 0) return [];
-  const rows = await q
-    .insert(auditEvents)
-    .values(
-      es.map((e) => ({
-        ticketKey: e.ticketKey,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        fromStatus: e.fromStatus ?? null,
-        toStatus: e.toStatus ?? null,
-        note: e.note ?? null,
-        data: e.data ?? {},
-      })),
-    )
-    .returning({ id: auditEvents.id });
+  if (es.length === 1) return (await appendOneQ.run(q, eventRow(es[0]!))).map((r) => Number(r.id));
+  const rows = await q.insert(auditEvents).values(es.map(eventRow)).returning({ id: auditEvents.id });
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 export async function trailOf(q: Queryable, key: string): Promise<AuditEvent[]> {
-  const rows = await q.select().from(auditEvents).where(eq(auditEvents.ticketKey, key)).orderBy(asc(auditEvents.id));
+  const rows = (await trailQ.run(q, { key })) as Array<typeof auditEvents.$inferSelect>;
   return rows.map((r) => ({
     id: r.id,
     ticketKey: r.ticketKey,

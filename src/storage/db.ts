@@ -75,6 +75,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       // hear nothing was saved, and as long again once it is back. At most 2 s here.
       backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
     });
+    preparing(client);
     const pool = { client, db: drizzlePostgres(client, { schema }) as unknown as Db };
     guardTransactions(client, (ok) => {
       if (pool !== live) return; // a retired pool's last transactions say nothing about the new one
@@ -154,6 +155,32 @@ function hasCode(e: unknown, codes: Set<string>): boolean {
  * (if the connection unexpectedly stays open, roll back as usual). `outcome` hears of every transaction
  * that committed (true) or failed because the database was unreachable (false).
  */
+/**
+ * Every statement with parameters is sent as a named prepared statement (postgres.js keeps them per connection,
+ * by text). drizzle asks postgres.js for unnamed statements, and postgres.js sends an unnamed statement with
+ * parameters in two round trips (parse and describe, wait, then bind and execute) and stops pipelining behind
+ * it; a prepared one is described once per connection, then bound and executed in one. Statements without
+ * parameters (migrations, several commands in one string) go as they are.
+ */
+function preparing<T extends object>(scope: T): T {
+  const s = scope as unknown as {
+    unsafe: (q: string, p?: unknown[], o?: Record<string, unknown>) => unknown;
+    begin?: (...args: unknown[]) => Promise<unknown>;
+    savepoint?: (...args: unknown[]) => Promise<unknown>;
+  };
+  const unsafe = s.unsafe.bind(scope);
+  s.unsafe = (q, p, o) => (p && p.length ? unsafe(q, p, { ...o, prepare: true }) : unsafe(q, p, o));
+  for (const k of ['begin', 'savepoint'] as const) {
+    const open = s[k]?.bind(scope);
+    if (!open) continue;
+    s[k] = (...args: unknown[]) => {
+      const fn = args.pop() as (inner: object) => unknown;
+      return open(...args, (inner: object) => fn(preparing(inner)));
+    };
+  }
+  return scope;
+}
+
 function guardTransactions(client: postgres.Sql, outcome: (ok: boolean) => void): void {
   const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
   (client as unknown as { begin: (...args: unknown[]) => Promise<unknown> }).begin = (...args: unknown[]) => {

@@ -2,6 +2,7 @@
 // not accepted in time, the agents gone silent and their tickets. Returns core types, never rows.
 import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Ticket } from '../core/types.js';
+import { Compiled } from './compiled.js';
 import type { Queryable } from './db.js';
 import { agents, tickets } from './schema.js';
 import { toTicket } from './tickets.js';
@@ -11,14 +12,18 @@ import { toTicket } from './tickets.js';
  * agents touched and whether each was marked unresponsive, so only those pay for a transaction.
  */
 export async function touchAgents(q: Queryable, who: { handle: string } | { user: string }, now: Date): Promise<Array<{ handle: string; unresponsive: boolean }>> {
-  const where = 'handle' in who ? eq(agents.handle, who.handle) : eq(agents.slackUser, who.user);
-  const rows = await q
+  const rows = 'handle' in who ? await touchByHandleQ.run(q, { now, handle: who.handle }) : await touchByUserQ.run(q, { now, user: who.user });
+  return rows.map((r) => ({ handle: r.handle as string, unresponsive: r.unresponsive !== null }));
+}
+// Built once: every Slack action and API call runs one of them (see compiled.ts).
+const touch = (where: SQL) => (q: Queryable) =>
+  q
     .update(agents)
-    .set({ lastHeardAt: now })
+    .set({ lastHeardAt: sql.placeholder('now') as never })
     .where(where)
     .returning({ handle: agents.handle, unresponsive: agents.unresponsive });
-  return rows.map((r) => ({ handle: r.handle, unresponsive: r.unresponsive !== null }));
-}
+const touchByHandleQ = new Compiled<{ now: Date; handle: string }>(touch(eq(agents.handle, sql.placeholder('handle'))));
+const touchByUserQ = new Compiled<{ now: Date; user: string }>(touch(eq(agents.slackUser, sql.placeholder('user'))));
 
 /** Seconds since the agent's silence clock started (when `heartbeat:` was set, or last heard from if later). */
 const silentFor = (now: Date): SQL =>

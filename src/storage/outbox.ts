@@ -2,6 +2,7 @@
 // that causes it, delivered later by the delivery loop (src/delivery), which claims, leases, retries
 // and records rows only through the functions below.
 import { sql, type SQL } from 'drizzle-orm';
+import { Compiled, placeholdersOf } from './compiled.js';
 import type { Queryable } from './db.js';
 import { outbox } from './schema.js';
 
@@ -41,31 +42,46 @@ export interface OutboundMessage {
   payload?: unknown;
 }
 
+type OutboxRow = Pick<
+  typeof outbox.$inferInsert,
+  'ticketKey' | 'idempotencyKey' | 'channel' | 'threadTs' | 'threadOfTicket' | 'threadOf' | 'recordsHomeOf' | 'recordsManagersOf' | 'updatesKey' | 'text' | 'blocks' | 'destination' | 'target' | 'payload' | 'nextAttemptAt' | 'createdAt'
+>;
+const outboxRow = (m: OutboundMessage, now: Date): Required<OutboxRow> => ({
+  ticketKey: m.ticketKey,
+  idempotencyKey: m.idempotencyKey,
+  channel: m.channel,
+  threadTs: m.threadTs ?? null,
+  // An edit of the home card is stored as the home "thread" with the kind `home-card`: resolved at delivery.
+  threadOfTicket: m.editsHomeOf ?? m.threadOf?.ticket ?? null,
+  threadOf: m.editsHomeOf ? HOME_CARD : (m.threadOf?.which ?? null),
+  recordsHomeOf: m.recordsHomeOf ?? null,
+  recordsManagersOf: m.recordsManagersOf?.length ? m.recordsManagersOf.join(' ') : null,
+  updatesKey: m.updates ?? null,
+  text: m.text,
+  blocks: m.blocks ?? null,
+  destination: m.destination ?? 'slack',
+  target: m.target ?? null,
+  payload: m.payload ?? null,
+  nextAttemptAt: now,
+  createdAt: now,
+});
+// Built once: one message, what most use cases send (see compiled.ts).
+const enqueueOneQ = new Compiled<Required<OutboxRow>>((q) =>
+  q
+    .insert(outbox)
+    .values(placeholdersOf(outbox, ['id', 'status', 'claimedBy', 'attempts', 'lastError', 'sentTs', 'sentChannel', 'sentAt']) as never)
+    .onConflictDoNothing({ target: outbox.idempotencyKey }),
+);
+
 export async function enqueue(q: Queryable, msgs: OutboundMessage[], now: Date): Promise<void> {
   if (msgs.length === 0) return;
+  if (msgs.length === 1) {
+    await enqueueOneQ.run(q, outboxRow(msgs[0]!, now));
+    return;
+  }
   await q
     .insert(outbox)
-    .values(
-      msgs.map((m) => ({
-        ticketKey: m.ticketKey,
-        idempotencyKey: m.idempotencyKey,
-        channel: m.channel,
-        threadTs: m.threadTs ?? null,
-        // An edit of the home card is stored as the home "thread" with the kind `home-card`: resolved at delivery.
-        threadOfTicket: m.editsHomeOf ?? m.threadOf?.ticket ?? null,
-        threadOf: m.editsHomeOf ? HOME_CARD : (m.threadOf?.which ?? null),
-        recordsHomeOf: m.recordsHomeOf ?? null,
-        recordsManagersOf: m.recordsManagersOf?.length ? m.recordsManagersOf.join(' ') : null,
-        updatesKey: m.updates ?? null,
-        text: m.text,
-        blocks: m.blocks ?? null,
-        destination: m.destination ?? 'slack',
-        target: m.target ?? null,
-        payload: m.payload ?? null,
-        nextAttemptAt: now,
-        createdAt: now,
-      })),
-    )
+    .values(msgs.map((m) => outboxRow(m, now)))
     .onConflictDoNothing({ target: outbox.idempotencyKey });
 }
 
@@ -170,15 +186,31 @@ export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): P
   );
 }
 
-/** Delivered: the row is sent and, if it was to become a ticket's home message, the ticket records it — both or neither. */
+/**
+ * Delivered: the row is sent and, if it was to become a ticket's home message (or the managers' message of
+ * tickets), the tickets record it — both or neither, in one statement (no transaction of its own).
+ */
 export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf' | 'recordsManagersOf'>, receipt: Receipt, now: Date): Promise<void> {
-  await q.transaction(async (tx) => {
-    await tx.execute(
-      sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null, claimed_by = null where id = ${msg.id}`,
-    );
-    if (msg.recordsHomeOf && receipt.ts) await recordHomeMessage(tx, msg.recordsHomeOf, { channel: receipt.channel, ts: receipt.ts });
-    if (msg.recordsManagersOf && receipt.ts) await recordManagersMessage(tx, msg.recordsManagersOf.split(' '), { channel: receipt.channel, ts: receipt.ts });
-  });
+  const sent = sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null, claimed_by = null where id = ${msg.id}`;
+  const home = msg.recordsHomeOf && receipt.ts ? msg.recordsHomeOf : null;
+  const managers = msg.recordsManagersOf && receipt.ts ? msg.recordsManagersOf.split(' ').filter(Boolean) : [];
+  if (!home && managers.length === 0) {
+    await q.execute(sent);
+    return;
+  }
+  if (home && managers.length) {
+    // Both on one row would be two updates of it in one statement (only one would count): a transaction.
+    await q.transaction(async (tx) => {
+      await tx.execute(sent);
+      await recordHomeMessage(tx, home, { channel: receipt.channel, ts: receipt.ts! });
+      await recordManagersMessage(tx, managers, { channel: receipt.channel, ts: receipt.ts! });
+    });
+    return;
+  }
+  const record = home
+    ? sql`update tickets set home_channel = ${receipt.channel}, home_ts = ${receipt.ts} where key = ${home}`
+    : sql`update tickets set managers_channel = ${receipt.channel}, managers_ts = ${receipt.ts} where key in (${sql.join(managers.map((k) => sql`${k}`), sql`, `)})`;
+  await q.execute(sql`with sent as (${sent} returning id) ${record}`);
 }
 
 /** The ticket's home message: replies "under the home" go in its thread. */

@@ -1,9 +1,10 @@
 // Ticket repository: returns core types, never rows.
-import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { HandoffPacket, Priority, Ticket, TicketStatus } from '../core/types.js';
 import { ticketKey } from '../core/ticketKey.js';
 import { PRIORITY_RANK } from '../core/types.js';
 import type { LineageStep } from '../core/handoff.js';
+import { Compiled, placeholdersOf, textArray } from './compiled.js';
 import { rowsOf, type Queryable } from './db.js';
 import { agentLoads, tickets, ticketSequences } from './schema.js';
 
@@ -37,29 +38,48 @@ function toRow({ origin, home, managers, ...same }: Ticket): Row {
   };
 }
 
+// Built once: the statements every filing, assignment and `show` runs (see compiled.ts).
+const ticketColumns = getTableColumns(tickets);
+const nextKeyQ = new Compiled<{ year: number }>((q) =>
+  q
+    .insert(ticketSequences)
+    .values({ year: sql.placeholder('year'), last: 1 })
+    .onConflictDoUpdate({ target: ticketSequences.year, set: { last: sql`${ticketSequences.last} + 1` } })
+    .returning({ last: ticketSequences.last }),
+);
+const insertTicketQ = new Compiled<Row>((q) => q.insert(tickets).values(placeholdersOf(tickets) as never));
+const saveTicketQ = new Compiled<Row>((q) =>
+  q
+    .update(tickets)
+    .set(placeholdersOf(tickets, ['key', 'createdAt']) as never)
+    .where(eq(tickets.key, sql.placeholder('key'))),
+);
+const getTicketQ = new Compiled<{ key: string }>((q) => q.select().from(tickets).where(eq(tickets.key, sql.placeholder('key'))), { columns: ticketColumns });
+const lockTicketQ = new Compiled<{ key: string }>((q) => q.select().from(tickets).where(eq(tickets.key, sql.placeholder('key'))).for('update'), { columns: ticketColumns });
+const loadsQ = new Compiled<{ handles: string }>((q) =>
+  q
+    .select({ handle: agentLoads.handle, active: agentLoads.active })
+    .from(agentLoads)
+    .where(sql`${agentLoads.handle} = any(${sql.placeholder('handles')}::text[])`),
+);
+
 /** Next key of the year: the row lock on the year's counter serialises concurrent filings; a rollback returns the number unused. */
 export async function nextTicketKey(q: Queryable, year: number): Promise<string> {
-  const [row] = await q
-    .insert(ticketSequences)
-    .values({ year, last: 1 })
-    .onConflictDoUpdate({ target: ticketSequences.year, set: { last: sql`${ticketSequences.last} + 1` } })
-    .returning({ last: ticketSequences.last });
-  return ticketKey(year, row!.last);
+  const [row] = await nextKeyQ.run(q, { year });
+  return ticketKey(year, Number(row!.last));
 }
 
 export async function insertTicket(q: Queryable, t: Ticket): Promise<void> {
-  await q.insert(tickets).values(toRow(t));
+  await insertTicketQ.run(q, toRow(t));
 }
 
 export async function saveTicket(q: Queryable, t: Ticket): Promise<void> {
-  const { key: _key, createdAt: _c, ...rest } = toRow(t);
-  await q.update(tickets).set(rest).where(eq(tickets.key, t.key));
+  await saveTicketQ.run(q, toRow(t));
 }
 
 export async function getTicket(q: Queryable, key: string, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
-  const base = q.select().from(tickets).where(eq(tickets.key, key));
-  const rows = opts.lock ? await base.for('update') : await base;
-  return rows[0] ? toTicket(rows[0]) : null;
+  const rows = await (opts.lock ? lockTicketQ : getTicketQ).run(q, { key });
+  return rows[0] ? toTicket(rows[0] as Row) : null;
 }
 
 /** The open ticket filed with this duplicate key, if any (locked when asked). */
@@ -129,10 +149,16 @@ export async function ticketByThread(q: Queryable, channel: string, ts: string):
 
 /** Each agent's active tickets (0 for an agent with none), read from the counts the triggers keep. */
 export async function countActive(q: Queryable, handles: string[]): Promise<Map<string, number>> {
+  if (handles.length === 0) return new Map();
+  const [statement, values] = loadsOf(handles);
+  return toLoads(handles, await statement.run(q, values));
+}
+
+/** The statement of \`countActive\`, to send together with another (\`inOrder\`), and what its rows mean. */
+export const loadsOf = (handles: string[]): [typeof loadsQ, { handles: string }] => [loadsQ, { handles: textArray(handles) }];
+export function toLoads(handles: string[], rows: Array<Record<string, unknown>>): Map<string, number> {
   const out = new Map<string, number>(handles.map((h) => [h, 0]));
-  if (handles.length === 0) return out;
-  const rows = await q.select().from(agentLoads).where(inArray(agentLoads.handle, handles));
-  for (const r of rows) out.set(r.handle, r.active);
+  for (const r of rows) out.set(r.handle as string, Number(r.active));
   return out;
 }
 

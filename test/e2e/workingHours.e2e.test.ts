@@ -3,7 +3,7 @@
 // clock counts only its working time; waiting on the requester stops the clock until they reply; and
 // ESCALATION_REPEAT walks the chain again before managers are told, once per level across two copies.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addAgent as addAgentUseCase } from '../../src/app/agents.js';
 import { user } from '../../src/core/permissions.js';
 import { openDatabase } from '../../src/storage/db.js';
@@ -122,8 +122,11 @@ for (const kind of E2E_KINDS) describe(`working hours and waiting on the request
   it('when nora waits again and resumes herself with @baton resume, then the clock runs again', async () => {
     const home = await cardOf(h, 'CNORA001', 'T-2026-003');
     expect(await ticket(h, 'wait T-2026-003', NORA)).toContain('waits on its requester');
+    const resumed = (body: string) => body.split('clock resumed').length - 1;
+    const before = resumed(await ticket(h, 'show T-2026-003', 'UOBSERVER'));
     await h.slack.message({ channel: 'CNORA001', user: NORA, thread_ts: home.ts, text: '<@UBATON> resume' });
-    await showWhen(h, 'T-2026-003', 'clock resumed');
+    // The trail holds one more "clock resumed" (the requester's reply in the test before resumed it once).
+    await vi.waitFor(async () => expect(resumed(await ticket(h, 'show T-2026-003', 'UOBSERVER'))).toBe(before + 1), { timeout: 5000, interval: 50 });
     expect(await ticket(h, 'resume T-2026-003', NORA)).toContain('is not waiting on its requester');
   });
 });

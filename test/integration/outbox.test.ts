@@ -230,14 +230,21 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
   });
 
   describe('database failures', () => {
-    /** The database, with its next `n` transactions (the worker's "mark sent") failing. */
-    const failingTransactions = (n: number): Database => {
+    // The statement that records a delivery (marking its row sent) fails `n` times, as when the connection drops.
+    const sqlText = (q: unknown): string =>
+      ((q as { queryChunks?: unknown[] }).queryChunks ?? []).map((c) => (Array.isArray((c as { value?: unknown }).value) ? (c as { value: string[] }).value.join('') : sqlText(c))).join('');
+    const failingRecords = (n: number): Database => {
       let left = n;
+      const fail = () => {
+        left--;
+        return Promise.reject(new Error('connection terminated unexpectedly'));
+      };
       const flaky = new Proxy(db.db, {
         get(target, prop, receiver) {
-          if (prop === 'transaction' && left > 0) {
-            left--;
-            return () => Promise.reject(new Error('connection terminated unexpectedly'));
+          if (prop === 'transaction' && left > 0) return fail;
+          if (prop === 'execute') {
+            const execute = Reflect.get(target, prop, receiver) as (q: unknown) => Promise<unknown>;
+            return (q: unknown) => (left > 0 && sqlText(q).includes("set status = 'sent'") ? fail() : execute.call(target, q));
           }
           return Reflect.get(target, prop, receiver);
         },
@@ -251,7 +258,7 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
         msg('T-2026-010', 'CAGENT1', 'card', { recordsHomeOf: 'T-2026-010' }),
         msg('T-2026-010', '', 'reply', { threadOf: { ticket: 'T-2026-010', which: 'home' } }),
       ], new Date());
-      const w = worker({ database: failingTransactions(1) });
+      const w = worker({ database: failingRecords(1) });
       await expect(w.deliverOnce()).rejects.toThrow(/connection terminated/);
       expect(texts(fake.posts())).toEqual(['card']);
       expect(await rowByText('card')).toMatchObject({ status: 'pending', attempts: 1 });
@@ -267,7 +274,7 @@ describe.each(DB_KINDS)('outbox worker on %s', (kind) => {
       await enqueue(db.db, [msg('T-2026-011', 'CAGENT1', 'accepted once'), msg('T-2026-011', 'CAGENT1', 'then this')], new Date());
       let offset = 0;
       const clock: Clock = { now: () => new Date(Date.now() + offset) };
-      const w = worker({ database: failingTransactions(2), clock });
+      const w = worker({ database: failingRecords(2), clock });
       await expect(w.deliverOnce()).rejects.toThrow(/connection terminated/);
       offset = 61_000; // the lease has run out; recording fails once more at the start of the round
       expect(await w.deliverOnce()).toBe(1);

@@ -34,8 +34,8 @@ async function runTicketCommand(sd: SlackDeps, cmd: TicketCommand, caller: strin
       return say.filed(r);
     }
     case 'show': {
-      const { ticket, trail, dueZone } = await showTicket(deps, cmd.key);
-      return deps.render.ticketDetail(ticket, trail, { dueZone, why: await explainRouting(deps, cmd.key) });
+      const { ticket, trail, dueZone, why } = await showTicket(deps, cmd.key, { why: true });
+      return deps.render.ticketDetail(ticket, trail, { dueZone, why: why ?? undefined });
     }
     case 'why':
       return b.routingExplanation(await explainRouting(deps, cmd.key), { timeZone: deps.timeZone });
