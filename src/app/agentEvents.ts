@@ -13,10 +13,13 @@ import { webhooksOf } from '../storage/webhooks.js';
 
 export const WEBHOOK_DESTINATION = 'webhook';
 
-/** Outbox rows for the noted events whose agent has a webhook, in the order noted (repeats dropped). */
-export async function agentEventMessages(q: Queryable, notes: readonly AgentEventNote[], now: Date): Promise<OutboundMessage[]> {
+/**
+ * Outbox rows for the noted events whose agent has a webhook, in the order noted (repeats dropped). \`hooked\`:
+ * those agents, when already known (else read here).
+ */
+export async function agentEventMessages(q: Queryable, notes: readonly AgentEventNote[], now: Date, hooked?: Set<string>): Promise<OutboundMessage[]> {
   if (notes.length === 0) return [];
-  const hooked = new Set((await webhooksOf(q, notes.map((n) => n.agent))).map((w) => w.handle));
+  hooked ??= new Set((await webhooksOf(q, notes.map((n) => n.agent))).map((w) => w.handle));
   const seen = new Set<string>();
   const due = notes.filter((n) => {
     const k = `${n.type} ${n.agent} ${n.ticketKey}`;

@@ -227,6 +227,9 @@ export async function assignTo(
     if (fresh) Object.assign(agent, fresh);
   }
   agent.lastAssignedAt = uow.now;
+  // Noted first: whether they have webhooks is asked along with the writes below.
+  uow.notify('ticket.assigned', agent.handle, t.key);
+  if (previous && previous !== agent.handle) uow.notify('ticket.taken_back', previous, t.key);
   // Three independent writes sent together (pipelined on the transaction's connection): one round trip.
   const [, , id] = await Promise.all([
     saveTicket(uow.tx, t),
@@ -241,8 +244,6 @@ export async function assignTo(
       data: { agent: agent.handle, previous, ...(o.verdicts ? { verdicts: o.verdicts } : {}) },
     }),
   ]);
-  uow.notify('ticket.assigned', agent.handle, t.key);
-  if (previous && previous !== agent.handle) uow.notify('ticket.taken_back', previous, t.key);
   if (previous && previous !== agent.handle && oldHome) {
     uow.send({
       ticketKey: t.key,

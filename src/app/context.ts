@@ -7,6 +7,7 @@ import { appendAudit, type NewAuditEvent } from '../storage/audit.js';
 import { enqueue, type OutboundMessage } from '../storage/outbox.js';
 import { recordRequest } from '../storage/requests.js';
 import { storePending, type AnswerSubject } from '../storage/idempotency.js';
+import { hasWebhook } from '../storage/webhooks.js';
 import { agentEventMessages } from './agentEvents.js';
 import type { A2aPort } from './a2aPort.js';
 import type { Ticket } from '../core/types.js';
@@ -140,9 +141,25 @@ export class UnitOfWork {
     this.homeTouched.everyAdmin = true;
   }
 
+  /** Whether each agent noted has a webhook: asked when it is first noted, sent with the statements sent then. */
+  private readonly hooks = new Map<string, Promise<boolean>>();
+
   /** Tell `agent` (through its webhook, if it has one) of `type` about the ticket. */
   notify(type: AgentEventType, agent: string | null | undefined, ticketKey: string): void {
-    if (agent) this.agentEvents.push({ type, agent, ticketKey });
+    if (!agent) return;
+    this.agentEvents.push({ type, agent, ticketKey });
+    if (!this.hooks.has(agent)) {
+      const asked = hasWebhook(this.tx, agent);
+      asked.catch(() => {}); // awaited at commit (\`hooked\`); a failure then fails the use case
+      this.hooks.set(agent, asked);
+    }
+  }
+
+  /** The agents noted that have a webhook. */
+  async hooked(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const [agent, asked] of this.hooks) if (await asked) out.add(agent);
+    return out;
   }
 }
 
@@ -210,7 +227,7 @@ async function runTransaction<T>(deps: Deps, fn: (uow: UnitOfWork) => Promise<T>
         if (opts.also) await opts.also(uow);
         const pending = opts.idempotency;
         if (pending) await storePending(uow.tx, { handle: pending.handle, key: pending.key, fingerprint: pending.fingerprint, subject: pending.subjectOf?.(r) ?? null, at: uow.now });
-        const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now);
+        const events = await agentEventMessages(uow.tx, uow.agentEvents, uow.now, await uow.hooked());
         // Independent writes, sent together (pipelined on the transaction's connection).
         await Promise.all([
           enqueue(tx as unknown as Tx, [...uow.messages, ...events], uow.now),

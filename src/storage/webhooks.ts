@@ -1,5 +1,7 @@
 // Agents' webhooks: the URL, the sealed signing secret and how the last delivery went.
 import { asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { Compiled } from './compiled.js';
 import type { Queryable } from './db.js';
 import { agentWebhooks } from './schema.js';
 
@@ -20,6 +22,15 @@ const ERROR_MAX = 300;
 export async function webhooksOf(q: Queryable, handles: readonly string[]): Promise<Webhook[]> {
   if (handles.length === 0) return [];
   return q.select().from(agentWebhooks).where(inArray(agentWebhooks.handle, [...new Set(handles)])).orderBy(asc(agentWebhooks.handle));
+}
+
+const hasWebhookQ = new Compiled<{ handle: string }>((q) =>
+  q.select({ handle: agentWebhooks.handle }).from(agentWebhooks).where(eq(agentWebhooks.handle, sql.placeholder('handle'))),
+);
+
+/** Whether the agent has a webhook: one prepared statement (every assignment asks). */
+export async function hasWebhook(q: Queryable, handle: string): Promise<boolean> {
+  return (await hasWebhookQ.run(q, { handle })).length > 0;
 }
 
 export async function getWebhook(q: Queryable, handle: string): Promise<Webhook | null> {
