@@ -9,7 +9,7 @@ import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { validateText } from '../core/validate.js';
 import { getAgent, listAgents } from '../storage/agents.js';
-import { appendAudits, heardFromAssignees, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
+import { appendAudits, heardFromAssignees, lastEscalatedAt, lastEscalationTo, type NewAuditEvent } from '../storage/audit.js';
 import { getTicket, lockDueTickets, saveEscalations, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, releaseHeld } from './assignment.js';
 import { editCard } from './cards.js';
@@ -130,8 +130,11 @@ export async function escalateTicket(
 ) {
   validateText(note, 'note', LIMITS.note);
   return actOnTicket(deps, by, key, 'escalate', o, async (uow, t) => {
-    if (o.seenLevel !== undefined && t.escalationLevel > o.seenLevel && t.clockStartedAt) {
-      const since = (uow.now.getTime() - t.clockStartedAt.getTime()) / 1000;
+    // Since the ticket last went up a level (not since its clock restarted: a take-over or a reassignment
+    // restarts the clock, and a click after one is a decision about the new assignee).
+    const last = o.seenLevel !== undefined && t.escalationLevel > o.seenLevel ? await lastEscalatedAt(uow.tx, t.key) : null;
+    if (last) {
+      const since = (uow.now.getTime() - last.getTime()) / 1000;
       if (since < REPEAT_ESCALATION_WINDOW_SEC) {
         const where = t.chainExhausted ? 'the chain has run out and the managers were told' : t.escalatedTo ? `it is with ${t.escalatedTo}` : 'it stays with its assignee';
         throw invalidState(

@@ -82,6 +82,17 @@ export async function lastEscalationTo(q: Queryable, ticketKey: string, handle: 
   return ping ? ping.id : null;
 }
 
+/** When the ticket last went up a level (escalated, or its chain ran out); null if never. */
+export async function lastEscalatedAt(q: Queryable, ticketKey: string): Promise<Date | null> {
+  const [row] = await q
+    .select({ at: auditEvents.at })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.ticketKey, ticketKey), inArray(auditEvents.action, ['escalated', 'escalation_exhausted'])))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return row ? row.at : null;
+}
+
 /** The id of the event that last gave the ticket to `handle` (its card's outbox key is `<id>:card`); null if none. */
 export async function lastAssignmentTo(q: Queryable, ticketKey: string, handle: string): Promise<number | null> {
   const [row] = await q

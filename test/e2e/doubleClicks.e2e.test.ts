@@ -63,7 +63,11 @@ describe.each(E2E_KINDS)('double clicks on %s', (kind) => {
     await h.slack.action({ actionId: 'ticket_escalate', value: key, user: 'UIRIS001', channel: 'CIRIS001', messageTs: card.ts });
     await h.fake.waitFor(() => h.fake.responses.find((r) => json(r.body).includes(`Escalated`) && json(r.body).includes(key)));
     // The block id of the card still says level 0; a later click (past the window) goes on up the chain.
-    await h.baton.database.db.execute(sql`update tickets set clock_started_at = clock_started_at - interval '10 minutes' where key = ${key}`);
+    // Ten minutes pass (the window counts from the escalation in the trail, which refuses changes: triggers off to move it).
+    await h.baton.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`update audit_events set at = at - interval '10 minutes' where ticket_key = ${key}`);
+    });
     await h.slack.action({ actionId: 'ticket_escalate', value: key, user: 'UIRIS001', channel: 'CIRIS001', messageTs: card.ts });
     await h.fake.waitFor(() => h.fake.responses.find((r) => json(r.body).includes('chain has run out') && json(r.body).includes(key)));
     expect(await countActions(h, key, 'escalation_exhausted')).toBe(1);

@@ -77,13 +77,28 @@ describe.each(['pglite'] as const)('escalation by hand and take-over on %s', (ki
     expect(reply).toMatchObject({ channel: 'CESCAL1', threadOf: 'managers' });
     expect(reply.text).toContain(':raised_hand: Taken over by @lead');
     expect(out.find((m) => m.idempotencyKey === `${taken.id}:managers-edit`)).toMatchObject({ updatesKey: managers });
-    // Taken over moments ago (its clock restarted): a stale card's click is refused; it stays with its (new) assignee.
+    // Escalated 90 s ago, taken over since: a stale card's click is still the second of a double click.
     clock.advance(30 * SEC);
     await expectDomainError(
       escalateTicket(deps, user('ULEAD'), K, undefined, { seenLevel: 0 }),
       'invalid_state',
       `${K} was escalated moments ago and is now at level 1 (it stays with its assignee); nothing changed. To go one level further, use \`/ticket escalate ${K}\`.`,
     );
+  });
+
+  it('a click on the old card just after a take-over of an escalation made long ago escalates (the window counts from the escalation, not the take-over)', async () => {
+    await agent('boss');
+    await agent('lead', 'boss');
+    await agent('a', 'lead');
+    const K = await file('taken over late');
+    clock.advance(15 * MIN);
+    expect(await escalateDue(deps)).toEqual([K]);
+    clock.advance(10 * MIN);
+    await takeOver(deps, user('ULEAD'), K, null);
+    clock.advance(30 * SEC);
+    const r = await escalateTicket(deps, user('ULEAD'), K, undefined, { seenLevel: 0 });
+    expect(r.target?.handle).toBe('boss');
+    expect((await getTicket(db.db, K))!.escalationLevel).toBe(2);
   });
 
   it('take-over named by an admin, of an agent never pinged: no ping to edit', async () => {
