@@ -7,7 +7,7 @@ import { addAgent, removeAgent, setBusy, updateAgent } from '../../src/app/agent
 import type { Happening } from '../../src/app/context.js';
 import { fileTicket } from '../../src/app/fileTicket.js';
 import { handoffTicket } from '../../src/app/handoff.js';
-import { acceptTicket, assignTicket, claimNext, recordThreadReply, reopenTicket, resolveTicket } from '../../src/app/ticketActions.js';
+import { acceptTicket, assignTicket, claimNext, recordThreadReply, reopenTicket, resolveTicket, showTicket } from '../../src/app/ticketActions.js';
 import { agentPrincipal, BATON, user } from '../../src/core/permissions.js';
 import { getTicket } from '../../src/storage/tickets.js';
 import type { TestDatabase } from '../support/db.js';
@@ -201,5 +201,70 @@ describe.each(['pglite'] as const)('ticket actions, edges, on %s', (kind) => {
     // Nobody asked for it: its resolution tells no requester.
     await resolveTicket(deps, user('UMAYA'), b.key, 'read');
     expect((await outboxOf(db, b.key)).some((m) => m.idempotencyKey.endsWith(':requester'))).toBe(false);
+  });
+  it('a child resolved while its parent waits in intake (its agent left the roster): the notice waits for a home, the parent’s clock stays stopped', async () => {
+    await add('sam', ['support']);
+    await add('iris', ['billing']);
+    const p = await fileTicket(deps, user(REQ), input('Parent', { type: 'support' }));
+    const h = await handoffTicket(deps, user('USAM'), p.ticket.key, { handle: 'iris' }, undefined);
+    await removeAgent(deps, admin, { handle: 'sam' });
+    const waiting = (await getTicket(db.db, p.ticket.key))!;
+    expect(waiting).toMatchObject({ status: 'intake', assignee: null, waitingOn: h.child.key });
+    clock.advance(HOUR);
+    await resolveTicket(deps, user('UIRIS'), h.child.key, 'done');
+    const parent = (await getTicket(db.db, p.ticket.key))!;
+    expect(parent).toMatchObject({ status: 'intake', waitingOn: null, clockStartedAt: waiting.clockStartedAt, escalateDueAt: waiting.escalateDueAt });
+    const cev = (await auditOf(db, h.child.key)).find((e) => e.action === 'resolved')!;
+    const notice = (await msg(p.ticket.key, `${cev.id}:parent`))!;
+    expect(notice).toMatchObject({ channel: '', threadOfTicket: p.ticket.key, threadOf: 'home' });
+    expect(notice.text).toBe(`${h.child.key} was resolved; ${p.ticket.key} waits in intake`);
+  });
+
+  it('reopened to its own agent whose channel changed since: the old thread says it moved, the new card’s thread links back', async () => {
+    await add('iris', ['support']);
+    const f = await fileTicket(deps, user(REQ), input('Flaky VPN', { type: 'support' }));
+    await deliverHome(db, f.ticket.key, '1700000000.000100');
+    await resolveTicket(deps, user('UIRIS'), f.ticket.key, 'fixed');
+    await updateAgent(deps, admin, { handle: 'iris', channel: 'CIRISNEW' });
+    const r = await reopenTicket(deps, user(REQ), f.ticket.key, undefined);
+    expect(r.agent?.handle).toBe('iris');
+    const ev = (await auditOf(db, f.ticket.key)).find((e) => e.action === 'reopened')!;
+    expect((await msg(f.ticket.key, `${ev.id}:reopened`))!).toMatchObject({ channel: 'CIRIS', threadTs: '1700000000.000100', text: `${f.ticket.key} was reopened` });
+    expect(await msg(f.ticket.key, `${ev.id}:reopened-here`)).toMatchObject({ channel: 'CIRISNEW', threadOf: 'home' });
+    expect(await msg(f.ticket.key, `${ev.id}:card-reopened`)).toBeUndefined();
+  });
+
+  it('reopened to another agent that shares the old channel: the thread says it moved, not that it is back', async () => {
+    await add('iris', ['support']);
+    await addAgent(deps, admin, { handle: 'maya', skills: ['support'], channel: 'CIRIS', user: 'UMAYA' });
+    const f = await fileTicket(deps, user(REQ), input('Flaky VPN', { type: 'support', assign: { handle: 'iris' } }));
+    await deliverHome(db, f.ticket.key, '1700000000.000100');
+    await resolveTicket(deps, user('UIRIS'), f.ticket.key, 'fixed');
+    await setBusy(deps, admin, { handle: 'iris' }, {});
+    const r = await reopenTicket(deps, user(REQ), f.ticket.key, undefined);
+    expect(r.agent?.handle).toBe('maya');
+    const ev = (await auditOf(db, f.ticket.key)).find((e) => e.action === 'reopened')!;
+    expect((await msg(f.ticket.key, `${ev.id}:reopened`))!.text).toBe(`${f.ticket.key} was reopened`);
+    expect(await msg(f.ticket.key, `${ev.id}:reopened-here`)).toMatchObject({ channel: 'CIRIS', threadOf: 'home' });
+  });
+
+  it('a briefing’s history names agents by handle, not by their Slack user', async () => {
+    await add('iris', ['support']);
+    await add('maya', ['billing']);
+    const f = await fileTicket(deps, user(REQ), input('Refund policy', { type: 'support', handoff: [{ handle: 'maya' }] }));
+    await acceptTicket(deps, user('UIRIS'), f.ticket.key);
+    const r = await resolveTicket(deps, user('UIRIS'), f.ticket.key, 'policy written');
+    const b = (await getTicket(db.db, r.briefings[0]!))!;
+    expect(b.description).toContain('iris');
+    expect(b.description).not.toContain('UIRIS');
+  });
+
+  it('show with why: a held ticket’s verdicts computed now, an assigned one’s from its trail; without why, none', async () => {
+    await add('iris', ['support']);
+    const held = await fileTicket(deps, user(REQ), input('Contract', { type: 'legal' }));
+    const routed = await fileTicket(deps, user(REQ), input('Printer', { type: 'support' }));
+    expect((await showTicket(deps, held.ticket.key, { why: true })).why).toMatchObject({ kind: 'held' });
+    expect((await showTicket(deps, routed.ticket.key, { why: true })).why).toMatchObject({ kind: 'routed' });
+    expect((await showTicket(deps, routed.ticket.key)).why).toBeNull();
   });
 });
