@@ -9,17 +9,15 @@ import { trailOf } from '../storage/audit.js';
 import type { Queryable } from '../storage/db.js';
 import type { OutboundMessage } from '../storage/outbox.js';
 import { childKeysOf, getTicket } from '../storage/tickets.js';
-import { webhooksOf } from '../storage/webhooks.js';
 
 export const WEBHOOK_DESTINATION = 'webhook';
 
 /**
- * Outbox rows for the noted events whose agent has a webhook, in the order noted (repeats dropped). \`hooked\`:
- * those agents, when already known (else read here).
+ * Outbox rows for the noted events whose agent has a webhook (\`hooked\`, asked when each was noted: see
+ * UnitOfWork.notify), in the order noted (repeats dropped).
  */
-export async function agentEventMessages(q: Queryable, notes: readonly AgentEventNote[], now: Date, hooked?: Set<string>): Promise<OutboundMessage[]> {
+export async function agentEventMessages(q: Queryable, notes: readonly AgentEventNote[], now: Date, hooked: ReadonlySet<string>): Promise<OutboundMessage[]> {
   if (notes.length === 0) return [];
-  hooked ??= new Set((await webhooksOf(q, notes.map((n) => n.agent))).map((w) => w.handle));
   const seen = new Set<string>();
   const due = notes.filter((n) => {
     const k = `${n.type} ${n.agent} ${n.ticketKey}`;

@@ -82,7 +82,7 @@ export class Compiled<V extends Record<string, unknown>> {
   }
 
   /** The statement's text and parameters, built once. */
-  compiled(q: Queryable): { sql: string; params: unknown[] } {
+  private compiled(q: Queryable): { sql: string; params: unknown[] } {
     return (this.query ??= this.build(q).toSQL());
   }
 

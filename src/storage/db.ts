@@ -144,18 +144,6 @@ function hasCode(e: unknown, codes: Set<string>): boolean {
 }
 
 /**
- * postgres.js 3.4.9 answers a failed transaction by writing ROLLBACK on the transaction's connection. When
- * the failure is that the connection closed (the database restarted, or a network cut), that write is
- * scheduled on a socket postgres.js has already dropped: the timer throws `Cannot read properties of null
- * (reading 'write')` outside any promise — which ends the process — and the connection keeps the unsent
- * bytes and a stale timer, so it never manages to reconnect (upstream: porsager/postgres#1154, #1208).
- * A closed connection has nothing to roll back (the server aborts the transaction), and postgres.js
- * rejects `begin()` itself when the connection closes. So when the transaction's work fails because the
- * socket is gone, don't let postgres.js write ROLLBACK: wait for `begin()` to be rejected by the close
- * (if the connection unexpectedly stays open, roll back as usual). `outcome` hears of every transaction
- * that committed (true) or failed because the database was unreachable (false).
- */
-/**
  * Every statement with parameters is sent as a named prepared statement (postgres.js keeps them per connection,
  * by text). drizzle asks postgres.js for unnamed statements, and postgres.js sends an unnamed statement with
  * parameters in two round trips (parse and describe, wait, then bind and execute) and stops pipelining behind
@@ -181,6 +169,18 @@ function preparing<T extends object>(scope: T): T {
   return scope;
 }
 
+/**
+ * postgres.js 3.4.9 answers a failed transaction by writing ROLLBACK on the transaction's connection. When
+ * the failure is that the connection closed (the database restarted, or a network cut), that write is
+ * scheduled on a socket postgres.js has already dropped: the timer throws `Cannot read properties of null
+ * (reading 'write')` outside any promise — which ends the process — and the connection keeps the unsent
+ * bytes and a stale timer, so it never manages to reconnect (upstream: porsager/postgres#1154, #1208).
+ * A closed connection has nothing to roll back (the server aborts the transaction), and postgres.js
+ * rejects `begin()` itself when the connection closes. So when the transaction's work fails because the
+ * socket is gone, don't let postgres.js write ROLLBACK: wait for `begin()` to be rejected by the close
+ * (if the connection unexpectedly stays open, roll back as usual). `outcome` hears of every transaction
+ * that committed (true) or failed because the database was unreachable (false).
+ */
 function guardTransactions(client: postgres.Sql, outcome: (ok: boolean) => void): void {
   const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
   (client as unknown as { begin: (...args: unknown[]) => Promise<unknown> }).begin = (...args: unknown[]) => {

@@ -124,6 +124,19 @@ describe.each(['pglite'] as const)('following A2A tasks on %s', (kind) => {
     expect((await auditOf(db, key)).at(-1)!.note).toBe('The agent needs more input.');
   });
 
+  it('a reply recorded outside the home thread is only kept in the trail, the question stays open; the next one in the home thread answers the task', async () => {
+    const { key, rowId } = await setUp();
+    expect(await applyA2aState(deps, rowId, view('input-required', { message: 'Which account?' }))).toBe('asked');
+    await recordThreadReply(deps, { ticketKey: key, user: REQ, text: 'said in the intake thread', ts: '1700000000.000200' });
+    expect((await auditOf(db, key)).at(-1)).toMatchObject({ action: 'commented', note: 'said in the intake thread' });
+    expect((await outboxOf(db, key)).some((m) => m.idempotencyKey.endsWith(':a2a-reply'))).toBe(false);
+    expect(await getA2aTask(db.db, rowId)).toMatchObject({ state: 'input-required', awaitingInput: true });
+
+    await recordThreadReply(deps, { ticketKey: key, user: REQ, text: 'The billing one', ts: '1700000000.000300', toA2a: true });
+    expect((await outboxOf(db, key)).filter((m) => m.idempotencyKey.endsWith(':a2a-reply'))).toHaveLength(1);
+    expect(await getA2aTask(db.db, rowId)).toMatchObject({ state: 'replied', awaitingInput: false });
+  });
+
   it('completed resolves with the artifacts’ text, else the message, else a sentence; the task is no longer followed', async () => {
     const { key, rowId } = await setUp();
     expect(await applyA2aState(deps, rowId, view('completed', { artifacts: '  Password reset link sent.  ', message: 'done' }))).toBe('resolved');
