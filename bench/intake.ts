@@ -1,7 +1,7 @@
 // 1. Intake: signed `/ticket new` slash commands over HTTP into the running app (a child process on
 // PostgreSQL), beside the ceiling of the same PostgreSQL for the same writes straight through postgres.js.
 import { readFileSync } from 'node:fs';
-import postgres from 'postgres';
+import { connectPostgres } from '../src/storage/pgConnect.js';
 import { startFakeSlack } from '../fake-slack/index.js';
 import { freePort, SlackClientSim } from '../test/support/slackRequests.js';
 import { blockKitRenderer } from '../src/slack/renderer.js';
@@ -140,7 +140,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
     results.push({ section: 'intake', metric: 'Node CPU per /ticket show', value: round(cpuPerShow, 2), unit: 'ms', target: '≤ 1 ms', pass: cpuPerShow <= 1 && shown === shows, database: 'postgres', notes: shown === shows ? undefined : `${shows - shown} answers without the ticket` });
 
     // Let Baton finish what the fixed-rate phase left queued (bounded), so saturation starts clean.
-    const count = postgres(db.url, { max: 1, onnotice: () => {} });
+    const count = connectPostgres(db.url, { max: 1, onnotice: () => {} });
     const tickets = async () => Number((await count<{ n: number }[]>`select count(*)::int as n from tickets`)[0]!.n);
     try {
       let last = -1;
@@ -203,7 +203,7 @@ export async function runIntake(dbs: Databases, o: BenchOptions): Promise<Result
 
 /** Waits (at most a minute) until the outbox has nothing pending. */
 async function drained(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1, onnotice: () => {} });
   try {
     for (const until = performance.now() + 60_000; performance.now() < until; await sleep(200)) {
       const [r] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'pending' and next_attempt_at <= now()`;
@@ -216,7 +216,7 @@ async function drained(url: string): Promise<void> {
 
 /** Tickets a second that PostgreSQL takes for ticket + audit event + outbox row in one transaction. */
 export async function ceilingRate(url: string, clients: number, seconds: number): Promise<number> {
-  const sql = postgres(url, { max: clients, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: clients, onnotice: () => {} });
   const render = blockKitRenderer(systemClock, 'UTC');
   const agent: Agent = { handle: 'agent1', skills: ['general'], channel: 'CAG000001', user: 'UAG000001', capacity: 100, escalatesTo: null, busy: false, busyUntil: null, busyReason: null, lastAssignedAt: null, createdAt: new Date(), ackAfterSec: null, ackSince: null, heartbeatSec: null, heartbeatSince: null, lastHeardAt: null, unresponsive: null, unresponsiveReason: null, unresponsiveSince: null, hours: null, timeZone: 'UTC' };
   let n = 0;

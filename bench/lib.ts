@@ -46,7 +46,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       for (const p of picked) if (!(SECTIONS as readonly string[]).includes(p)) throw new Error(`--only: unknown section "${p}" (one of ${SECTIONS.join(', ')})`);
       only = new Set(picked as Section[]);
     } else if (a === '--help' || a === '-h') {
-      console.log(`npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--no-write]\nBENCH_DATABASE_URL: a scratch PostgreSQL database (emptied by the run); default: own databases on postgres://postgres@127.0.0.1:5432`);
+      console.log(`npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--no-write]\nBENCH_DATABASE_URL: a scratch PostgreSQL database (emptied by the run); default: own databases on BENCH_SERVER_URL (default postgres://postgres@127.0.0.1:5432/postgres; ?host=/var/run/postgresql for its Unix socket)`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -75,7 +75,7 @@ export class Databases {
   private seq = 0;
   constructor(env: Record<string, string | undefined>) {
     this.fixedUrl = env.BENCH_DATABASE_URL?.trim() || null;
-    this.serverUrl = this.fixedUrl ?? DEFAULT_SERVER;
+    this.serverUrl = this.fixedUrl ?? (env.BENCH_SERVER_URL?.trim() || DEFAULT_SERVER);
   }
 
   async fresh(label: string): Promise<BenchDatabase> {

@@ -7,9 +7,9 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import path from 'node:path';
 import { once } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './dataDirLock.js';
 import { MIGRATIONS_DIR } from './db.js';
+import { connectPostgres } from './pgConnect.js';
 
 export const BACKUP_MAGIC = 'BATON-BACKUP 1\n';
 
@@ -188,7 +188,7 @@ const NO_PG_TOOLS = (tool: string) =>
   `${tool} is not installed: install the PostgreSQL client tools (the server's major version or newer; e.g. \`apt-get install postgresql-client\`), or back up with your provider's own snapshots — see README "Backup and restore".`;
 
 async function databaseFacts(url: string): Promise<{ tables: string[]; tickets: number; migrated: string | null }> {
-  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = connectPostgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const tables = await sql<{ name: string }[]>`select table_schema || '.' || table_name as name from information_schema.tables
       where table_schema not in ('pg_catalog', 'information_schema') order by 1`;

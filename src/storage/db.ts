@@ -10,9 +10,10 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import * as schema from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock.js';
+import { connectPostgres } from './pgConnect.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -64,7 +65,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   // reconnect (see guardTransactions), and a fresh pool has none of those.
   let unreachable = false;
   const makePool = () => {
-    const client = postgres(url, {
+    const client = connectPostgres(url, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
       connect_timeout: 5,
@@ -215,7 +216,7 @@ function guardTransactions(client: postgres.Sql, outcome: (ok: boolean) => void)
 
 /** Several copies may start at once: one migrates while the others wait on an advisory lock held on one connection. */
 async function migratePostgresSafely(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const client = connectPostgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await client`select pg_advisory_lock(7321001)`;
     try {

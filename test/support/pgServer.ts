@@ -1,6 +1,7 @@
 // PostgreSQL server chores for tests and benchmarks: the URL of another database on the same server, and
 // a short-lived one-connection client for statements such as CREATE DATABASE and DROP DATABASE.
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../src/storage/pgConnect.js';
 
 /** `url` with its database replaced by `name` (same server, user and options). */
 export function databaseUrl(url: string, name: string): string {
@@ -11,7 +12,7 @@ export function databaseUrl(url: string, name: string): string {
 
 /** Runs `fn` on a one-connection client to `url`, closed afterwards whatever happens. */
 export async function onServer<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1, onnotice: () => {} });
   try {
     return await fn(sql);
   } finally {
