@@ -65,8 +65,20 @@ export function zoneAbbreviation(d: DateTime): string {
   return gb;
 }
 
+const dayTimes = new Map<string, string>();
+
 /** `Mon 09:00 CET`: the day, time and zone of an instant in the zone. */
 export function formatDayTime(at: Date | number, timeZone: string): string {
-  const d = inZone(at, timeZone);
-  return `${d.setLocale('en-US').toFormat('ccc HH:mm')} ${zoneAbbreviation(d)}`;
+  const ms = typeof at === 'number' ? at : at.getTime();
+  // By zone and minute (every zone's offset has been whole minutes since 1972): luxon's formatting costs tens of
+  // microseconds and the same minutes come back (a card, the Home tab, a sweep). Bounded: emptied when full.
+  const key = `${Math.floor(ms / 60_000)} ${timeZone}`;
+  let text = dayTimes.get(key);
+  if (text === undefined) {
+    const d = inZone(ms, timeZone);
+    text = `${d.setLocale('en-US').toFormat('ccc HH:mm')} ${zoneAbbreviation(d)}`;
+    if (dayTimes.size >= 2000) dayTimes.clear();
+    dayTimes.set(key, text);
+  }
+  return text;
 }

@@ -255,6 +255,12 @@ describe('text helpers', () => {
     expect(formatTime(new Date('2025-11-25T14:05:00Z'), 'UTC')).toBe('Tue 25 Nov 14:05 UTC');
     expect(formatTime(new Date('2025-11-25T14:05:00Z'), 'Europe/Berlin')).toMatch(/^Tue 25 Nov 15:05 /);
     expect(formatTime(new Date('2025-11-25T14:05:00Z'), 'Not/AZone')).toBe('Tue 25 Nov 14:05 UTC');
+    // Remembered by zone and minute: the same minute in another zone, and the next minute, are their own.
+    expect(formatTime(new Date('2025-11-25T14:05:59Z'), 'UTC')).toBe('Tue 25 Nov 14:05 UTC');
+    expect(formatTime(new Date('2025-11-25T14:05:59Z'), 'America/New_York')).toMatch(/^Tue 25 Nov 09:05 /);
+    expect(formatTime(new Date('2025-11-25T14:06:00Z'), 'UTC')).toBe('Tue 25 Nov 14:06 UTC');
+    expect(formatTime(new Date('2025-11-25T14:05:00Z'), 'America/New_York')).toMatch(/^Tue 25 Nov 09:05 /);
+    expect(formatTime(new Date(NaN), 'UTC')).toBe('unknown time');
     const base = new Date('2026-01-01T00:00:00Z');
     const at = (s: number) => new Date(base.getTime() + s * 1000);
     expect(formatAge(base, at(10))).toBe('<1m');

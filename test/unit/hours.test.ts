@@ -96,6 +96,11 @@ describe('time zones', () => {
     expect(formatDayTime(at('2026-07-13T07:00:00Z'), 'Europe/Paris')).toBe('Mon 09:00 CEST');
     expect(formatDayTime(at('2026-01-12T14:00:00Z'), 'America/New_York')).toBe('Mon 09:00 EST');
     expect(formatDayTime(at('2026-01-12T03:30:00Z'), 'Asia/Kolkata')).toBe('Mon 09:00 GMT+5:30');
+    // Remembered by zone and minute: the same minute in another zone, and the next minute, are their own.
+    expect(formatDayTime(at('2026-01-12T08:00:59Z'), 'Europe/Paris')).toBe('Mon 09:00 CET');
+    expect(formatDayTime(at('2026-01-12T08:00:30Z'), 'UTC')).toBe('Mon 08:00 UTC');
+    expect(formatDayTime(at('2026-01-12T08:01:00Z'), 'Europe/Paris')).toBe('Mon 09:01 CET');
+    expect(formatDayTime(new Date('2026-01-12T08:00:00Z'), 'America/New_York')).toBe('Mon 03:00 EST');
   });
 });
 
