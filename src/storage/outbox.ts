@@ -193,38 +193,22 @@ export async function releaseClaims(q: Queryable, ids: number[], dueAt: Date): P
 export async function markSent(q: Queryable, msg: Pick<ClaimedMessage, 'id' | 'recordsHomeOf' | 'recordsManagersOf'>, receipt: Receipt, now: Date): Promise<void> {
   const sent = sql`update outbox set status = 'sent', sent_ts = ${receipt.ts}, sent_channel = ${receipt.channel}, sent_at = ${at(now)}, last_error = null, claimed_by = null where id = ${msg.id}`;
   const home = msg.recordsHomeOf && receipt.ts ? msg.recordsHomeOf : null;
-  const managers = msg.recordsManagersOf && receipt.ts ? msg.recordsManagersOf.split(' ').filter(Boolean) : [];
+  const managers = msg.recordsManagersOf && receipt.ts ? [...new Set(msg.recordsManagersOf.split(' ').filter(Boolean))] : [];
   if (!home && managers.length === 0) {
     await q.execute(sent);
     return;
   }
-  if (home && managers.length) {
-    // Both on one row would be two updates of it in one statement (only one would count): a transaction.
-    await q.transaction(async (tx) => {
-      await tx.execute(sent);
-      await recordHomeMessage(tx, home, { channel: receipt.channel, ts: receipt.ts! });
-      await recordManagersMessage(tx, managers, { channel: receipt.channel, ts: receipt.ts! });
-    });
-    return;
-  }
-  const record = home
-    ? sql`update tickets set home_channel = ${receipt.channel}, home_ts = ${receipt.ts} where key = ${home}`
-    : sql`update tickets set managers_channel = ${receipt.channel}, managers_ts = ${receipt.ts} where key in (${sql.join(managers.map((k) => sql`${k}`), sql`, `)})`;
-  await q.execute(sql`with sent as (${sent} returning id) ${record}`);
-}
-
-/** The ticket's home message: replies "under the home" go in its thread. */
-export async function recordHomeMessage(q: Queryable, ticketKey: string, home: { channel: string; ts: string }): Promise<void> {
-  await q.execute(sql`update tickets set home_channel = ${home.channel}, home_ts = ${home.ts} where key = ${ticketKey}`);
-}
-
-/** The tickets' message in the managers' channel: later levels and outcomes reply in its thread. */
-export async function recordManagersMessage(q: Queryable, ticketKeys: string[], ref: { channel: string; ts: string }): Promise<void> {
-  const keys = ticketKeys.filter(Boolean);
-  if (!keys.length) return;
-  await q.execute(
-    sql`update tickets set managers_channel = ${ref.channel}, managers_ts = ${ref.ts} where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`,
-  );
+  // One update of each ticket row, whichever of the two it records (a row updated twice in one statement
+  // would keep only one of the changes).
+  const isHome = home ? sql`key = ${home}` : sql`false`;
+  const isManagers = managers.length ? sql`key in (${sql.join(managers.map((k) => sql`${k}`), sql`, `)})` : sql`false`;
+  await q.execute(sql`with sent as (${sent} returning id)
+    update tickets set
+      home_channel = case when ${isHome} then ${receipt.channel} else home_channel end,
+      home_ts = case when ${isHome} then ${receipt.ts} else home_ts end,
+      managers_channel = case when ${isManagers} then ${receipt.channel} else managers_channel end,
+      managers_ts = case when ${isManagers} then ${receipt.ts} else managers_ts end
+    where ${isHome} or ${isManagers}`);
 }
 
 /**
