@@ -127,6 +127,9 @@ export function createSlackApp(o: { config: Config; deps: Deps; logger: Logger; 
     logger: boltLogger(logger),
     clientOptions: { ...clientOptions, retryConfig: { retries: 2 } },
     deferInitialization: true,
+    // Bolt's in-memory conversation store is unused (state lives in the database, shared by every copy); left on,
+    // it looks up every event's channel and builds a "Conversation not found" error with its stack each time.
+    convoStore: false,
   });
 
   const sd: SlackDeps = { deps, config, logger, botUserId: () => botUserId, kick: o.kick };

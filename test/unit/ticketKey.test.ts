@@ -12,6 +12,18 @@ describe('yearOf', () => {
   it.each(cases)('$name', ({ at, zone, expected }) => {
     expect(yearOf(new Date(at), zone)).toBe(expected);
   });
+  it('answers each minute and each zone on its own, however they follow each other', () => {
+    const seq: Array<[string, string, number]> = [
+      ['2026-12-31T23:59:30Z', 'UTC', 2026],
+      ['2026-12-31T23:59:30Z', 'Asia/Tokyo', 2027],
+      ['2027-01-01T00:00:00Z', 'UTC', 2027],
+      ['2026-12-31T23:59:59Z', 'UTC', 2026],
+      ['2026-12-31T23:59:10Z', 'UTC', 2026],
+      ['2026-12-31T14:59:59Z', 'Asia/Tokyo', 2026],
+      ['2026-12-31T15:00:00Z', 'Asia/Tokyo', 2027],
+    ];
+    for (const [at, zone, year] of seq) expect(yearOf(new Date(at), zone), `${at} in ${zone}`).toBe(year);
+  });
 });
 
 describe('ticketKey', () => {
