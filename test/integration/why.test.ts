@@ -10,7 +10,7 @@ import { routingExplanation } from '../../src/slack/blocks/index.js';
 import { messageBlockErrors } from '../../fake-slack/blockLimits.js';
 import { DB_KINDS } from '../support/db.js';
 import { ADMIN, makeDeps, ManualClock, useCaseBed } from '../support/deps.js';
-import { auditOf, input, MIN } from '../support/inspect.js';
+import { auditOf, expectDomainError, input, MIN } from '../support/inspect.js';
 
 const admin = user(ADMIN);
 const REQ = 'UREQ0001';
@@ -81,6 +81,10 @@ describe.each(DB_KINDS)('why on %s', (kind) => {
       { handle: 'gus', chosen: false, why: 'is busy (offsite)' },
     ]);
     expect(x.reason).toBe('no `refunds` agent is free: fay is at capacity (1/1); gus is busy (offsite)');
+  });
+
+  it('when the key names no ticket, then why says so and names the key', async () => {
+    await expectDomainError(explainRouting(deps, 'T-2026-999'), 'unknown_ticket', /T-2026-999/);
   });
 
   it('when a person assigned the ticket, then why says routing did not choose', async () => {
