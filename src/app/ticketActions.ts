@@ -9,7 +9,7 @@ import { complete, reopen } from '../core/ticketState.js';
 import type { Agent, Ticket } from '../core/types.js';
 import { LIMITS } from '../core/types.js';
 import { cutText, validateText } from '../core/validate.js';
-import { getAgent } from '../storage/agents.js';
+import { assigneeTimeZone, getAgent } from '../storage/agents.js';
 import { trailOf } from '../storage/audit.js';
 import { getTicket, lockIntake, saveTicket } from '../storage/tickets.js';
 import { assertCanTake, assignTo, findAgent, lockForRelease, releaseHeld, routeTicket, trailNames } from './assignment.js';
@@ -280,10 +280,11 @@ export async function claimNext(deps: Deps, by: Principal, ref: AgentRef, o: { r
  */
 export async function showTicket(deps: Deps, key: string, o: { why?: boolean } = {}) {
   const db = deps.database.db;
-  const [t, trail] = await Promise.all([getTicket(db, key), trailOf(db, key)]);
+  // Three reads sent at once (the assignee's zone found by the ticket's key, not after reading the ticket).
+  const [t, trail, dueZone] = await Promise.all([getTicket(db, key), trailOf(db, key), assigneeTimeZone(db, key)]);
   if (!t) throw unknownTicket(key);
-  const [assignee, why] = await Promise.all([t.assignee ? getAgent(db, t.assignee) : null, o.why ? (explainFromTrail(t, trail) ?? explainRouting(deps, key)) : null]);
-  return { ticket: t, trail, dueZone: assignee?.timeZone ?? null, why };
+  const why = o.why ? (explainFromTrail(t, trail) ?? (await explainRouting(deps, key))) : null;
+  return { ticket: t, trail, dueZone: t.assignee ? dueZone : null, why };
 }
 
 /** A reply in a ticket's thread goes into its audit trail. */

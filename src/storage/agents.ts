@@ -4,7 +4,7 @@ import type { Agent } from '../core/types.js';
 import { Compiled, inOrder, textArray } from './compiled.js';
 import { rowsOf, type Queryable } from './db.js';
 import { loadsOf, toLoads } from './tickets.js';
-import { agentLoads, agents } from './schema.js';
+import { agentLoads, agents, tickets } from './schema.js';
 
 type Row = typeof agents.$inferSelect;
 
@@ -56,6 +56,21 @@ const markAssignedQ = new Compiled<{ at: Date; handle: string }>((q) =>
     .set({ lastAssignedAt: sql.placeholder('at') as never })
     .where(eq(agents.handle, sql.placeholder('handle'))),
 );
+
+const assigneeZoneQ = new Compiled<{ key: string }>(
+  (q) =>
+    q
+      .select({ timeZone: agents.timeZone })
+      .from(agents)
+      .where(sql`${agents.handle} = (select ${tickets.assignee} from ${tickets} where ${tickets.key} = ${sql.placeholder('key')})`),
+  { columns: { timeZone: agents.timeZone } },
+);
+
+/** The time zone of the ticket's assignee, read by the ticket's key (null: no assignee, or no such ticket). */
+export async function assigneeTimeZone(q: Queryable, ticketKey: string): Promise<string | null> {
+  const rows = await assigneeZoneQ.run(q, { key: ticketKey });
+  return (rows[0]?.timeZone as string | undefined) ?? null;
+}
 
 export async function getAgent(q: Queryable, handle: string): Promise<Agent | null> {
   const rows = await getAgentQ.run(q, { handle });
