@@ -101,6 +101,9 @@ describe('time zones', () => {
     expect(formatDayTime(at('2026-01-12T08:00:30Z'), 'UTC')).toBe('Mon 08:00 UTC');
     expect(formatDayTime(at('2026-01-12T08:01:00Z'), 'Europe/Paris')).toBe('Mon 09:01 CET');
     expect(formatDayTime(new Date('2026-01-12T08:00:00Z'), 'America/New_York')).toBe('Mon 03:00 EST');
+    // An instant given as milliseconds reads the same as the Date.
+    expect(formatDayTime(Date.parse('2026-01-12T08:00:00Z'), 'America/New_York')).toBe('Mon 03:00 EST');
+    expect(formatDayTime(Date.parse('2026-01-12T09:00:00Z'), 'Europe/Paris')).toBe('Mon 10:00 CET');
   });
 });
 
