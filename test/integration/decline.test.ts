@@ -89,6 +89,10 @@ describe.each(['pglite'] as const)('declining a handoff on %s', (kind) => {
       [`agent:${first}`, { agent: first }],
       [ADMIN, { agent: other }],
     ]);
+    // Room again for the decliner: the child it declined is offered, stays held, and is not reported as assigned.
+    const roomier = await updateAgent(deps, admin, { handle: other, capacity: 5 });
+    expect(roomier.assigned).toEqual([]);
+    expect(await getTicket(db.db, child.key)).toMatchObject({ status: 'intake', assignee: null });
   });
 
   it('refuses, changing nothing: someone other than its assignee, a ticket never handed off, a blank or over-long reason', async () => {
