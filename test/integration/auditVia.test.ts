@@ -27,6 +27,14 @@ describe.each(DB_KINDS)('the door in the trail on %s', (kind) => {
     expect(trail.find((e) => e.action === 'resolved')!.data.via).toBeUndefined();
   });
 
+  it('when someone files a ticket for another person (a reaction, a shortcut), then the filed event keeps who did; otherwise it has none', async () => {
+    const origin = { channel: 'CINTAKE1', ts: '1700000001.000100' };
+    const forOther = await fileTicket(deps, user(REQ), input('Printer', { type: 'desk', origin, reactor: 'UOTHER1' }));
+    const own = await fileTicket(deps, user(REQ), input('Scanner', { type: 'desk' }));
+    expect((await auditOf(db, forOther.ticket.key))[0]).toMatchObject({ action: 'filed', actor: REQ, data: { reactor: 'UOTHER1' } });
+    expect((await auditOf(db, own.ticket.key))[0]!.data.reactor).toBeUndefined();
+  });
+
   it('when a person acts through a door, then the trail data has no via', async () => {
     await addAgent(deps, admin, { handle: 'iris', skills: ['support'], channel: 'CIRIS', user: 'UIRIS' });
     const f = await fileTicket(deps, user(REQ), input('Printer', { type: 'support' }));
