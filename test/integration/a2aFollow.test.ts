@@ -209,6 +209,21 @@ describe.each(['pglite'] as const)('following A2A tasks on %s', (kind) => {
     expect((await auditOf(db, b.key)).at(-1)!.note).toBe('helper needs authorization to go on.');
   });
 
+  it('artifacts and messages of nothing but spaces count as none: the next text, or the sentence, is used', async () => {
+    const { key, rowId } = await setUp();
+    expect(await applyA2aState(deps, rowId, view('completed', { artifacts: ' \n  ', message: '  Done by message  ' }))).toBe('resolved');
+    expect((await getTicket(db.db, key))!.resolution).toBe('Done by message');
+    const b = await setUpAnother('Blank both');
+    expect(await applyA2aState(deps, b.rowId, view('completed', { artifacts: '   ', message: ' \t ' }))).toBe('resolved');
+    expect((await getTicket(db.db, b.key))!.resolution).toBe('helper completed its A2A task.');
+    const c = await setUpAnother('Blank auth');
+    expect(await applyA2aState(deps, c.rowId, view('auth-required', { message: '   ' }))).toBe('escalated');
+    expect((await auditOf(db, c.key)).at(-1)!.note).toBe('helper needs authorization to go on.');
+    const d = await setUpAnother('Blank failure');
+    expect(await applyA2aState(deps, d.rowId, view('failed', { message: '  ' }))).toBe('taken back');
+    expect((await auditOf(db, d.key)).find((e) => e.action === 'taken_back')!.note).toBe('A2A task failed');
+  });
+
   it('a ticket that left the agent is no longer followed; a refusal of the use case marks the state seen', async () => {
     const { key, rowId } = await setUp();
     await resolveTicket(deps, admin, key, 'done by hand');
