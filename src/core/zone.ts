@@ -2,6 +2,7 @@
 // an instant reads in a zone. Pure.
 import { DateTime, IANAZone } from 'luxon';
 import { invalid } from './errors.js';
+import { minuteMemo } from './minuteMemo.js';
 import { quoteValue } from './validate.js';
 
 const canonical = new Map<string, string>();
@@ -65,20 +66,12 @@ export function zoneAbbreviation(d: DateTime): string {
   return gb;
 }
 
-const dayTimes = new Map<string, string>();
+const dayTime = minuteMemo((ms, timeZone) => {
+  const d = inZone(ms, timeZone);
+  return `${d.setLocale('en-US').toFormat('ccc HH:mm')} ${zoneAbbreviation(d)}`;
+});
 
 /** `Mon 09:00 CET`: the day, time and zone of an instant in the zone. */
 export function formatDayTime(at: Date | number, timeZone: string): string {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  // By zone and minute (every zone's offset has been whole minutes since 1972): luxon's formatting costs tens of
-  // microseconds and the same minutes come back (a card, the Home tab, a sweep). Bounded: emptied when full.
-  const key = `${Math.floor(ms / 60_000)} ${timeZone}`;
-  let text = dayTimes.get(key);
-  if (text === undefined) {
-    const d = inZone(ms, timeZone);
-    text = `${d.setLocale('en-US').toFormat('ccc HH:mm')} ${zoneAbbreviation(d)}`;
-    if (dayTimes.size >= 2000) dayTimes.clear();
-    dayTimes.set(key, text);
-  }
-  return text;
+  return dayTime(typeof at === 'number' ? at : at.getTime(), timeZone);
 }

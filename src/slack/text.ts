@@ -8,6 +8,7 @@
 // So never escape before calling a builder: pass the original text and let the builder escape it.
 
 import type { Priority } from '../core/types.js';
+import { minuteMemo } from '../core/minuteMemo.js';
 
 /** The mark appended to anything we cut. */
 const CUT_MARK = '…';
@@ -171,25 +172,16 @@ function timeFormat(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-// What formatTime answered, by zone and minute: a card, a Home tab or a sweep shows the same few minutes over and
-// over, and formatToParts costs tens of microseconds. Bounded: emptied when full.
-const formattedTimes = new Map<string, string>();
+const timeText = minuteMemo((ms, timeZone) => {
+  const parts = timeFormat(timeZone).formatToParts(ms);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`.trim();
+});
 
 /** `Tue 25 Nov 14:05 UTC` in the given IANA zone (falls back to UTC when the zone is invalid). */
 export function formatTime(date: Date, timeZone: string): string {
   const ms = date.getTime();
-  if (Number.isNaN(ms)) return 'unknown time';
-  // Every zone's offset has been whole minutes since 1972, so one UTC minute is one local minute.
-  const key = `${Math.floor(ms / 60_000)} ${timeZone}`;
-  let text = formattedTimes.get(key);
-  if (text === undefined) {
-    const parts = timeFormat(timeZone).formatToParts(date);
-    const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-    text = `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`.trim();
-    if (formattedTimes.size >= 2000) formattedTimes.clear();
-    formattedTimes.set(key, text);
-  }
-  return text;
+  return Number.isNaN(ms) ? 'unknown time' : timeText(ms, timeZone);
 }
 
 /** Age between two instants: `<1m`, `3m`, `2h 5m`, `4d`. */
